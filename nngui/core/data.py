@@ -1,0 +1,223 @@
+"""Data generation: a DataSpec describes a data set, make_dataset draws it and splits it.
+
+The default spec is the seed article's: inputs a, b uniform in [0, 100), targets a+b, a-b, |a-b|,
+10,000 samples, the first 70 % for training and the rest for testing, seed 42. The draw order is
+the article's, so that one ``RandomState(42)`` stream gives the data and then the weights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nngui.core.scaling import Scaler
+
+INPUT_NAMES = ("a", "b")
+
+#: Target formulas by name: each maps the inputs (a, b) to one output column.
+TARGETS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    "a+b": lambda a, b: a + b,
+    "a-b": lambda a, b: a - b,
+    "|a-b|": lambda a, b: np.abs(a - b),
+    "a*b": lambda a, b: a * b,
+    "max(a,b)": lambda a, b: np.maximum(a, b),
+    "min(a,b)": lambda a, b: np.minimum(a, b),
+}
+
+SEED_TARGETS = ("a+b", "a-b", "|a-b|")
+MAX_SAMPLES = 10_000_000
+
+
+class DataSpecError(ValueError):
+    """A data setting is out of range; the message says which and what is allowed."""
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Everything needed to regenerate a data set exactly.
+
+    ``ranges`` holds one ``(low, high)`` pair per input; ``targets`` names formulas in TARGETS;
+    ``noise`` is the standard deviation of Gaussian noise added to the targets (original units);
+    ``train_ratio`` is the leading share used for training (the rest is the test set) and
+    ``val_ratio`` the trailing share of the training part held out for validation.
+    """
+
+    samples: int = 10_000
+    ranges: tuple[tuple[float, float], ...] = ((0.0, 100.0), (0.0, 100.0))
+    targets: tuple[str, ...] = SEED_TARGETS
+    noise: float = 0.0
+    train_ratio: float = 0.7
+    val_ratio: float = 0.0
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ranges", tuple((float(lo), float(hi)) for lo, hi in self.ranges))
+        object.__setattr__(self, "targets", tuple(self.targets))
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise DataSpecError if any setting is unusable."""
+        if not isinstance(self.samples, int | np.integer) or not 10 <= self.samples <= MAX_SAMPLES:
+            raise DataSpecError(f"samples must be a whole number from 10 to {MAX_SAMPLES:,}")
+        if len(self.ranges) != len(INPUT_NAMES):
+            raise DataSpecError(f"give one (low, high) range per input ({len(INPUT_NAMES)})")
+        for name, (lo, hi) in zip(INPUT_NAMES, self.ranges, strict=True):
+            if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+                raise DataSpecError(f"range of {name} must be finite with low < high, got {lo}, {hi}")
+        if not self.targets:
+            raise DataSpecError("choose at least one target")
+        unknown = [t for t in self.targets if t not in TARGETS]
+        if unknown:
+            raise DataSpecError(
+                f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}"
+            )
+        if len(set(self.targets)) != len(self.targets):
+            raise DataSpecError("each target may be chosen once")
+        if not (np.isfinite(self.noise) and self.noise >= 0):
+            raise DataSpecError("noise must be a number >= 0")
+        if not 0.05 <= self.train_ratio <= 0.95:
+            raise DataSpecError("train ratio must be between 0.05 and 0.95")
+        if not 0.0 <= self.val_ratio <= 0.5:
+            raise DataSpecError("validation ratio must be between 0 and 0.5")
+        if not isinstance(self.seed, int | np.integer) or not 0 <= self.seed < 2**32:
+            raise DataSpecError("seed must be a whole number from 0 to 4294967295")
+        n_train, n_val, n_test = self.split_sizes()
+        if min(n_train, n_test) < 1 or (self.val_ratio > 0 and n_val < 1):
+            raise DataSpecError("too few samples for this split: every part needs at least one")
+
+    def split_sizes(self) -> tuple[int, int, int]:
+        """Return (n_train, n_val, n_test); train and validation together are the article's 70 %."""
+        n_fit = int(self.train_ratio * self.samples)
+        n_val = int(round(self.val_ratio * n_fit))
+        return n_fit - n_val, n_val, self.samples - n_fit
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dictionary of the settings."""
+        d = asdict(self)
+        d["ranges"] = [list(r) for r in self.ranges]
+        d["targets"] = list(self.targets)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DataSpec:
+        """Build a spec from ``to_dict`` output; raises DataSpecError on bad values."""
+        try:
+            return cls(
+                samples=int(d["samples"]),
+                ranges=tuple((float(lo), float(hi)) for lo, hi in d["ranges"]),
+                targets=tuple(str(t) for t in d["targets"]),
+                noise=float(d.get("noise", 0.0)),
+                train_ratio=float(d.get("train_ratio", 0.7)),
+                val_ratio=float(d.get("val_ratio", 0.0)),
+                seed=int(d.get("seed", 42)),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, DataSpecError):
+                raise
+            raise DataSpecError(f"data settings are incomplete or malformed ({exc})") from None
+
+
+@dataclass
+class Split:
+    """One part of a data set: raw inputs and targets (original units) and standardised ones.
+
+    x : ndarray of shape (n_samples, n_inputs); y : ndarray of shape (n_samples, n_outputs).
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    xs: np.ndarray = field(repr=False)
+    ys: np.ndarray = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+
+@dataclass
+class Dataset:
+    """A generated data set: its spec, the train / validation / test splits and the scalers."""
+
+    spec: DataSpec
+    train: Split
+    val: Split | None
+    test: Split
+    x_scaler: Scaler
+    y_scaler: Scaler
+    input_names: tuple[str, ...] = INPUT_NAMES
+    output_names: tuple[str, ...] = SEED_TARGETS
+
+    @property
+    def n_inputs(self) -> int:
+        """Number of input columns."""
+        return len(self.input_names)
+
+    @property
+    def n_outputs(self) -> int:
+        """Number of output columns."""
+        return len(self.output_names)
+
+
+def draw_inputs(spec: DataSpec, rng: np.random.RandomState) -> np.ndarray:
+    """Draw the raw inputs, shape (samples, n_inputs), in the article's order.
+
+    The article draws ``rand(2, n) * 100``: first every a, then every b. ``low + u * (high - low)``
+    equals ``u * 100`` exactly for the default range [0, 100).
+    """
+    u = rng.rand(len(spec.ranges), spec.samples)
+    rows = [lo + u[i] * (hi - lo) for i, (lo, hi) in enumerate(spec.ranges)]
+    return np.stack(rows, axis=1)
+
+
+def compute_targets(x: np.ndarray, targets: tuple[str, ...]) -> np.ndarray:
+    """Evaluate the target formulas on inputs x (n, 2); returns (n, len(targets))."""
+    a, b = x[:, 0], x[:, 1]
+    return np.stack([TARGETS[t](a, b) for t in targets], axis=1)
+
+
+def make_dataset(
+    spec: DataSpec, rng: np.random.RandomState | None = None, dtype: type = np.float64
+) -> Dataset:
+    """Draw, split and standardise a data set.
+
+    ``rng`` is consumed in the article's order (inputs, then noise if any), so passing the same
+    stream on to weight initialisation reproduces the article. Without ``rng`` a fresh
+    ``RandomState(spec.seed)`` is used. Scalers are fitted on the training split only.
+    """
+    if rng is None:
+        rng = np.random.RandomState(spec.seed)
+    x = draw_inputs(spec, rng)
+    y = compute_targets(x, spec.targets)
+    if spec.noise > 0:
+        y = y + rng.randn(*y.shape) * spec.noise
+    n_train, n_val, _ = spec.split_sizes()
+    n_fit = n_train + n_val
+    x_scaler = Scaler.fit(x[:n_train])
+    y_scaler = Scaler.fit(y[:n_train])
+
+    def part(lo: int, hi: int) -> Split:
+        xr, yr = x[lo:hi], y[lo:hi]
+        return Split(
+            x=xr,
+            y=yr,
+            xs=x_scaler.transform(xr).astype(dtype, copy=False),
+            ys=y_scaler.transform(yr).astype(dtype, copy=False),
+        )
+
+    return Dataset(
+        spec=spec,
+        train=part(0, n_train),
+        val=part(n_train, n_fit) if n_val else None,
+        test=part(n_fit, spec.samples),
+        x_scaler=x_scaler,
+        y_scaler=y_scaler,
+        input_names=INPUT_NAMES,
+        output_names=spec.targets,
+    )
+
+
+def true_outputs(x: np.ndarray, targets: tuple[str, ...]) -> np.ndarray:
+    """The noiseless target values for raw inputs x (n, 2), for comparison with predictions."""
+    return compute_targets(np.asarray(x, dtype=np.float64), targets)

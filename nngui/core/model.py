@@ -1,0 +1,99 @@
+"""A trained model: network, scalers, names, and the settings and history that produced it.
+
+This is what the model file stores and what the CLI and GUI pass around. ``predict`` works in
+original units: standardise the inputs, forward, undo the output standardisation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nngui.core.data import Dataset, DataSpec, make_dataset
+from nngui.core.losses import objective, regression_metrics, seed_loss
+from nngui.core.network import Network
+from nngui.core.scaling import Scaler
+from nngui.core.training import History, TrainConfig
+
+
+@dataclass
+class Model:
+    """A network with its train-set scalers and everything needed to reproduce it.
+
+    ``data_spec`` regenerates the data set; ``train_config`` is the last training settings;
+    ``metrics`` holds the final metrics (see ``evaluate``); ``outcome`` how training ended.
+    """
+
+    network: Network
+    x_scaler: Scaler
+    y_scaler: Scaler
+    input_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    data_spec: DataSpec | None = None
+    train_config: TrainConfig | None = None
+    history: History = field(default_factory=History)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    outcome: str = ""
+
+    @classmethod
+    def from_dataset(
+        cls,
+        network: Network,
+        dataset: Dataset,
+        train_config: TrainConfig | None = None,
+        history: History | None = None,
+    ) -> Model:
+        """Bundle a network with the scalers and names of the data set it was trained on."""
+        return cls(
+            network=network,
+            x_scaler=dataset.x_scaler,
+            y_scaler=dataset.y_scaler,
+            input_names=tuple(dataset.input_names),
+            output_names=tuple(dataset.output_names),
+            data_spec=dataset.spec,
+            train_config=train_config,
+            history=history if history is not None else History(),
+        )
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Outputs in original units for raw inputs x of shape (n, n_inputs) (or (n_inputs,))."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        if x.shape[1] != self.network.n_inputs:
+            raise ValueError(f"expected {self.network.n_inputs} inputs per row, got {x.shape[1]}")
+        ys = self.network.forward(self.x_scaler.transform(x))
+        return self.y_scaler.inverse(ys)
+
+    def regenerate_data(self) -> Dataset:
+        """Regenerate the data set the model was trained on (same spec, same draws).
+
+        The scalers are recomputed from the regenerated training split; they equal the stored
+        ones for data that the spec describes.
+        """
+        if self.data_spec is None:
+            raise ValueError("this model does not record its data settings")
+        dtype = self.network.dtype
+        return make_dataset(self.data_spec, dtype=dtype.type)
+
+    def evaluate(self, dataset: Dataset) -> dict[str, Any]:
+        """Metrics on every split of ``dataset``, using the model's own scalers.
+
+        Returns {"train": {...}, "val": {...} (if any), "test": {...}} where each part holds
+        per-output lists "mse", "rmse", "mae", "r2", "max_error" (original units), plus
+        "loss" (training objective) and "seed_loss" (the article's metric), standardised units.
+        """
+        result: dict[str, Any] = {}
+        for name in ("train", "val", "test"):
+            split = getattr(dataset, name)
+            if split is None or len(split) == 0:
+                continue
+            xs = self.x_scaler.transform(split.x)
+            ys = self.y_scaler.transform(split.y)
+            with np.errstate(all="ignore"):
+                yhat_s = self.network.forward(xs).astype(np.float64)
+            part: dict[str, Any] = regression_metrics(self.y_scaler.inverse(yhat_s), split.y).to_dict()
+            part["loss"] = objective(yhat_s, ys)
+            part["seed_loss"] = seed_loss(yhat_s, ys)
+            result[name] = part
+        return result

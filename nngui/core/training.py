@@ -1,0 +1,396 @@
+"""The training loop: TrainConfig, History and a resumable Trainer.
+
+Progress leaves the loop only through plain callables: ``on_progress(progress)`` is called at
+most every ``report_interval`` seconds (and once at the end), ``should_stop()`` is checked
+between steps. The loop never imports Qt; the GUI's worker turns the callables into signals.
+
+Epoch bookkeeping: ``history.train_loss[k]`` is the training objective measured during epoch
+k + 1 (for full-batch gradient descent: on the weights before that epoch's update, as the
+article does; for minibatches: the mean over the epoch's batches). Validation and test losses
+are measured after an epoch's update, at the epochs in ``history.eval_epochs`` (epoch 0 is the
+untrained network), on a schedule that thins out as training goes on so that a million epochs
+cost next to nothing in evaluation.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nngui.core.data import Dataset, Split
+from nngui.core.losses import objective
+from nngui.core.network import INIT_SCHEMES, Backprop, Network, augment
+from nngui.core.optimizers import OPTIMIZER_NAMES, make_optimizer
+
+OUTCOMES = ("completed", "early_stopped", "time_limit", "diverged", "interrupted")
+DTYPES = ("float64", "float32")
+
+
+class TrainConfigError(ValueError):
+    """A training setting is out of range; the message says which and what is allowed."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Training settings. ``batch_size`` 0 means full batch; ``patience`` 0 turns early
+    stopping off; ``time_limit`` 0 means no limit (seconds otherwise)."""
+
+    optimizer: str = "gd"
+    lr: float = 0.01
+    batch_size: int = 0
+    momentum: float = 0.9
+    beta1: float = 0.9
+    beta2: float = 0.999
+    eps: float = 1e-8
+    l2: float = 0.0
+    epochs: int = 1000
+    patience: int = 0
+    time_limit: float = 0.0
+    init: str = "he"
+    dtype: str = "float64"
+    shuffle_seed: int = 0
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        """Raise TrainConfigError if any setting is unusable."""
+        checks = [
+            (self.optimizer in OPTIMIZER_NAMES, f"optimizer must be one of {', '.join(OPTIMIZER_NAMES)}"),
+            (np.isfinite(self.lr) and 0 < self.lr <= 10, "learning rate must be > 0 and <= 10"),
+            (int(self.batch_size) == self.batch_size and self.batch_size >= 0,
+             "batch size must be a whole number >= 0 (0 = full batch)"),
+            (0 <= self.momentum < 1, "momentum must be >= 0 and < 1"),
+            (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1, "Adam betas must be >= 0 and < 1"),
+            (0 < self.eps < 1, "Adam epsilon must be > 0 and < 1"),
+            (np.isfinite(self.l2) and self.l2 >= 0, "L2 weight decay must be >= 0"),
+            (int(self.epochs) == self.epochs and 0 <= self.epochs <= 100_000_000,
+             "epochs must be a whole number from 0 to 100,000,000"),
+            (int(self.patience) == self.patience and self.patience >= 0,
+             "patience must be a whole number >= 0 (0 = off)"),
+            (np.isfinite(self.time_limit) and self.time_limit >= 0,
+             "time limit must be >= 0 seconds (0 = none)"),
+            (self.init in INIT_SCHEMES, f"initialisation must be one of {', '.join(INIT_SCHEMES)}"),
+            (self.dtype in DTYPES, "dtype must be float64 or float32"),
+        ]
+        for ok, message in checks:
+            if not ok:
+                raise TrainConfigError(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dictionary of the settings."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        """Build from ``to_dict`` output, ignoring unknown keys; raises TrainConfigError."""
+        known = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
+        try:
+            return cls(**known)
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, TrainConfigError):
+                raise
+            raise TrainConfigError(f"training settings are malformed ({exc})") from None
+
+
+class Series:
+    """A growable float64 array with amortised O(1) append (for long loss histories)."""
+
+    def __init__(self, values: np.ndarray | list[float] | None = None) -> None:
+        values = np.asarray([] if values is None else values, dtype=np.float64).ravel()
+        self._data = np.empty(max(64, 2 * len(values)))
+        self._data[: len(values)] = values
+        self._n = len(values)
+
+    def append(self, value: float) -> None:
+        """Append one value."""
+        if self._n == len(self._data):
+            grown = np.empty(2 * len(self._data))
+            grown[: self._n] = self._data[: self._n]
+            self._data = grown
+        self._data[self._n] = value
+        self._n += 1
+
+    @property
+    def values(self) -> np.ndarray:
+        """A read-only view of the values so far."""
+        v = self._data[: self._n]
+        v.flags.writeable = False
+        return v
+
+    def __len__(self) -> int:
+        return self._n
+
+
+@dataclass
+class History:
+    """Loss history of a network, across any number of training runs.
+
+    train_loss : one value per epoch trained. eval_epochs, val_loss, test_loss : losses after
+    those epochs (val_loss is NaN without a validation split).
+    """
+
+    train_loss: Series = field(default_factory=Series)
+    eval_epochs: Series = field(default_factory=Series)
+    val_loss: Series = field(default_factory=Series)
+    test_loss: Series = field(default_factory=Series)
+
+    @property
+    def epochs(self) -> int:
+        """Epochs trained so far."""
+        return len(self.train_loss)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Copies of the four series as float64 arrays."""
+        return {
+            "train_loss": self.train_loss.values.copy(),
+            "eval_epochs": self.eval_epochs.values.copy(),
+            "val_loss": self.val_loss.values.copy(),
+            "test_loss": self.test_loss.values.copy(),
+        }
+
+    @classmethod
+    def from_arrays(cls, d: dict[str, np.ndarray]) -> History:
+        """Rebuild from ``arrays()`` output."""
+        return cls(*(Series(d[k]) for k in ("train_loss", "eval_epochs", "val_loss", "test_loss")))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of training progress, made of plain values (safe to send across threads)."""
+
+    epoch: int
+    epochs_target: int
+    train_loss: float
+    val_loss: float
+    test_loss: float
+    elapsed: float
+    epochs_per_second: float
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """How a call to Trainer.run ended."""
+
+    outcome: str
+    epochs_run: int
+    seconds: float
+    restored_epoch: int | None
+    message: str
+
+
+def is_eval_epoch(epoch: int) -> bool:
+    """Whether validation and test losses are measured after this epoch.
+
+    Every epoch up to 400, then about 200 points per doubling of the epoch count.
+    """
+    return epoch % max(1, epoch // 200) == 0
+
+
+class Trainer:
+    """Trains a network on a data set; keeps optimiser state and history between runs.
+
+    Resumable: ``run`` may be called again after it returns (pause / resume / continue), and
+    ``set_learning_rate`` may be called from another thread between steps.
+    """
+
+    report_interval = 0.05
+
+    def __init__(
+        self,
+        network: Network,
+        dataset: Dataset,
+        config: TrainConfig,
+        history: History | None = None,
+    ) -> None:
+        self.net = network
+        self.data = dataset
+        self.config = config
+        self.history = history if history is not None else History()
+        dt = network.dtype
+        self.x_train = augment(dataset.train.xs, dt)
+        self.y_train = np.ascontiguousarray(dataset.train.ys, dtype=dt)
+        n = len(self.x_train)
+        self.batch = n if config.batch_size in (0, None) or config.batch_size >= n else int(config.batch_size)
+        self.backprop = Backprop(network, self.batch)
+        self.y_buffer = np.empty((self.batch, network.n_outputs), dtype=dt)
+        self.optimizer = make_optimizer(
+            config.optimizer, network.params, config.lr, config.momentum,
+            config.beta1, config.beta2, config.eps,
+        )
+        self.shuffle_rng = np.random.default_rng(config.shuffle_seed)
+        self.best_val = np.inf
+        self.best_params: list[np.ndarray] | None = None
+        self.best_epoch: int | None = None
+        self.good_params = network.get_params()
+        self.good_epoch = self.history.epochs
+        self.epochs_since_best = 0
+        if len(self.history.eval_epochs) == 0:
+            self._evaluate(0)
+
+    # ----- small helpers -----------------------------------------------------------------
+    def set_learning_rate(self, lr: float) -> None:
+        """Change the learning rate; takes effect at the next step."""
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError("learning rate must be a positive number")
+        self.optimizer.lr = float(lr)
+
+    def split_loss(self, split: Split | None) -> float:
+        """Training objective of the current network on a split (NaN if there is none)."""
+        if split is None or len(split) == 0:
+            return float("nan")
+        with np.errstate(all="ignore"):
+            return objective(self.net.forward(split.xs), split.ys)
+
+    def _evaluate(self, epoch: int) -> tuple[float, float]:
+        val = self.split_loss(self.data.val)
+        test = self.split_loss(self.data.test)
+        h = self.history
+        h.eval_epochs.append(epoch)
+        h.val_loss.append(val)
+        h.test_loss.append(test)
+        if np.isfinite(test) and (self.data.val is None or np.isfinite(val)):
+            self.good_params = self.net.get_params()
+            self.good_epoch = epoch
+        if self.data.val is not None and np.isfinite(val) and val < self.best_val:
+            self.best_val = val
+            self.best_params = self.net.get_params()
+            self.best_epoch = epoch
+            self.epochs_since_best = 0
+        return val, test
+
+    def _apply_l2(self) -> None:
+        l2 = self.config.l2
+        if l2 > 0:
+            for p, g in zip(self.net.params, self.backprop.grads, strict=True):
+                g[:-1] += l2 * p[:-1]  # weights only, not biases
+
+    # ----- one epoch ---------------------------------------------------------------------
+    def train_epoch(self, should_stop: Callable[[], bool] | None = None) -> float:
+        """Run one epoch and return its training loss (NaN/inf if training diverged)."""
+        n, bs, bp = len(self.x_train), self.batch, self.backprop
+        params, grads = self.net.params, bp.grads
+        if bs >= n:
+            with np.errstate(all="ignore"):
+                loss = bp.loss_and_gradients(n, self.y_train, self.x_train)
+                self._apply_l2()
+                self.optimizer.step(params, grads)
+            return loss
+        order = self.shuffle_rng.permutation(n)
+        total = 0.0
+        seen = 0
+        with np.errstate(all="ignore"):
+            for start in range(0, n, bs):
+                idx = order[start : start + bs]
+                m = len(idx)
+                np.take(self.x_train, idx, axis=0, out=bp.acts[0][:m])
+                np.take(self.y_train, idx, axis=0, out=self.y_buffer[:m])
+                loss = bp.loss_and_gradients(m, self.y_buffer[:m])
+                self._apply_l2()
+                self.optimizer.step(params, grads)
+                total += loss * m
+                seen += m
+                if not np.isfinite(loss) or (should_stop is not None and should_stop()):
+                    break
+        return total / seen
+
+    # ----- the loop ----------------------------------------------------------------------
+    def run(
+        self,
+        epochs: int | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        time_limit: float | None = None,
+    ) -> RunResult:
+        """Train ``epochs`` more epochs (default: config.epochs) or until stopped.
+
+        Stops early on ``should_stop()`` ("interrupted"), the time limit ("time_limit"),
+        early-stopping patience ("early_stopped") or a non-finite loss ("diverged"). When a
+        validation split exists the weights with the best validation loss are restored at the
+        end, whatever the reason; after divergence the last finite weights are restored.
+        """
+        epochs = self.config.epochs if epochs is None else int(epochs)
+        limit = self.config.time_limit if time_limit is None else time_limit
+        patience = self.config.patience
+        h = self.history
+        start_epoch = h.epochs
+        target = start_epoch + epochs
+        t0 = time.perf_counter()
+        last_report = t0
+        outcome = "completed"
+        val = test = float("nan")
+        while h.epochs < target:
+            if should_stop is not None and should_stop():
+                outcome = "interrupted"
+                break
+            loss = self.train_epoch(should_stop)
+            h.train_loss.append(loss)
+            epoch = h.epochs
+            now = time.perf_counter()
+            if not np.isfinite(loss):
+                outcome = "diverged"
+                break
+            due = now - last_report >= self.report_interval
+            if is_eval_epoch(epoch) or due or epoch == target:
+                val, test = self._evaluate(epoch)
+                if not np.isfinite(test):
+                    outcome = "diverged"
+                    break
+            if self.data.val is not None and patience > 0:
+                self.epochs_since_best = epoch - (self.best_epoch or 0)
+                if self.epochs_since_best >= patience:
+                    outcome = "early_stopped"
+                    break
+            if limit and now - t0 >= limit:
+                outcome = "time_limit"
+                break
+            if due and on_progress is not None:
+                last_report = now
+                on_progress(self._progress(epoch, target, loss, val, test, now - t0, start_epoch))
+        return self._finish(outcome, start_epoch, target, t0, on_progress)
+
+    def _progress(self, epoch, target, loss, val, test, elapsed, start_epoch) -> Progress:
+        rate = (epoch - start_epoch) / elapsed if elapsed > 0 else 0.0
+        return Progress(epoch, target, float(loss), float(val), float(test), elapsed, rate)
+
+    def _finish(self, outcome, start_epoch, target, t0, on_progress) -> RunResult:
+        h = self.history
+        restored = None
+        message = ""
+        if outcome == "diverged":
+            source = self.best_params if self.best_params is not None else self.good_params
+            restored = self.best_epoch if self.best_params is not None else self.good_epoch
+            self.net.set_params(source)
+            message = (
+                f"training diverged at epoch {h.epochs} (the loss became infinite or NaN); "
+                f"restored the weights of epoch {restored}. Try a smaller learning rate."
+            )
+        elif self.best_params is not None and self.best_epoch != h.epochs:
+            self.net.set_params(self.best_params)
+            restored = self.best_epoch
+            message = f"kept the weights of epoch {restored}, which had the best validation loss"
+        if h.eval_epochs.values.size and h.eval_epochs.values[-1] != h.epochs and outcome != "diverged":
+            self._evaluate(h.epochs)
+        elapsed = time.perf_counter() - t0
+        if on_progress is not None and h.epochs > start_epoch:
+            last = h.train_loss.values[-1]
+            on_progress(self._progress(h.epochs, target, last, h.val_loss.values[-1],
+                                       h.test_loss.values[-1], elapsed, start_epoch))
+        return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
+
+
+def train(
+    network: Network,
+    dataset: Dataset,
+    config: TrainConfig,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> tuple[History, RunResult]:
+    """Train ``network`` in place for config.epochs epochs; return its history and outcome."""
+    trainer = Trainer(network, dataset, config)
+    result = trainer.run(on_progress=on_progress, should_stop=should_stop)
+    return trainer.history, result

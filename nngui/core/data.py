@@ -66,14 +66,14 @@ class DataSpec:
             raise DataSpecError(f"give one (low, high) range per input ({len(INPUT_NAMES)})")
         for name, (lo, hi) in zip(INPUT_NAMES, self.ranges, strict=True):
             if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
-                raise DataSpecError(f"range of {name} must be finite with low < high, got {lo}, {hi}")
+                raise DataSpecError(
+                    f"range of {name} must be finite with low < high, got {lo}, {hi}"
+                )
         if not self.targets:
             raise DataSpecError("choose at least one target")
         unknown = [t for t in self.targets if t not in TARGETS]
         if unknown:
-            raise DataSpecError(
-                f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}"
-            )
+            raise DataSpecError(f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}")
         if len(set(self.targets)) != len(self.targets):
             raise DataSpecError("each target may be chosen once")
         if not (np.isfinite(self.noise) and self.noise >= 0):
@@ -91,7 +91,7 @@ class DataSpec:
     def split_sizes(self) -> tuple[int, int, int]:
         """Return (n_train, n_val, n_test); train and validation together are the article's 70 %."""
         n_fit = int(self.train_ratio * self.samples)
-        n_val = int(round(self.val_ratio * n_fit))
+        n_val = round(self.val_ratio * n_fit)
         return n_fit - n_val, n_val, self.samples - n_fit
 
     def to_dict(self) -> dict[str, Any]:

@@ -92,7 +92,9 @@ class Model:
             ys = self.y_scaler.transform(split.y)
             with np.errstate(all="ignore"):
                 yhat_s = self.network.forward(xs).astype(np.float64)
-            part: dict[str, Any] = regression_metrics(self.y_scaler.inverse(yhat_s), split.y).to_dict()
+            part: dict[str, Any] = regression_metrics(
+                self.y_scaler.inverse(yhat_s), split.y
+            ).to_dict()
             part["loss"] = objective(yhat_s, ys)
             part["seed_loss"] = seed_loss(yhat_s, ys)
             result[name] = part

@@ -19,6 +19,7 @@ Z = [A_prev, 1] @ [W; b] is one matrix product, and dW and db come out of one pr
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -125,7 +126,7 @@ class Network:
     def shapes(self) -> list[tuple[int, int]]:
         """(fan_in, fan_out) of every layer."""
         sizes = [self.n_inputs] + [layer.units for layer in self.layers]
-        return list(zip(sizes[:-1], sizes[1:], strict=True))
+        return list(itertools.pairwise(sizes))
 
     @property
     def sizes(self) -> list[int]:

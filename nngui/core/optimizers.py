@@ -102,7 +102,7 @@ def make_optimizer(
     beta2: float = 0.999,
     eps: float = 1e-8,
 ) -> GradientDescent | Momentum | Adam:
-    """Build an optimiser by name: gd, sgd (the same rule, used with minibatches), momentum, adam."""
+    """Build an optimiser by name: gd, sgd (same rule, for minibatches), momentum or adam."""
     if name in ("gd", "sgd"):
         opt = GradientDescent(params, lr)
         opt.name = name

@@ -60,20 +60,31 @@ class TrainConfig:
     def validate(self) -> None:
         """Raise TrainConfigError if any setting is unusable."""
         checks = [
-            (self.optimizer in OPTIMIZER_NAMES, f"optimizer must be one of {', '.join(OPTIMIZER_NAMES)}"),
+            (
+                self.optimizer in OPTIMIZER_NAMES,
+                f"optimizer must be one of {', '.join(OPTIMIZER_NAMES)}",
+            ),
             (np.isfinite(self.lr) and 0 < self.lr <= 10, "learning rate must be > 0 and <= 10"),
-            (int(self.batch_size) == self.batch_size and self.batch_size >= 0,
-             "batch size must be a whole number >= 0 (0 = full batch)"),
+            (
+                int(self.batch_size) == self.batch_size and self.batch_size >= 0,
+                "batch size must be a whole number >= 0 (0 = full batch)",
+            ),
             (0 <= self.momentum < 1, "momentum must be >= 0 and < 1"),
             (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1, "Adam betas must be >= 0 and < 1"),
             (0 < self.eps < 1, "Adam epsilon must be > 0 and < 1"),
             (np.isfinite(self.l2) and self.l2 >= 0, "L2 weight decay must be >= 0"),
-            (int(self.epochs) == self.epochs and 0 <= self.epochs <= 100_000_000,
-             "epochs must be a whole number from 0 to 100,000,000"),
-            (int(self.patience) == self.patience and self.patience >= 0,
-             "patience must be a whole number >= 0 (0 = off)"),
-            (np.isfinite(self.time_limit) and self.time_limit >= 0,
-             "time limit must be >= 0 seconds (0 = none)"),
+            (
+                int(self.epochs) == self.epochs and 0 <= self.epochs <= 100_000_000,
+                "epochs must be a whole number from 0 to 100,000,000",
+            ),
+            (
+                int(self.patience) == self.patience and self.patience >= 0,
+                "patience must be a whole number >= 0 (0 = off)",
+            ),
+            (
+                np.isfinite(self.time_limit) and self.time_limit >= 0,
+                "time limit must be >= 0 seconds (0 = none)",
+            ),
             (self.init in INIT_SCHEMES, f"initialisation must be one of {', '.join(INIT_SCHEMES)}"),
             (self.dtype in DTYPES, "dtype must be float64 or float32"),
         ]
@@ -215,12 +226,21 @@ class Trainer:
         self.x_train = augment(dataset.train.xs, dt)
         self.y_train = np.ascontiguousarray(dataset.train.ys, dtype=dt)
         n = len(self.x_train)
-        self.batch = n if config.batch_size in (0, None) or config.batch_size >= n else int(config.batch_size)
+        self.batch = (
+            n
+            if config.batch_size in (0, None) or config.batch_size >= n
+            else int(config.batch_size)
+        )
         self.backprop = Backprop(network, self.batch)
         self.y_buffer = np.empty((self.batch, network.n_outputs), dtype=dt)
         self.optimizer = make_optimizer(
-            config.optimizer, network.params, config.lr, config.momentum,
-            config.beta1, config.beta2, config.eps,
+            config.optimizer,
+            network.params,
+            config.lr,
+            config.momentum,
+            config.beta1,
+            config.beta2,
+            config.eps,
         )
         self.shuffle_rng = np.random.default_rng(config.shuffle_seed)
         self.best_val = np.inf
@@ -373,13 +393,26 @@ class Trainer:
             self.net.set_params(self.best_params)
             restored = self.best_epoch
             message = f"kept the weights of epoch {restored}, which had the best validation loss"
-        if h.eval_epochs.values.size and h.eval_epochs.values[-1] != h.epochs and outcome != "diverged":
+        if (
+            h.eval_epochs.values.size
+            and h.eval_epochs.values[-1] != h.epochs
+            and outcome != "diverged"
+        ):
             self._evaluate(h.epochs)
         elapsed = time.perf_counter() - t0
         if on_progress is not None and h.epochs > start_epoch:
             last = h.train_loss.values[-1]
-            on_progress(self._progress(h.epochs, target, last, h.val_loss.values[-1],
-                                       h.test_loss.values[-1], elapsed, start_epoch))
+            on_progress(
+                self._progress(
+                    h.epochs,
+                    target,
+                    last,
+                    h.val_loss.values[-1],
+                    h.test_loss.values[-1],
+                    elapsed,
+                    start_epoch,
+                )
+            )
         return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
 
 

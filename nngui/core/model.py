@@ -88,14 +88,17 @@ class Model:
             split = getattr(dataset, name)
             if split is None or len(split) == 0:
                 continue
-            xs = self.x_scaler.transform(split.x)
-            ys = self.y_scaler.transform(split.y)
+            # Weights kept after a divergence can be finite but huge: overflow to inf is an
+            # honest answer there, not an error.
             with np.errstate(all="ignore"):
-                yhat_s = self.network.forward(xs).astype(np.float64)
-            part: dict[str, Any] = regression_metrics(
-                self.y_scaler.inverse(yhat_s), split.y
-            ).to_dict()
-            part["loss"] = objective(yhat_s, ys)
-            part["seed_loss"] = seed_loss(yhat_s, ys)
-            result[name] = part
+                result[name] = self._split_metrics(split.x, split.y)
         return result
+
+    def _split_metrics(self, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        xs = self.x_scaler.transform(x)
+        ys = self.y_scaler.transform(y)
+        yhat_s = self.network.forward(xs).astype(np.float64)
+        part: dict[str, Any] = regression_metrics(self.y_scaler.inverse(yhat_s), y).to_dict()
+        part["loss"] = objective(yhat_s, ys)
+        part["seed_loss"] = seed_loss(yhat_s, ys)
+        return part

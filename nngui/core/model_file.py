@@ -1,0 +1,489 @@
+"""Save and load models as ``.npz`` files that plain ``numpy.load(path, allow_pickle=False)`` reads.
+
+The format is described in docs/model-format.md: arrays ``W1 … WL``, ``b1 … bL``, the scalers
+``x_mean x_std y_mean y_std``, optional ``history_*`` loss arrays, and ``meta``, a 0-d string
+array of JSON. Loading never unpickles and checks every name, shape, dtype, size and value
+before it builds anything; saving writes a temporary file and renames it over the target, so
+that a crash leaves the previous file intact. Every problem is one ``ModelFileError``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import re
+import secrets
+import zipfile
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+import nngui
+from nngui.core.data import DataSpec, DataSpecError
+from nngui.core.model import Model
+from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, Network, count_parameters
+from nngui.core.scaling import Scaler
+from nngui.core.training import OUTCOMES, History, TrainConfig, TrainConfigError
+
+FORMAT_NAME = "nngui-model"
+FORMAT_VERSION = 1
+
+MAX_PARAMETERS = 50_000_000
+MAX_META_CHARS = 10_000_000
+MAX_HISTORY_POINTS = 100_000_000
+MAX_MEMBERS = 1024
+HISTORY_KEYS = ("train_loss", "eval_epochs", "val_loss", "test_loss")
+SCALER_KEYS = ("x_mean", "x_std", "y_mean", "y_std")
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive
+_LAYER_KEY = re.compile(r"([Wb])([1-9][0-9]{0,2})")
+# What a damaged or hostile archive can raise while numpy and zipfile read it.
+_READ_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, zipfile.BadZipFile,
+                zlib.error, NotImplementedError, RecursionError)  # fmt: skip
+
+
+class ModelFileError(Exception):
+    """A model file cannot be saved or loaded; the one-line message names the file and why."""
+
+
+class _ContentError(ModelFileError):
+    """A problem in a file's contents; load and save add the file name to the message."""
+
+
+# ----- versions ---------------------------------------------------------------------------
+#: version n → function turning meta of version n into meta of version n + 1 (orange3-style).
+#: Only version 1 exists; a future version 2 adds ``MIGRATIONS[1] = _v1_to_v2``.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def migrate_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Upgrade ``meta`` from the version it declares to FORMAT_VERSION, one step at a time.
+
+    Raises ModelFileError (without the file name) for a newer version, made by a newer nngui,
+    or an unknown one.
+    """
+    version = meta.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _ContentError(f"format version must be a whole number, got {version!r}")
+    if version > FORMAT_VERSION:
+        raise _ContentError(
+            f"made by a newer nngui (format version {version}; this nngui reads versions up "
+            f"to {FORMAT_VERSION}): update nngui to open it"
+        )
+    first = min([*MIGRATIONS, FORMAT_VERSION])
+    if version < first:
+        raise _ContentError(f"unknown format version {version}")
+    while version < FORMAT_VERSION:
+        meta = MIGRATIONS[version](dict(meta))
+        version += 1
+        meta["version"] = version
+    return meta
+
+
+# ----- the arrays and meta behind a file (shared by save and load) -------------------------
+@dataclass
+class _Members:
+    """An archive's arrays: (shape, dtype) of each without reading it, and a reader."""
+
+    headers: dict[str, tuple[tuple[int, ...], np.dtype]]
+    read: Callable[[str], np.ndarray]
+
+    def shape(self, key: str) -> tuple[int, ...]:
+        """Shape of a required array (its absence is an error)."""
+        if key not in self.headers:
+            raise _ContentError(f"'{key}' is missing")
+        return self.headers[key][0]
+
+    def floats(self, key: str, what: str) -> np.ndarray:
+        """Read a float32/float64 array, in native byte order."""
+        dtype = self.headers[key][1]
+        if dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise _ContentError(f"{what} ('{key}') must be float32 or float64, not {dtype}")
+        return np.asarray(self.read(key), dtype=dtype.newbyteorder("="))
+
+
+def _parse(members: _Members) -> Model:
+    """Check everything in ``members`` and build the Model; raises _ContentError."""
+    meta = _read_meta(members)
+    layers = _layers(meta)
+    inputs, outputs = _names(meta, "inputs"), _names(meta, "outputs")
+    dtype = _check_shapes(members, len(inputs), layers, len(outputs), meta.get("dtype"))
+    _check_history(members, meta.get("epochs"))  # every size is known before any data is read
+    network = _network(members, len(inputs), layers, dtype)
+    x_scaler, y_scaler = _scaler(members, "x"), _scaler(members, "y")
+    data_spec, train_config = _settings(meta, len(inputs), len(outputs))
+    history = _history(members)
+    outcome = meta.get("outcome", "")
+    if outcome not in ("", *OUTCOMES):
+        raise _ContentError(f"unknown outcome {outcome!r}")
+    metrics = meta.get("metrics", {})
+    if not isinstance(metrics, dict):
+        raise _ContentError("metrics must be a JSON object")
+    return Model(
+        network, x_scaler, y_scaler, inputs, outputs, data_spec, train_config, history,
+        _nan_for_null(metrics), outcome,
+    )  # fmt: skip
+
+
+def _read_meta(members: _Members) -> dict[str, Any]:
+    """The meta JSON, parsed, format-checked and migrated to the current version."""
+    shape = members.shape("meta")
+    dtype = members.headers["meta"][1]
+    if shape != () or dtype.kind != "U":
+        raise _ContentError(f"'meta' must be a 0-d text array, not {dtype} of shape {shape}")
+    if dtype.itemsize // 4 > MAX_META_CHARS:
+        raise _ContentError(f"'meta' is larger than {MAX_META_CHARS:,} characters")
+    try:
+        meta = json.loads(str(members.read("meta")[()]))
+    except (ValueError, RecursionError) as exc:
+        raise _ContentError(f"'meta' is not valid JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise _ContentError(f"'meta' must be a JSON object, not {type(meta).__name__}")
+    if meta.get("format") != FORMAT_NAME:
+        raise _ContentError(
+            f"not an nngui model (format {meta.get('format')!r}, not {FORMAT_NAME!r})"
+        )
+    return migrate_meta(meta)
+
+
+def _layers(meta: dict[str, Any]) -> list[LayerSpec]:
+    """LayerSpecs from meta["layers"]: a list of {"units", "activation"} objects."""
+    layers = meta.get("layers")
+    if not isinstance(layers, list) or not 1 <= len(layers) <= MAX_LAYERS:
+        raise _ContentError(f"meta 'layers' must be a list of 1 to {MAX_LAYERS} layers")
+    specs = []
+    for i, layer in enumerate(layers, 1):
+        units = layer.get("units") if isinstance(layer, dict) else None
+        activation = layer.get("activation") if isinstance(layer, dict) else None
+        if not isinstance(units, int) or isinstance(units, bool) or not isinstance(activation, str):
+            raise _ContentError(f"layer {i} must be {{'units': whole number, 'activation': name}}")
+        try:
+            specs.append(LayerSpec(units, activation))
+        except ValueError as exc:
+            raise _ContentError(f"layer {i}: {exc}") from None
+    return specs
+
+
+def _names(meta: dict[str, Any], key: str) -> tuple[str, ...]:
+    """meta[key] as a tuple of non-empty strings."""
+    names = meta.get(key)
+    if not isinstance(names, list) or not 1 <= len(names) <= MAX_UNITS:
+        raise _ContentError(f"meta '{key}' must be a list of 1 to {MAX_UNITS} names")
+    if not all(isinstance(n, str) and n.strip() for n in names):
+        raise _ContentError(f"meta '{key}' must hold non-empty strings")
+    return tuple(names)
+
+
+def _check_shapes(
+    members: _Members, n_inputs: int, layers: list[LayerSpec], n_outputs: int, declared: Any
+) -> np.dtype:
+    """Check the layer and scaler arrays against the meta (headers only); return their dtype."""
+    _check_numbering(members.headers, len(layers))
+    if count_parameters(n_inputs, layers) > MAX_PARAMETERS:
+        raise _ContentError(f"more than {MAX_PARAMETERS:,} parameters")
+    if layers[-1].units != n_outputs:
+        raise _ContentError(f"the last layer has {layers[-1].units} units but {n_outputs} outputs")
+    sizes = [n_inputs] + [layer.units for layer in layers]
+    for l in range(1, len(sizes)):
+        _check_layer(members, l, sizes[l - 1], sizes[l])
+    dtypes = {members.headers[f"{c}{l}"][1] for c in "Wb" for l in range(1, len(sizes))}
+    if len(dtypes) != 1:
+        raise _ContentError("weights and biases must all have the same dtype")
+    dtype = dtypes.pop()
+    if declared is not None and declared != dtype.name:
+        raise _ContentError(f"meta says dtype {declared!r} but the weights are {dtype.name}")
+    for key in SCALER_KEYS:
+        n = n_inputs if key[0] == "x" else n_outputs
+        if members.shape(key) != (n,):
+            raise _ContentError(f"'{key}' has shape {members.shape(key)}, expected ({n},)")
+    return dtype
+
+
+def _check_numbering(headers: Mapping[str, Any], n_layers: int) -> None:
+    """W1 … WL and b1 … bL must be exactly the layers that meta lists."""
+    for c, what in (("W", "weights"), ("b", "biases")):
+        found = sorted(int(m[2]) for k in headers if (m := _LAYER_KEY.fullmatch(k)) and m[1] == c)
+        if found != list(range(1, n_layers + 1)):
+            listed = ", ".join(f"{c}{i}" for i in found) or "none"
+            raise _ContentError(f"meta lists {n_layers} layers but the {what} are {listed}")
+
+
+def _check_layer(members: _Members, l: int, fan_in: int, fan_out: int) -> None:
+    """Layer l's W must be (fan_in, fan_out) and b (fan_out,), both float."""
+    w, b = members.shape(f"W{l}"), members.shape(f"b{l}")
+    if len(w) != 2:
+        raise _ContentError(f"layer {l} weights must be a matrix, not of shape {w}")
+    if w[0] != fan_in:
+        before = f"there are {fan_in} inputs" if l == 1 else f"layer {l - 1} has {fan_in} units"
+        raise _ContentError(f"layer {l} weights have shape {w} but {before}")
+    if w[1] != fan_out:
+        raise _ContentError(f"layer {l} weights have shape {w} but meta gives it {fan_out} units")
+    if b != (fan_out,):
+        raise _ContentError(f"layer {l} biases have shape {b}, expected ({fan_out},)")
+    for key in (f"W{l}", f"b{l}"):
+        dtype = members.headers[key][1]
+        if dtype.kind != "f" or dtype.itemsize not in (4, 8):
+            raise _ContentError(f"'{key}' must be float32 or float64, not {dtype}")
+
+
+def _network(members: _Members, n_inputs: int, layers: list[LayerSpec], dtype: np.dtype) -> Network:
+    """Read the weights (known to have the right shapes) into a Network."""
+    params = []
+    for l in range(1, len(layers) + 1):
+        w, b = members.floats(f"W{l}", "weights"), members.floats(f"b{l}", "biases")
+        if not (np.isfinite(w).all() and np.isfinite(b).all()):
+            raise _ContentError(f"layer {l} weights contain NaN or infinity")
+        params.append(np.vstack([w, b[None, :]]))
+    return Network(n_inputs, layers, params, dtype.newbyteorder("=").type)
+
+
+def _scaler(members: _Members, side: str) -> Scaler:
+    """The x or y scaler: finite means, finite standard deviations > 0."""
+    mean = members.floats(f"{side}_mean", "a scaler")
+    std = members.floats(f"{side}_std", "a scaler")
+    if not (np.isfinite(mean).all() and np.isfinite(std).all()):
+        raise _ContentError(f"'{side}_mean' or '{side}_std' contains NaN or infinity")
+    if not (std > 0).all():
+        raise _ContentError(f"'{side}_std' has a standard deviation <= 0")
+    return Scaler(mean=mean, std=std)
+
+
+def _settings(
+    meta: dict[str, Any], n_inputs: int, n_outputs: int
+) -> tuple[DataSpec | None, TrainConfig | None]:
+    """The data and training settings (each may be null), checked by their own classes."""
+    data, training = meta.get("data"), meta.get("training")
+    for key, value in (("data", data), ("training", training)):
+        if value is not None and not isinstance(value, dict):
+            raise _ContentError(f"meta '{key}' must be a JSON object or null")
+    try:
+        spec = None if data is None else DataSpec.from_dict(data)
+        config = None if training is None else TrainConfig.from_dict(training)
+    except (DataSpecError, TrainConfigError) as exc:
+        raise _ContentError(f"invalid settings: {exc}") from None
+    if spec is not None and (len(spec.ranges), len(spec.targets)) != (n_inputs, n_outputs):
+        raise _ContentError(
+            f"the data settings give {len(spec.ranges)} inputs and {len(spec.targets)} outputs "
+            f"but the network has {n_inputs} and {n_outputs}"
+        )
+    return spec, config
+
+
+def _check_history(members: _Members, epochs: Any) -> None:
+    """The optional history arrays, from their headers: 1-D, bounded, consistent lengths."""
+    shapes = {k: members.headers[f"history_{k}"][0] for k in HISTORY_KEYS
+              if f"history_{k}" in members.headers}  # fmt: skip
+    for k, shape in shapes.items():
+        if len(shape) != 1:
+            raise _ContentError(f"'history_{k}' must be 1-D, not of shape {shape}")
+    if sum(shape[0] for shape in shapes.values()) > MAX_HISTORY_POINTS:
+        raise _ContentError(f"the history holds more than {MAX_HISTORY_POINTS:,} points")
+    n_evals = shapes.get("eval_epochs", (0,))[0]
+    for k in ("val_loss", "test_loss"):
+        if shapes.get(k, (n_evals,))[0] != n_evals:
+            raise _ContentError(f"'history_{k}' and 'history_eval_epochs' differ in length")
+    if epochs is None:
+        return
+    if not isinstance(epochs, int) or isinstance(epochs, bool) or epochs < 0:
+        raise _ContentError(f"meta 'epochs' must be a whole number >= 0, got {epochs!r}")
+    if "train_loss" in shapes and shapes["train_loss"][0] != epochs:
+        raise _ContentError(
+            f"meta says {epochs} epochs but the history has {shapes['train_loss'][0]}"
+        )
+
+
+def _history(members: _Members) -> History:
+    """The loss history (checked by _check_history); a missing val/test loss reads as NaN."""
+    arrays = {k: members.floats(f"history_{k}", "a history") for k in HISTORY_KEYS
+              if f"history_{k}" in members.headers}  # fmt: skip
+    arrays.setdefault("train_loss", np.zeros(0))
+    evals = arrays.setdefault("eval_epochs", np.zeros(0))
+    if not (np.isfinite(evals).all() and (evals >= 0).all() and (evals == np.round(evals)).all()):
+        raise _ContentError("'history_eval_epochs' must hold whole numbers >= 0")
+    for k in ("val_loss", "test_loss"):
+        arrays.setdefault(k, np.full(len(evals), np.nan))
+    return History.from_arrays(arrays)
+
+
+def _nan_for_null(value: Any) -> Any:
+    """Metrics store NaN and infinities as null (strict JSON); read them back as NaN."""
+    if isinstance(value, dict):
+        return {k: _nan_for_null(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_nan_for_null(v) for v in value]
+    return math.nan if value is None else value
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON values: NumPy scalars and arrays unwrapped, NaN and infinities as null."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# ----- loading ----------------------------------------------------------------------------
+def load_model(path: str | os.PathLike) -> Model:
+    """Read and check a model file; raises ModelFileError (naming the file) if anything is off."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            if f.read(4) not in _ZIP_MAGICS:
+                raise _ContentError("not an nngui model file (not a .npz archive)")
+            f.seek(0)
+            with np.load(f, allow_pickle=False) as npz:
+                return _parse(_Members(_read_headers(npz.zip), npz.__getitem__))
+    except _ContentError as exc:
+        raise ModelFileError(_one_line(f"{name}: {exc}")) from None
+    except OSError as exc:
+        raise ModelFileError(_one_line(f"{name}: {_os_reason(exc)}")) from None
+    except _READ_ERRORS as exc:
+        reason = f"damaged or not a model file ({type(exc).__name__}: {exc})"
+        raise ModelFileError(_one_line(f"{name}: {reason}")) from None
+
+
+def _read_headers(archive: zipfile.ZipFile) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
+    """Shape and dtype of every member, from the .npy headers only (no data is read)."""
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise _ContentError(f"the archive has more than {MAX_MEMBERS} members")
+    headers = {}
+    for info in infos:
+        if not info.filename.endswith(".npy"):
+            raise _ContentError(f"unexpected member {info.filename!r} (not a NumPy array)")
+        with archive.open(info) as member:
+            version = np.lib.format.read_magic(member)
+            if version not in ((1, 0), (2, 0)):
+                raise _ContentError(f"{info.filename!r} uses unsupported .npy version {version}")
+            read = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+            shape, _, dtype = read(member)
+        if dtype.hasobject or dtype.fields is not None:
+            raise _ContentError(
+                f"{info.filename!r} holds Python objects or records; refusing to read it"
+            )
+        headers[info.filename[: -len(".npy")]] = (tuple(shape), dtype)
+    return headers
+
+
+def _os_reason(exc: OSError) -> str:
+    """A short reason for an operating-system error."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a folder, not a model file"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return (exc.strerror or str(exc) or type(exc).__name__).lower()
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
+# ----- saving -----------------------------------------------------------------------------
+def save_model(model: Model, path: str | os.PathLike) -> None:
+    """Write ``model`` to ``path`` (exactly that name) atomically; raises ModelFileError.
+
+    Refuses models that ``load_model`` would reject (non-finite weights, std <= 0, names that
+    do not match the network …). On any failure the previous file at ``path`` is untouched.
+    """
+    name = os.fspath(path)
+    try:
+        arrays = _model_arrays(model)
+        _parse(_Members({k: (a.shape, a.dtype) for k, a in arrays.items()}, arrays.__getitem__))
+    except (_ContentError, TypeError, ValueError) as exc:
+        raise ModelFileError(_one_line(f"{name}: refusing to save: {exc}")) from None
+    try:
+        _write_atomically(name, arrays)
+    except Exception as exc:
+        reason = _os_reason(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        raise ModelFileError(_one_line(f"{name}: could not save: {reason}")) from None
+
+
+def _model_arrays(model: Model) -> dict[str, np.ndarray]:
+    """The named arrays of a model file, ``meta`` included (raises _ContentError if non-finite)."""
+    net = model.network
+    if not net.is_finite():
+        raise _ContentError("weights contain NaN or infinity")
+    arrays: dict[str, np.ndarray] = {}
+    for l, (w, b) in enumerate(zip(net.weights, net.biases, strict=True), 1):
+        arrays[f"W{l}"], arrays[f"b{l}"] = np.array(w), np.array(b)
+    for side, scaler in (("x", model.x_scaler), ("y", model.y_scaler)):
+        arrays[f"{side}_mean"] = np.array(scaler.mean).reshape(-1)
+        arrays[f"{side}_std"] = np.array(scaler.std).reshape(-1)
+    for key, values in model.history.arrays().items():
+        arrays[f"history_{key}"] = values
+    arrays["meta"] = np.array(json.dumps(_jsonable(_meta(model)), allow_nan=False))
+    return arrays
+
+
+def _meta(model: Model) -> dict[str, Any]:
+    """The meta JSON object of a model (see docs/model-format.md)."""
+    net = model.network
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "layers": [layer.to_dict() for layer in net.layers],
+        "inputs": list(model.input_names),
+        "outputs": list(model.output_names),
+        "data": None if model.data_spec is None else model.data_spec.to_dict(),
+        "training": None if model.train_config is None else model.train_config.to_dict(),
+        "metrics": model.metrics,
+        "outcome": model.outcome,
+        "dtype": net.dtype.name,
+        "epochs": model.history.epochs,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "nngui_version": nngui.__version__,
+    }
+
+
+def _write_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:
+    """Write a temporary file beside ``path``, fsync it, rename it over ``path``."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = _create_temporary(directory, os.path.basename(path))
+    try:
+        with os.fdopen(fd, "wb") as f:
+            # A file object, not a name: np.savez would append ".npz" to a name without it.
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+        raise
+    _fsync_directory(directory)
+
+
+def _create_temporary(directory: str, base: str) -> tuple[int, str]:
+    """Create a new hidden file ``.<base>.<random>.tmp.npz`` with the usual permissions.
+
+    Unlike mkstemp (always mode 0600) this lets the umask decide, as for any saved file.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp.npz")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:  # pragma: no cover - 48 random bits collided
+            continue
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename durable where the platform allows syncing a directory."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,379 @@
+"""The ``nngui`` command: opens the window, or trains, predicts, evaluates and describes models.
+
+``nngui`` and ``nngui MODEL.npz`` open the window (the GUI is imported only then, so the other
+commands work on machines without Qt). ``train``, ``predict``, ``evaluate`` and ``info`` run
+headless; ``--help`` on each explains the options. Exit status: 0 when the command did its
+work, including training that was interrupted with Ctrl+C, stopped early, hit its time limit or
+diverged (the outcome is reported and the finite weights are saved); 1 when the trained model
+could not be saved; 2 for a bad argument or file, or when the window is not available; 130 when
+a second Ctrl+C aborts at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import os
+import shutil
+import signal
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from nngui.cli_args import (
+    COMMANDS,
+    UsageError,
+    build_gui_parser,
+    build_parser,
+    parse_numbers,
+    protect_negative_numbers,
+)
+from nngui.cli_report import (
+    info_text,
+    metrics_table,
+    model_info,
+    print_json,
+    train_report,
+    train_summary,
+)
+from nngui.core.data import Dataset, DataSpec, DataSpecError, Split, make_dataset
+from nngui.core.model import Model
+from nngui.core.model_file import ModelFileError, load_model, save_model
+from nngui.core.network import LayerSpec, Network
+from nngui.core.training import History, Progress, TrainConfig, TrainConfigError, Trainer
+
+DEFAULT_HIDDEN = ((4, None), (4, None))
+DATA_FIELDS = ("samples", "noise", "train_ratio", "val_ratio", "seed")
+TRAIN_FIELDS = ("optimizer", "lr", "batch_size", "momentum", "l2", "epochs", "patience",
+                "time_limit", "init", "dtype")  # fmt: skip
+#: Options that --init-from cannot take: the saved model fixes its data and layers.
+FIXED_BY_MODEL = ("samples", "low", "high", "targets", "noise", "train_ratio", "val_ratio",
+                  "seed", "hidden", "activation", "output_activation", "init")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the ``nngui`` command with ``argv`` (default: sys.argv[1:]); return the exit status."""
+    argv = protect_negative_numbers(list(sys.argv[1:] if argv is None else argv))
+    try:
+        if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+            return run_gui(argv)
+        parser = build_parser()
+        if argv[0] in COMMANDS:  # unknown options are reported by the main parser
+            parser.help_hint = f"nngui {argv[0]}"
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_usage(sys.stderr)
+            return 2
+        return COMMAND_FUNCTIONS[args.command](args)
+    except SystemExit as exc:  # argparse's --help, --version and errors
+        return exc.code if isinstance(exc.code, int) else 2
+    except (UsageError, ModelFileError) as exc:
+        print(f"nngui: {one_line(exc)}", file=sys.stderr)
+        return 2
+    except (DataSpecError, TrainConfigError) as exc:
+        print(f"nngui: {one_line(exc)} (see nngui train --help)", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. `nngui predict … | head -1`: the reader left, nothing to say
+        _silence_stdout()
+        return 1
+    except KeyboardInterrupt:
+        print("\nnngui: aborted", file=sys.stderr)
+        return 130
+
+
+def one_line(exc: Exception) -> str:
+    """The message of ``exc`` on one line."""
+    return " ".join(str(exc).split())
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that Python's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+# ----- the window -------------------------------------------------------------------------
+def run_gui(argv: list[str]) -> int:
+    """``nngui [MODEL.npz]``: check the model file, then open the window (imported lazily)."""
+    args = build_gui_parser().parse_args(argv)
+    if args.model is not None:
+        path = Path(args.model)
+        if not path.exists() and path.suffix.lower() != ".npz":
+            raise UsageError(
+                f"{args.model!r} is neither a command ({', '.join(COMMANDS)}) nor a model file"
+            )
+        read_model(args.model)
+    try:
+        from nngui.gui.app import run_app
+    except ImportError as exc:
+        print(
+            f"nngui: the desktop window is not available: {one_line(exc)}; "
+            "the commands train, predict, evaluate and info work headless",
+            file=sys.stderr,
+        )
+        return 2
+    return int(run_app(args.model))
+
+
+def read_model(path: str) -> Model:
+    """Load a model file; a missing file or a bad one raises a one-line error."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder, not a model file")
+    return load_model(p)
+
+
+# ----- train: settings --------------------------------------------------------------------
+def given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
+    """The options among ``names`` that were given on the command line."""
+    return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
+
+
+def build_spec(args: argparse.Namespace) -> DataSpec:
+    """The data settings: the article's, overridden by the options given."""
+    base = DataSpec()
+    low = args.low or [lo for lo, _ in base.ranges]
+    high = args.high or [hi for _, hi in base.ranges]
+    changes = given(args, DATA_FIELDS)
+    if args.targets is not None:
+        changes["targets"] = args.targets
+    return dataclasses.replace(base, ranges=tuple(zip(low, high, strict=True)), **changes)
+
+
+def build_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
+    """The training settings: ``base`` overridden by the options given."""
+    return dataclasses.replace(base, **given(args, TRAIN_FIELDS))
+
+
+def build_layers(args: argparse.Namespace, n_outputs: int) -> list[LayerSpec]:
+    """Hidden layers from --hidden and --activation, then the output layer."""
+    hidden = args.hidden if args.hidden is not None else DEFAULT_HIDDEN
+    default = args.activation or "relu"
+    layers = [LayerSpec(units, act or default) for units, act in hidden]
+    return [*layers, LayerSpec(n_outputs, args.output_activation or "linear")]
+
+
+def check_out_path(path: str | None) -> Path | None:
+    """Check before training that --out can be written, so that no training is lost."""
+    if path is None:
+        return None
+    p = Path(path).expanduser()
+    if p.suffix.lower() != ".npz":
+        raise UsageError(f"--out: {path!r} must end in .npz")
+    if p.is_dir():
+        raise UsageError(f"--out: {path} is a folder; give a file name such as {p / 'model.npz'}")
+    folder = p.parent
+    if not folder.is_dir():
+        raise UsageError(f"--out: the folder {folder} does not exist; create it first")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--out: cannot write in the folder {folder}")
+    return p
+
+
+def fresh_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainConfig, History]:
+    """A new network: data, then weights, from one RandomState(seed) stream (the article's)."""
+    spec = build_spec(args)
+    config = build_config(args, TrainConfig())
+    if config.patience and not spec.val_ratio:
+        raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
+    layers = build_layers(args, len(spec.targets))
+    dtype = np.dtype(config.dtype).type
+    rng = np.random.RandomState(spec.seed)
+    ds = make_dataset(spec, rng, dtype)
+    net = Network.initialise(ds.n_inputs, layers, rng, config.init, dtype)
+    return net, ds, config, History()
+
+
+def continued_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainConfig, History]:
+    """A saved model, its regenerated data standardised by its own scalers, and its history."""
+    fixed = given(args, FIXED_BY_MODEL)
+    if fixed:
+        option = "--" + next(iter(fixed)).replace("_", "-")
+        raise UsageError(
+            f"{option} cannot be used with --init-from: the model keeps its data and layers"
+        )
+    model = read_model(args.init_from)
+    if model.data_spec is None:
+        raise UsageError(f"{args.init_from} does not record its data settings; cannot continue")
+    config = build_config(args, model.train_config or TrainConfig())
+    if config.patience and not model.data_spec.val_ratio:
+        raise UsageError("--patience needs a validation split, and this model was trained without")
+    if model.network.dtype != np.dtype(config.dtype):
+        model.network = model.network.astype(np.dtype(config.dtype).type)
+    ds = with_scalers(model.regenerate_data(), model)
+    return model.network, ds, config, model.history
+
+
+def with_scalers(ds: Dataset, model: Model) -> Dataset:
+    """``ds`` with every split standardised by the model's stored scalers."""
+    dtype = model.network.dtype
+
+    def rescale(split: Split | None) -> Split | None:
+        if split is None:
+            return None
+        xs = model.x_scaler.transform(split.x).astype(dtype)
+        ys = model.y_scaler.transform(split.y).astype(dtype)
+        return Split(split.x, split.y, xs, ys)
+
+    return dataclasses.replace(
+        ds, train=rescale(ds.train), val=rescale(ds.val), test=rescale(ds.test),
+        x_scaler=model.x_scaler, y_scaler=model.y_scaler,
+    )  # fmt: skip
+
+
+# ----- train: running ---------------------------------------------------------------------
+class ProgressLine:
+    """One line on a terminal, rewritten in place with ``\\r`` at each progress report."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.width = 0
+
+    def __call__(self, p: Progress) -> None:
+        """Show epoch/total, losses and speed."""
+        parts = [f"epoch {p.epoch:,}/{p.epochs_target:,}", f"train {p.train_loss:.6g}"]
+        if math.isfinite(p.val_loss):
+            parts.append(f"val {p.val_loss:.6g}")
+        parts += [f"test {p.test_loss:.6g}", f"{p.epochs_per_second:,.0f} epochs/s"]
+        columns = shutil.get_terminal_size().columns - 1
+        line = "  ".join(parts)[:columns]
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = len(line)
+
+    def close(self) -> None:
+        """End the line, if one was written."""
+        if self.width:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+class StopFlag:
+    """``should_stop`` for the trainer, set by the first Ctrl+C (the second one aborts)."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def __call__(self) -> bool:
+        return self.stopped
+
+    def _on_sigint(self, signum: int, frame: object) -> None:
+        self.stopped = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    @contextmanager
+    def installed(self) -> Iterator[None]:
+        """Catch Ctrl+C while the block runs (only possible in the main thread)."""
+        try:
+            previous = signal.signal(signal.SIGINT, self._on_sigint)
+        except ValueError:  # not the main thread: Ctrl+C cannot be caught here
+            yield
+            return
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    """``nngui train``: build or load, train, save and report."""
+    out = check_out_path(args.out)
+    net, ds, config, history = continued_setup(args) if args.init_from else fresh_setup(args)
+    note = _note(args)
+    if net.parameter_count() >= len(ds.train):
+        note(f"{net.parameter_count():,} parameters for {len(ds.train):,} training samples: "
+             "expect overfitting")  # fmt: skip
+    trainer = Trainer(net, ds, config, history)
+    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    stop = StopFlag()
+    with stop.installed():
+        result = trainer.run(on_progress=progress, should_stop=stop)
+    if progress is not None:
+        progress.close()
+    model = Model.from_dataset(net, ds, config, trainer.history)
+    with np.errstate(all="ignore"):  # weights restored after divergence may be huge
+        model.metrics = model.evaluate(ds)
+    model.outcome = result.outcome
+    if result.message:
+        note(result.message)
+    status = 0
+    if out is not None:
+        try:
+            save_model(model, out)
+        except (OSError, ModelFileError) as exc:
+            print(f"nngui: {one_line(exc)}", file=sys.stderr)
+            out, status = None, 1
+    report = train_report(model, result, out)
+    if args.json:
+        print_json(report)
+    elif not args.quiet:
+        print(train_summary(report))
+    return status
+
+
+def _note(args: argparse.Namespace) -> Callable[[str], None]:
+    """A function printing "nngui: message" on stderr, unless --quiet."""
+
+    def note(message: str) -> None:
+        if not args.quiet:
+            print(f"nngui: {message}", file=sys.stderr)
+
+    return note
+
+
+# ----- predict, evaluate, info ------------------------------------------------------------
+def cmd_predict(args: argparse.Namespace) -> int:
+    """``nngui predict``: one CSV row of outputs (original units) per input point."""
+    model = read_model(args.model)
+    n = model.network.n_inputs
+    x = np.array([parse_numbers(p.strip(), n, "point") for p in args.points])
+    with np.errstate(all="ignore"):
+        y = model.predict(x)
+    if args.json:
+        print_json([[float(v) for v in row] for row in y])
+    else:
+        for row in y:
+            print(",".join(f"{v:.10g}" for v in row))
+    return 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """``nngui evaluate``: metrics on the model's regenerated data, per split and output."""
+    model = read_model(args.model)
+    if model.data_spec is None:
+        raise UsageError(f"{args.model} does not record its data settings; cannot regenerate them")
+    with np.errstate(all="ignore"):
+        metrics = model.evaluate(model.regenerate_data())
+    if args.json:
+        print_json({"model": args.model, "outputs": list(model.output_names), "metrics": metrics})
+    else:
+        print(metrics_table(metrics, model.output_names))
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    """``nngui info``: layers, parameters, settings, epochs, outcome and final metrics."""
+    model = read_model(args.model)
+    if args.json:
+        print_json(model_info(model, args.model))
+    else:
+        print(info_text(model, args.model))
+    return 0
+
+
+COMMAND_FUNCTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "train": cmd_train,
+    "predict": cmd_predict,
+    "evaluate": cmd_evaluate,
+    "info": cmd_info,
+}

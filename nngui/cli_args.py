@@ -1,0 +1,446 @@
+"""Command-line arguments of ``nngui``: the parsers and the small parsers of option values.
+
+Every mistake in an argument ends as one line on stderr and exit status 2: value parsers raise
+``UsageError`` (or argparse's ``ArgumentTypeError``) with a message that says what to write
+instead, and ``Parser.error`` prints that message as ``nngui: … (see nngui CMD --help)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from typing import NoReturn
+
+from nngui import __version__
+from nngui.core.activations import ACTIVATIONS
+from nngui.core.data import INPUT_NAMES, TARGETS, DataSpec
+from nngui.core.network import INIT_SCHEMES, MAX_LAYERS
+from nngui.core.optimizers import OPTIMIZER_NAMES
+from nngui.core.training import DTYPES, TrainConfig
+
+COMMANDS = ("train", "predict", "evaluate", "info")
+
+#: Short names for targets whose formulas need quoting in a shell.
+TARGET_ALIASES = {
+    "sum": "a+b",
+    "diff": "a-b",
+    "absdiff": "|a-b|",
+    "product": "a*b",
+    "max": "max(a,b)",
+    "min": "min(a,b)",
+}
+
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+#: A number or comma list of numbers that starts with "-", such as "-3,4" or "-1e3": argparse
+#: would take it for an option, so ``protect_negative_numbers`` marks it as a value.
+_NEGATIVE_LIST = re.compile(rf"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:\s*,\s*{_NUMBER})*$")
+
+
+class UsageError(Exception):
+    """A bad argument or file; the message is one line saying what to fix (exit status 2)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line: ``nngui: <message> (see <prog> --help)``."""
+
+    #: The command whose help the error points to, when it is not this parser's own.
+    help_hint: str | None = None
+
+    def error(self, message: str) -> NoReturn:
+        """Print the one-line error and exit with status 2."""
+        message = message.removeprefix("argument ")
+        sys.stderr.write(f"nngui: {message} (see {self.help_hint or self.prog} --help)\n")
+        raise SystemExit(2)
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the hand-made line breaks of descriptions and epilogs; wider help column."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=30)
+
+
+def protect_negative_numbers(argv: list[str]) -> list[str]:
+    """Let values such as ``-3,4`` (a point) or ``--low -10,-5`` through argparse.
+
+    argparse treats any word starting with "-" that is not a plain number as an option. A word
+    containing a space is always a value to argparse, so such number lists get a leading space;
+    ``float`` ignores it when the value is parsed.
+    """
+    return [" " + a if _NEGATIVE_LIST.match(a) else a for a in argv]
+
+
+# ----- value parsers ----------------------------------------------------------------------
+def parse_number(text: str) -> float:
+    """A finite float; raises ArgumentTypeError naming the bad text."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a number") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a finite number")
+    return value
+
+
+def parse_numbers(text: str, count: int, what: str) -> list[float]:
+    """``count`` comma-separated finite numbers, e.g. "30,70"; one number is not repeated."""
+    parts = text.split(",")
+    if len(parts) != count:
+        example = ",".join(["30", "70", "5", "1"][:count])
+        raise UsageError(
+            f"{what} {text.strip()!r} needs {count} comma-separated numbers, e.g. {example}"
+        )
+    try:
+        return [parse_number(p) for p in parts]
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"{what} {text.strip()!r}: {exc}") from None
+
+
+def parse_bound(text: str) -> list[float]:
+    """``--low``/``--high``: one number for every input, or one per input ("0,-5")."""
+    parts = text.split(",")
+    if len(parts) == 1:
+        return [parse_number(text)] * len(INPUT_NAMES)
+    if len(parts) != len(INPUT_NAMES):
+        raise argparse.ArgumentTypeError(
+            f"{text.strip()!r}: give one number for all inputs or one per input "
+            f"({', '.join(INPUT_NAMES)}), e.g. 0 or 0,-50"
+        )
+    return [parse_number(p) for p in parts]
+
+
+def split_top_level(text: str) -> list[str]:
+    """Split on commas that are not inside parentheses: "a+b,max(a,b)" → ["a+b", "max(a,b)"]."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return [p.strip() for p in parts]
+
+
+def parse_targets(text: str) -> tuple[str, ...]:
+    """``--targets``: names from TARGETS (or their aliases), comma-separated."""
+    names = []
+    for part in split_top_level(text):
+        name = TARGET_ALIASES.get(part, part.replace(" ", ""))
+        if name not in TARGETS:
+            raise argparse.ArgumentTypeError(
+                f"unknown target {part!r}; choose from {', '.join(TARGETS)} "
+                f"(or {', '.join(TARGET_ALIASES)})"
+            )
+        names.append(name)
+    return tuple(names)
+
+
+def parse_hidden(text: str) -> list[tuple[int, str | None]]:
+    """``--hidden``: "4,4" or "8:tanh,4:relu" or "none" → [(units, activation or None), …]."""
+    if text.strip().lower() in ("none", "0", ""):
+        return []
+    layers: list[tuple[int, str | None]] = []
+    for part in text.split(","):
+        units, _, act = part.strip().partition(":")
+        if not units.isdigit() or (_ and not act):
+            raise argparse.ArgumentTypeError(
+                f"{part.strip()!r} is not a layer; write units or units:activation, e.g. 8:tanh,4"
+            )
+        if not 1 <= int(units) <= 4096:
+            raise argparse.ArgumentTypeError(f"{part.strip()!r}: a layer needs 1 to 4096 units")
+        if act and act not in ACTIVATIONS:
+            raise argparse.ArgumentTypeError(
+                f"{part.strip()!r}: unknown activation {act!r}; "
+                f"choose from {', '.join(ACTIVATIONS)}"
+            )
+        layers.append((int(units), act or None))
+    if len(layers) >= MAX_LAYERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_LAYERS - 1} hidden layers")
+    return layers
+
+
+def positive_int(text: str) -> int:
+    """A whole number >= 0."""
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a whole number >= 0")
+    return int(text)
+
+
+# ----- parsers ----------------------------------------------------------------------------
+DATA, TRAIN = DataSpec(), TrainConfig()
+
+MAIN_DESCRIPTION = """\
+A workbench for small NumPy neural networks.
+
+  nngui                  open the window
+  nngui MODEL.npz        open the window with a saved model
+  nngui train …          train a network without a window (nngui train --help)
+  nngui predict …        outputs of a saved model for some inputs
+  nngui evaluate …       metrics of a saved model on its regenerated data
+  nngui info …           what a saved model is and how it was trained
+"""
+
+TRAIN_EPILOG = """\
+With the defaults this is the seed article: inputs a, b uniform in [0, 100), targets a+b, a-b,
+|a-b|, 10,000 samples, the first 70 % for training, layers 2 → 4 relu → 4 relu → 3 linear,
+He initialisation, full-batch gradient descent with learning rate 0.01, 1,000 epochs, seed 42.
+
+Ctrl+C stops training cleanly: the weights trained so far are reported and saved to --out, with
+outcome "interrupted", and the exit status is 0. Training that diverges (the loss becomes
+infinite) is not an error either: the last finite weights are restored, saved and reported with
+outcome "diverged", and a note goes to stderr. Exit status 2 means a bad argument or file,
+1 that the trained model could not be saved.
+
+--json prints one object on stdout: epochs (trained in total), epochs_run (by this command),
+seconds, params, outcome (completed, early_stopped, time_limit, diverged, interrupted),
+restored_epoch, message, outputs, train_loss, val_loss, test_loss and test_seed_loss
+(standardised units; test_seed_loss is the article's reported loss), test_rmse, test_mae and
+test_r2 (one per output, original units), metrics (every split) and out.
+
+examples:
+  nngui train --out article.npz
+  nngui train --hidden 64,64 --optimizer adam --lr 0.003 --batch-size 64 --val-ratio 0.15 \\
+              --patience 200 --epochs 5000 --out fast.npz
+  nngui train --targets 'a*b,max' --low -10 --high 10 --hidden 16:tanh,16:tanh --out prod.npz
+  nngui train --init-from article.npz --epochs 9000 --out article-10k.npz
+"""
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("data (the seed article's by default)")
+    g.add_argument(
+        "--samples",
+        type=positive_int,
+        metavar="N",
+        help=f"number of samples drawn (default: {DATA.samples:,})",
+    )
+    g.add_argument(
+        "--low",
+        type=parse_bound,
+        metavar="LO",
+        help="lowest input value: one number for a and b, or LO_A,LO_B (default: 0)",
+    )
+    g.add_argument(
+        "--high",
+        type=parse_bound,
+        metavar="HI",
+        help="inputs are drawn uniformly from [LO, HI): one number or HI_A,HI_B (default: 100)",
+    )
+    g.add_argument(
+        "--targets",
+        type=parse_targets,
+        metavar="LIST",
+        help=f"outputs to learn, comma-separated, from: {', '.join(TARGETS)}; quote "
+        f"the list in a shell, or use the names {', '.join(TARGET_ALIASES)} "
+        f"(default: {','.join(DATA.targets)})",
+    )
+    g.add_argument(
+        "--noise",
+        type=parse_number,
+        metavar="SD",
+        help=f"standard deviation of Gaussian noise added to the targets (default: {DATA.noise:g})",
+    )
+    g.add_argument(
+        "--train-ratio",
+        type=parse_number,
+        metavar="R",
+        help="leading share of samples used for fitting; the rest is the test set "
+        f"(default: {DATA.train_ratio:g})",
+    )
+    g.add_argument(
+        "--val-ratio",
+        type=parse_number,
+        metavar="R",
+        help="trailing share of the fitting part held out for validation; the best "
+        f"validation weights are kept (default: {DATA.val_ratio:g}, none)",
+    )
+    g.add_argument(
+        "--seed",
+        type=positive_int,
+        metavar="N",
+        help="seed of the one random stream that draws the data, then the weights "
+        f"(default: {DATA.seed})",
+    )
+
+
+def _add_network_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("network")
+    g.add_argument(
+        "--hidden",
+        type=parse_hidden,
+        metavar="LAYERS",
+        help="hidden layers as units or units:activation, comma-separated, e.g. 4,4 "
+        "or 8:tanh,4:relu; 'none' for no hidden layer (default: 4,4)",
+    )
+    g.add_argument(
+        "--activation",
+        choices=list(ACTIVATIONS),
+        metavar="NAME",
+        help="activation of hidden layers that name none: "
+        f"{', '.join(ACTIVATIONS)} (default: relu)",
+    )
+    g.add_argument(
+        "--output-activation",
+        choices=list(ACTIVATIONS),
+        metavar="NAME",
+        help="activation of the output layer (default: linear)",
+    )
+    g.add_argument(
+        "--init",
+        choices=INIT_SCHEMES,
+        help=f"weight initialisation: he (the article's) or xavier (default: {TRAIN.init})",
+    )
+    g.add_argument(
+        "--dtype",
+        choices=DTYPES,
+        help=f"float type of weights and data; float32 is faster (default: {TRAIN.dtype})",
+    )
+    g.add_argument(
+        "--init-from",
+        metavar="MODEL.npz",
+        help="continue training a saved model on its own data, scalers and history; "
+        "its training settings are the defaults, options given here override them",
+    )
+
+
+def _add_training_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("training")
+    g.add_argument(
+        "--optimizer",
+        choices=OPTIMIZER_NAMES,
+        help="gd: gradient descent (the article's), sgd, momentum or adam "
+        f"(default: {TRAIN.optimizer})",
+    )
+    g.add_argument(
+        "--lr", type=parse_number, metavar="RATE", help=f"learning rate (default: {TRAIN.lr:g})"
+    )
+    g.add_argument(
+        "--batch-size",
+        type=positive_int,
+        metavar="N",
+        help=f"samples per step; 0 = the whole training set (default: {TRAIN.batch_size})",
+    )
+    g.add_argument(
+        "--momentum",
+        type=parse_number,
+        metavar="M",
+        help=f"momentum of the momentum optimiser (default: {TRAIN.momentum:g})",
+    )
+    g.add_argument(
+        "--l2",
+        type=parse_number,
+        metavar="DECAY",
+        help=f"L2 weight decay on the weights, not the biases (default: {TRAIN.l2:g})",
+    )
+    g.add_argument(
+        "--epochs",
+        type=positive_int,
+        metavar="N",
+        help=f"epochs to train (default: {TRAIN.epochs:,})",
+    )
+    g.add_argument(
+        "--patience",
+        type=positive_int,
+        metavar="N",
+        help="stop when the validation loss has not improved for N epochs; needs "
+        f"--val-ratio; 0 = off (default: {TRAIN.patience})",
+    )
+    g.add_argument(
+        "--time-limit",
+        type=parse_number,
+        metavar="SECONDS",
+        help="stop after this many seconds; 0 = no limit (default: 0)",
+    )
+
+
+def _add_output_options(p: argparse.ArgumentParser, saves: bool = False) -> None:
+    g = p.add_argument_group("output")
+    if saves:
+        g.add_argument(
+            "--out",
+            metavar="MODEL.npz",
+            help="save the trained model here (checked before training starts)",
+        )
+    g.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    if saves:
+        g.add_argument(
+            "--quiet",
+            action="store_true",
+            help="no progress line, summary or notes (errors still go to stderr)",
+        )
+
+
+def build_parser() -> Parser:
+    """The ``nngui`` parser with the subcommands train, predict, evaluate and info."""
+    parser = Parser(
+        prog="nngui",
+        usage="nngui [MODEL.npz] | nngui {train,predict,evaluate,info} …",
+        description=MAIN_DESCRIPTION,
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"nngui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    train = sub.add_parser(
+        "train",
+        prog="nngui train",
+        help="train a network",
+        formatter_class=_Formatter,
+        description="Train a network without a window.",
+        epilog=TRAIN_EPILOG,
+    )
+    _add_data_options(train)
+    _add_network_options(train)
+    _add_training_options(train)
+    _add_output_options(train, saves=True)
+
+    predict = sub.add_parser(
+        "predict",
+        prog="nngui predict",
+        help="outputs of a saved model",
+        formatter_class=_Formatter,
+        description="Print the model's outputs (original units) for each input point, one "
+        "comma-separated row per point.",
+        epilog="example:\n  nngui predict article.npz 30,70 -3,4 1.5,2e3",
+    )
+    predict.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    predict.add_argument(
+        "points",
+        nargs="+",
+        metavar="A,B",
+        help="input values of one sample, comma-separated (negative ones too)",
+    )
+    _add_output_options(predict)
+
+    evaluate = sub.add_parser(
+        "evaluate",
+        prog="nngui evaluate",
+        help="metrics on the model's regenerated data",
+        formatter_class=_Formatter,
+        description="Regenerate the data the model was trained on (same settings, same seed) "
+        "and print its metrics on every split and output.",
+    )
+    evaluate.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    _add_output_options(evaluate)
+
+    info = sub.add_parser(
+        "info",
+        prog="nngui info",
+        help="what a saved model is",
+        formatter_class=_Formatter,
+        description="Print a model's layers, parameter count, data and training settings, "
+        "epochs trained, how training ended and its final metrics.",
+    )
+    info.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    _add_output_options(info)
+    return parser
+
+
+def build_gui_parser() -> Parser:
+    """The parser of ``nngui [MODEL.npz]``, which opens the window."""
+    parser = Parser(prog="nngui", description=MAIN_DESCRIPTION, formatter_class=_Formatter)
+    parser.add_argument("model", nargs="?", metavar="MODEL.npz", help="a model to open")
+    return parser

@@ -1,0 +1,482 @@
+"""Tests of the ``nngui`` command: in-process through ``main(argv)``, a few as subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nngui import cli
+from nngui.cli_args import parse_hidden, protect_negative_numbers, split_top_level
+from nngui.core.model_file import ModelFileError, load_model, save_model
+from nngui.core.training import Progress
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run ``nngui argv`` in-process; return (exit status, stdout, stderr)."""
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    """Run a command with --json that must succeed; return the parsed object."""
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def run_subprocess(*argv: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m nngui argv`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "nngui", *map(str, argv)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A seed-setup model trained for 50 epochs."""
+    path = tmp_path_factory.mktemp("cli") / "seed.npz"
+    assert cli.main(["train", "--epochs", "50", "--quiet", "--out", str(path)]) == 0
+    return path
+
+
+# ----- train ------------------------------------------------------------------------------
+def test_seed_fidelity_after_1000_epochs(capsys):
+    report = run_json(capsys, "train", "--epochs", "1000")
+    assert report["test_seed_loss"] == pytest.approx(0.56108, abs=1e-4)
+    assert report["outcome"] == "completed"
+    assert report["epochs"] == 1000
+
+
+def test_seed_fidelity_untrained(capsys):
+    report = run_json(capsys, "train", "--epochs", "0")
+    assert report["test_seed_loss"] == pytest.approx(3.5916, abs=1e-4)
+    assert report["params"] == 47
+
+
+def test_train_json_report_and_saved_model(capsys, tmp_path):
+    out = tmp_path / "m.npz"
+    report = run_json(capsys, "train", "--epochs", "20", "--out", out)
+    required = {"epochs", "seconds", "params", "outcome", "train_loss", "test_loss",
+                "test_seed_loss", "test_rmse", "test_mae", "test_r2", "outputs",
+                "restored_epoch", "message", "out"}  # fmt: skip
+    assert required <= report.keys()
+    assert report["outputs"] == ["a+b", "a-b", "|a-b|"]
+    for key in ("test_rmse", "test_mae", "test_r2"):
+        assert len(report[key]) == 3 and all(isinstance(v, float) for v in report[key])
+    assert report["out"] == str(out) and report["val_loss"] is None
+    model = load_model(out)
+    assert model.history.epochs == 20 and model.outcome == "completed"
+    assert model.metrics["test"]["seed_loss"] == pytest.approx(report["test_seed_loss"])
+
+
+def test_train_without_tty_prints_only_a_summary(capsys):
+    code, out, err = run(capsys, "train", "--epochs", "200")
+    assert code == 0 and err == ""
+    assert out.count("\n") == 1 and out.startswith("completed: 200 epochs")
+    assert "not saved" in out
+
+
+def test_train_quiet_prints_nothing(capsys):
+    assert run(capsys, "train", "--epochs", "5", "--quiet") == (0, "", "")
+
+
+def test_progress_line_on_a_terminal(capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, _, err = run(capsys, "train", "--epochs", "300", "--quiet")
+    assert code == 0 and err == ""  # --quiet: no progress line even on a terminal
+    code, _, err = run(capsys, "train", "--epochs", "300")
+    assert code == 0
+    assert err.startswith("\repoch ") and "/300" in err and "epochs/s" in err
+    assert err.endswith("\n") and err.count("\n") == 1
+
+
+def test_progress_line_rewrites_itself():
+    stream = __import__("io").StringIO()
+    line = cli.ProgressLine(stream)
+    line(Progress(10, 100, 0.5, float("nan"), 0.25, 1.0, 10.0))
+    line(Progress(20, 100, 0.4, 0.3, 0.2, 2.0, 10.0))
+    line.close()
+    first, second = stream.getvalue().split("\r")[1:]
+    assert "val" not in first and "val 0.3" in second
+    assert second.endswith("\n")
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ([], [(4, "relu"), (4, "relu"), (3, "linear")]),
+        (["--hidden", "8:tanh,4", "--activation", "sigmoid"],
+         [(8, "tanh"), (4, "sigmoid"), (3, "linear")]),
+        (["--hidden", "none"], [(3, "linear")]),
+        (["--hidden", "16", "--output-activation", "tanh", "--targets", "a*b"],
+         [(16, "relu"), (1, "tanh")]),
+        (["--hidden", " 5:leaky_relu , 3 "], [(5, "leaky_relu"), (3, "relu"), (3, "linear")]),
+    ],
+)  # fmt: skip
+def test_hidden_layers(capsys, tmp_path, options, expected):
+    out = tmp_path / "m.npz"
+    assert run(capsys, "train", "--epochs", "0", "--quiet", "--out", out, *options)[0] == 0
+    layers = load_model(out).network.layers
+    assert [(layer.units, layer.activation) for layer in layers] == expected
+
+
+def test_data_options_and_negative_ranges(capsys, tmp_path):
+    out = tmp_path / "m.npz"
+    code, _, err = run(capsys, "train", "--epochs", "0", "--quiet", "--out", out,
+                       "--samples", "500", "--low", "-10,-5", "--high", "-1e0,5",
+                       "--targets", "a*b,max,min(a,b)", "--noise", "0.5", "--seed", "7",
+                       "--train-ratio", "0.6")  # fmt: skip
+    assert code == 0, err
+    spec = load_model(out).data_spec
+    assert spec.ranges == ((-10.0, -1.0), (-5.0, 5.0))
+    assert spec.targets == ("a*b", "max(a,b)", "min(a,b)")
+    assert (spec.samples, spec.noise, spec.seed, spec.train_ratio) == (500, 0.5, 7, 0.6)
+
+
+def test_training_options_reach_the_config(capsys, tmp_path):
+    out = tmp_path / "m.npz"
+    code, _, err = run(capsys, "train", "--epochs", "3", "--quiet", "--out", out,
+                       "--optimizer", "momentum", "--lr", "0.02", "--batch-size", "128",
+                       "--momentum", "0.8", "--l2", "0.001", "--init", "xavier")  # fmt: skip
+    assert code == 0, err
+    c = load_model(out).train_config
+    assert (c.optimizer, c.lr, c.batch_size, c.momentum, c.l2, c.init, c.epochs) == (
+        "momentum",
+        0.02,
+        128,
+        0.8,
+        0.001,
+        "xavier",
+        3,
+    )
+
+
+def test_float32(capsys, tmp_path):
+    out = tmp_path / "m.npz"
+    r32 = run_json(capsys, "train", "--epochs", "100", "--dtype", "float32", "--out", out)
+    r64 = run_json(capsys, "train", "--epochs", "100")
+    assert r32["test_seed_loss"] == pytest.approx(r64["test_seed_loss"], rel=1e-3)
+    model = load_model(out)
+    assert model.train_config.dtype == "float32"
+    assert model.network.params[0].dtype == np.float32
+
+
+def test_init_from_continues_history(capsys, tmp_path):
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    run_json(capsys, "train", "--epochs", "150", "--out", first)
+    report = run_json(capsys, "train", "--init-from", first, "--epochs", "150", "--out", second)
+    straight = run_json(capsys, "train", "--epochs", "300")
+    assert (report["epochs"], report["epochs_run"]) == (300, 150)
+    # Full-batch gradient descent has no optimiser state: 150 + 150 epochs equal 300 epochs.
+    assert report["test_seed_loss"] == pytest.approx(straight["test_seed_loss"], rel=1e-9)
+    a, b = load_model(first), load_model(second)
+    np.testing.assert_array_equal(b.history.train_loss.values[:150], a.history.train_loss.values)
+    assert b.history.train_loss.values[150] < a.history.train_loss.values[-1]
+    np.testing.assert_array_equal(b.x_scaler.mean, a.x_scaler.mean)
+
+
+def test_init_from_overrides_training_settings(capsys, tmp_path):
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    run_json(capsys, "train", "--epochs", "5", "--out", first)
+    report = run_json(capsys, "train", "--init-from", first, "--optimizer", "adam",
+                      "--lr", "0.001", "--out", second)  # fmt: skip
+    assert report["epochs_run"] == 5  # the model's own --epochs is the default
+    config = load_model(second).train_config
+    assert (config.optimizer, config.lr) == ("adam", 0.001)
+
+
+def test_early_stopping(capsys, tmp_path):
+    out = tmp_path / "m.npz"
+    report = run_json(capsys, "train", "--val-ratio", "0.15", "--patience", "15",
+                      "--optimizer", "adam", "--lr", "0.05", "--batch-size", "64",
+                      "--epochs", "5000", "--time-limit", "20", "--out", out)  # fmt: skip
+    assert report["outcome"] == "early_stopped"
+    assert report["restored_epoch"] is not None and report["val_loss"] is not None
+    assert report["epochs"] < 5000 and "val" in report["metrics"]
+    assert load_model(out).outcome == "early_stopped"
+
+
+def test_time_limit(capsys):
+    report = run_json(capsys, "train", "--epochs", "100000000", "--time-limit", "0.5")
+    assert report["outcome"] == "time_limit"
+    assert 0 < report["epochs"] < 100_000_000
+
+
+def test_divergence_is_reported_and_saved_finite(capsys, tmp_path):
+    out = tmp_path / "m.npz"
+    code, stdout, err = run(capsys, "train", "--lr", "10", "--optimizer", "gd",
+                            "--epochs", "2000", "--out", out, "--json")  # fmt: skip
+    assert code == 0
+    report = json.loads(stdout)
+    assert report["outcome"] == "diverged"
+    assert "diverged" in err and "Traceback" not in err
+    model = load_model(out)
+    assert model.outcome == "diverged" and model.network.is_finite()
+
+
+def test_failed_save_is_reported_with_status_1(capsys, monkeypatch, tmp_path):
+    def fail(model, path):
+        raise ModelFileError(f"{path}: could not save: no space left on device")
+
+    monkeypatch.setattr(cli, "save_model", fail)
+    code, out, err = run(capsys, "train", "--epochs", "3", "--json", "--out", tmp_path / "m.npz")
+    assert code == 1
+    assert json.loads(out)["out"] is None
+    assert err == f"nngui: {tmp_path / 'm.npz'}: could not save: no space left on device\n"
+
+
+# ----- bad arguments ----------------------------------------------------------------------
+BAD_TRAIN_ARGS = [
+    ["--hidden", "4,x"],
+    ["--hidden", "4:foo"],
+    ["--hidden", "0,4"],
+    ["--activation", "swish"],
+    ["--samples", "5"],
+    ["--samples", "many"],
+    ["--lr", "0"],
+    ["--lr", "nan"],
+    ["--low", "5", "--high", "1"],
+    ["--low", "1,2,3"],
+    ["--targets", "a+b,foo"],
+    ["--optimizer", "rmsprop"],
+    ["--epochs", "-1"],
+    ["--patience", "5"],
+    ["--val-ratio", "0.9"],
+    ["--time-limit", "-1"],
+    ["--frobnicate"],
+    ["--out", "model.txt"],
+    ["--out", "/no/such/folder/m.npz"],
+    ["--init-from", "/no/such/model.npz"],
+]
+
+
+@pytest.mark.parametrize("options", BAD_TRAIN_ARGS, ids=" ".join)
+def test_bad_train_arguments(capsys, options):
+    # --epochs is huge so that a late check would hang the test instead of passing.
+    code, out, err = run(capsys, "train", "--epochs", "100000000", *options)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("nngui: ") and err.count("\n") == 1
+    assert "Traceback" not in err
+
+
+def test_bad_argument_messages_say_what_to_fix(capsys):
+    err = run(capsys, "train", "--hidden", "4,x")[2]
+    assert "'x' is not a layer; write units or units:activation, e.g. 8:tanh,4" in err
+    assert "(see nngui train --help)" in err
+    err = run(capsys, "train", "--frobnicate")[2]
+    assert "(see nngui train --help)" in err
+
+
+def test_init_from_rejects_data_and_layer_options(capsys, model_path):
+    code, _, err = run(capsys, "train", "--init-from", model_path, "--hidden", "8")
+    assert code == 2 and "--hidden cannot be used with --init-from" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["predict", "missing.npz", "1,2"],
+        ["predict", "{model}"],
+        ["predict", "{model}", "1,x"],
+        ["predict", "{model}", "1,2,3"],
+        ["predict", "{model}", "-1,2,3"],
+        ["evaluate", "missing.npz"],
+        ["info"],
+        ["info", "{folder}"],
+        ["info", "{garbage}"],
+        ["trian"],
+        ["missing.npz"],
+        ["{garbage}"],
+        ["--bogus"],
+    ],
+    ids=" ".join,
+)
+def test_bad_model_arguments(capsys, model_path, tmp_path, argv):
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"not a model")
+    names = {"model": model_path, "folder": tmp_path, "garbage": garbage}
+    code, out, err = run(capsys, *(a.format(**names) for a in argv))
+    assert code == 2 and out == ""
+    assert err.startswith("nngui: ") and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_help_texts(capsys):
+    for argv in ([], ["train"], ["predict"], ["evaluate"], ["info"]):
+        code, out, _ = run(capsys, *argv, "--help")
+        assert code == 0 and "usage: nngui" in out
+    out = run(capsys, "train", "--help")[1]
+    assert "(default: 0.01)" in out and "(default: 4,4)" in out and "interrupted" in out
+
+
+def test_argument_helpers():
+    assert parse_hidden("8:tanh,4") == [(8, "tanh"), (4, None)]
+    assert split_top_level("a+b,max(a,b), |a-b|") == ["a+b", "max(a,b)", "|a-b|"]
+    assert protect_negative_numbers(["-3,4", "--low", "-1e3,.5", "-x,1", "-3", "--json"]) == [
+        " -3,4", "--low", " -1e3,.5", "-x,1", " -3", "--json"
+    ]  # fmt: skip
+
+
+# ----- predict, evaluate, info ------------------------------------------------------------
+def test_predict_matches_model_predict(capsys, model_path):
+    points = ["30,70", "-3,4", "-1e1,-2.5", "0.5,100"]
+    code, out, err = run(capsys, "predict", model_path, *points)
+    assert code == 0, err
+    rows = [[float(v) for v in line.split(",")] for line in out.splitlines()]
+    x = np.array([[30, 70], [-3, 4], [-10, -2.5], [0.5, 100]])
+    expected = load_model(model_path).predict(x)
+    np.testing.assert_allclose(rows, expected, rtol=1e-9)
+    code, out, _ = run(capsys, "predict", "--json", model_path, *points)
+    np.testing.assert_array_equal(json.loads(out), expected)
+
+
+def test_evaluate(capsys, model_path):
+    code, out, err = run(capsys, "evaluate", model_path)
+    assert code == 0, err
+    for word in ("train", "test", "a+b", "a-b", "|a-b|", "RMSE", "R²"):
+        assert word in out
+    report = run_json(capsys, "evaluate", model_path)
+    model = load_model(model_path)
+    expected = model.evaluate(model.regenerate_data())
+    assert report["metrics"]["test"]["rmse"] == pytest.approx(expected["test"]["rmse"])
+    assert report["outputs"] == ["a+b", "a-b", "|a-b|"]
+
+
+def test_info(capsys, model_path):
+    code, out, err = run(capsys, "info", model_path)
+    assert code == 0, err
+    assert "2 → 4 relu → 4 relu → 3 linear" in out
+    assert "47" in out and "10,000 samples" in out and "50 (completed)" in out
+    info = run_json(capsys, "info", model_path)
+    assert (info["params"], info["epochs"], info["outcome"]) == (47, 50, "completed")
+    assert info["data"]["seed"] == 42 and info["training"]["lr"] == 0.01
+    assert set(info["metrics"]) == {"train", "test"}
+
+
+def test_info_survives_metrics_in_an_unknown_layout(capsys, model_path, tmp_path):
+    model = load_model(model_path)
+    model.metrics = {"test": {"accuracy": 1.0}}
+    save_model(model, tmp_path / "odd.npz")
+    code, out, _ = run(capsys, "info", tmp_path / "odd.npz")
+    assert code == 0 and "does not know (see info --json)" in out
+
+
+# ----- the window -------------------------------------------------------------------------
+@pytest.fixture
+def fake_gui(monkeypatch) -> list:
+    """Replace nngui.gui.app by a module whose run_app records its argument."""
+    calls: list = []
+    module = types.ModuleType("nngui.gui.app")
+    module.run_app = lambda model_path=None: calls.append(model_path) or 0
+    monkeypatch.setitem(sys.modules, "nngui.gui.app", module)
+    return calls
+
+
+def test_no_arguments_open_the_window(capsys, fake_gui):
+    assert run(capsys) == (0, "", "")
+    assert fake_gui == [None]
+
+
+def test_model_argument_opens_it_in_the_window(capsys, fake_gui, model_path):
+    assert run(capsys, model_path)[0] == 0
+    assert fake_gui == [str(model_path)]
+
+
+def test_bad_model_does_not_open_the_window(capsys, fake_gui, tmp_path):
+    assert run(capsys, tmp_path / "missing.npz")[0] == 2
+    assert fake_gui == []
+
+
+def test_window_not_available(capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "nngui.gui.app", None)  # makes the import fail
+    code, out, err = run(capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("nngui: the desktop window is not available: ")
+    assert "train, predict, evaluate and info work headless" in err and err.count("\n") == 1
+
+
+# ----- subprocesses -----------------------------------------------------------------------
+def test_headless_commands_do_not_import_qt(model_path):
+    code = (
+        "import sys; from nngui.cli import main; "
+        f"assert main(['info', {str(model_path)!r}]) == 0; "
+        f"assert main(['predict', {str(model_path)!r}, '1,2']) == 0; "
+        "assert main(['train', '--epochs', '2', '--quiet']) == 0; "
+        "assert not [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph', 'nngui.gui'))]"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+
+
+def test_bad_file_gives_no_traceback(tmp_path):
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"PK\x03\x04 truncated")
+    result = run_subprocess("predict", garbage, "-3,4")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals and a pseudo-terminal")
+def test_ctrl_c_stops_and_saves(tmp_path):
+    import pty  # POSIX only
+
+    out = tmp_path / "m.npz"
+    # stderr on a pseudo-terminal: the progress line shows when training has begun.
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nngui", "train", "--epochs", "100000000", "--json",
+         "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=slave, text=True, cwd=ROOT,
+    )  # fmt: skip
+    os.close(slave)
+    try:
+        seen = read_terminal_until(master, proc, b"epochs/s")
+        assert b"\repoch " in seen
+        proc.send_signal(signal.SIGINT)
+        read_terminal_until(master, proc, None)
+        stdout = proc.stdout.read()
+        proc.wait(timeout=30)
+    finally:
+        proc.kill()
+        proc.stdout.close()
+        os.close(master)
+    assert proc.returncode == 0
+    report = json.loads(stdout)
+    assert report["outcome"] == "interrupted" and report["out"] == str(out)
+    model = load_model(out)
+    assert model.outcome == "interrupted" and model.history.epochs == report["epochs"] > 0
+
+
+def read_terminal_until(fd: int, proc: subprocess.Popen, marker: bytes | None) -> bytes:
+    """Read a pseudo-terminal until ``marker`` shows, or until the process ends (None)."""
+    seen, deadline = b"", time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if marker is not None and marker in seen:
+            return seen
+        if marker is None and proc.poll() is not None:
+            return seen
+        if select.select([fd], [], [], 0.1)[0]:
+            try:
+                seen += os.read(fd, 4096)
+            except OSError:  # the process closed the terminal
+                if marker is None:
+                    return seen
+    raise AssertionError(f"timed out; terminal showed {seen[-200:]!r}")

@@ -106,18 +106,37 @@ class DataSpec:
         """Build a spec from ``to_dict`` output; raises DataSpecError on bad values."""
         try:
             return cls(
-                samples=int(d["samples"]),
-                ranges=tuple((float(lo), float(hi)) for lo, hi in d["ranges"]),
-                targets=tuple(str(t) for t in d["targets"]),
-                noise=float(d.get("noise", 0.0)),
-                train_ratio=float(d.get("train_ratio", 0.7)),
-                val_ratio=float(d.get("val_ratio", 0.0)),
-                seed=int(d.get("seed", 42)),
+                samples=_whole(d["samples"], "samples"),
+                ranges=tuple((_real(lo), _real(hi)) for lo, hi in d["ranges"]),
+                targets=tuple(_text(t) for t in d["targets"]),
+                noise=_real(d.get("noise", 0.0)),
+                train_ratio=_real(d.get("train_ratio", 0.7)),
+                val_ratio=_real(d.get("val_ratio", 0.0)),
+                seed=_whole(d.get("seed", 42), "seed"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, DataSpecError):
                 raise
             raise DataSpecError(f"data settings are incomplete or malformed ({exc})") from None
+
+
+def _whole(v: Any, name: str) -> int:
+    """A whole number given as an int (or an integral float); anything else is refused."""
+    if isinstance(v, bool) or not isinstance(v, int | float) or not np.isfinite(v) or v != int(v):
+        raise DataSpecError(f"{name} must be a whole number, got {v!r}")
+    return int(v)
+
+
+def _real(v: Any) -> float:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        raise TypeError(f"expected a number, got {v!r}")
+    return float(v)
+
+
+def _text(v: Any) -> str:
+    if not isinstance(v, str):
+        raise TypeError(f"expected a name, got {v!r}")
+    return v
 
 
 @dataclass

@@ -1,0 +1,322 @@
+"""The data panel: edit a DataSpec (inputs, targets, noise, split) and summarise a Dataset.
+
+The panel only edits settings and shows what was generated; drawing the data is the core's job
+(``nngui.core.data.make_dataset``), called by the main window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nngui.core.data import INPUT_NAMES, MAX_SAMPLES, TARGETS, Dataset, DataSpec, DataSpecError
+from nngui.gui.widgets import (
+    FitTable,
+    align_form_labels,
+    describe,
+    float_spin,
+    hint_label,
+    int_spin,
+    run_preview,
+)
+
+RANGE_LIMIT = 1e9
+RANGE_DECIMALS = 3
+#: The smallest gap the range spin boxes can show: low <= high - RANGE_STEP keeps low < high.
+RANGE_STEP = 10.0**-RANGE_DECIMALS
+PREVIEW_ROWS = 8
+MAX_SEED = 2**31 - 1  # QSpinBox holds a C int; DataSpec accepts up to 2**32 - 1
+
+
+class DataPanel(QWidget):
+    """Edit the data settings and show a summary of the generated data set."""
+
+    #: The user edited a setting (never emitted by ``set_spec``).
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._target_order: list[str] = []
+        self._forms: list[QFormLayout] = []
+        self._settings = [self._inputs_group(), self._targets_group(), self._split_group()]
+        layout = QVBoxLayout(self)
+        for group in self._settings:
+            layout.addWidget(group)
+        layout.addWidget(self._summary_group())
+        layout.addStretch(1)
+        align_form_labels(*self._forms)
+        self._tab_order()
+        self.set_spec(DataSpec())
+
+    # ----- construction -------------------------------------------------------------------
+    def _inputs_group(self) -> QGroupBox:
+        box = QGroupBox("Inputs")
+        form = QFormLayout(box)
+        self._forms.append(form)
+        self._samples = int_spin(
+            10, MAX_SAMPLES, 10_000, name="Samples",
+            tip="How many (a, b) pairs to draw, before splitting into train, validation and test.",
+        )  # fmt: skip
+        form.addRow("&Samples:", self._samples)
+        self._lows: list[QDoubleSpinBox] = []
+        self._highs: list[QDoubleSpinBox] = []
+        for name in INPUT_NAMES:
+            form.addRow(f"Range of &{name}:", self._range_row(name))
+        self._seed = int_spin(
+            0, MAX_SEED, 42, name="Seed",
+            tip="Random seed: the same seed draws the same data (and the same initial weights).",
+        )  # fmt: skip
+        self._seed.setGroupSeparatorShown(False)
+        form.addRow("S&eed:", self._seed)
+        self._samples.valueChanged.connect(self._edited)
+        self._seed.valueChanged.connect(self._edited)
+        return box
+
+    def _range_row(self, name: str) -> QWidget:
+        low = float_spin(
+            -RANGE_LIMIT, RANGE_LIMIT, 0.0, RANGE_DECIMALS, name=f"Lowest {name}",
+            tip=f"Smallest value of input {name}; {name} is drawn uniformly from [low, high).",
+        )  # fmt: skip
+        high = float_spin(
+            -RANGE_LIMIT, RANGE_LIMIT, 100.0, RANGE_DECIMALS, name=f"Highest {name}",
+            tip=f"Upper end of input {name}'s range; it must stay above the lowest value.",
+        )  # fmt: skip
+        for spin in (low, high):
+            spin.setMinimumWidth(90)
+            spin.valueChanged.connect(self._range_edited)
+        self._lows.append(low)
+        self._highs.append(high)
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(low, 1)
+        h.addWidget(QLabel("to"))
+        h.addWidget(high, 1)
+        return row
+
+    def _targets_group(self) -> QGroupBox:
+        box = QGroupBox("Targets")
+        layout = QVBoxLayout(box)
+        grid = QGridLayout()
+        self._checks: dict[str, QCheckBox] = {}
+        for i, name in enumerate(TARGETS):
+            check = describe(
+                QCheckBox(name), f"Target {name}", f"Learn the formula {name} as one output."
+            )
+            check.toggled.connect(lambda on, n=name: self._target_toggled(n, on))
+            grid.addWidget(check, i // 3, i % 3)
+            self._checks[name] = check
+        layout.addLayout(grid)
+        self._target_hint = hint_label("Keep at least one target: the network needs an output.")
+        self._target_hint.hide()
+        layout.addWidget(self._target_hint)
+        form = QFormLayout()
+        self._forms.append(form)
+        self._noise = float_spin(
+            0.0, 1e6, 0.0, 4, name="Noise", step=0.1,
+            tip="Standard deviation of Gaussian noise added to every target (original units).",
+        )  # fmt: skip
+        self._noise.setSpecialValueText("None")
+        self._noise.valueChanged.connect(self._edited)
+        form.addRow("&Noise (std):", self._noise)
+        layout.addLayout(form)
+        return box
+
+    def _split_group(self) -> QGroupBox:
+        box = QGroupBox("Split")
+        form = QFormLayout(box)
+        self._forms.append(form)
+        self._train = float_spin(
+            5.0, 95.0, 70.0, 1, name="Training share", step=5.0, suffix=" %",
+            tip="Leading share of the samples used to fit the network; the rest is the test set.",
+        )  # fmt: skip
+        self._val = float_spin(
+            0.0, 50.0, 0.0, 1, name="Validation share", step=5.0, suffix=" %",
+            tip="Trailing share of the training part held out to watch for overfitting "
+            "(needed for early stopping). 0 = no validation set.",
+        )  # fmt: skip
+        self._val.setSpecialValueText("None")
+        for spin in (self._train, self._val):
+            spin.valueChanged.connect(self._edited)
+        form.addRow("&Training:", self._train)
+        form.addRow("&Validation:", self._val)
+        self._sizes = QLabel()
+        self._sizes.setAccessibleName("Split sizes")
+        self._sizes.setWordWrap(True)
+        form.addRow("Sizes:", self._sizes)
+        self._split_hint = hint_label()
+        self._split_hint.hide()
+        form.addRow(self._split_hint)
+        return box
+
+    def _summary_group(self) -> QGroupBox:
+        box = QGroupBox("Generated data")
+        layout = QVBoxLayout(box)
+        self._counts = hint_label("Not generated yet.", warning=False)
+        self._counts.setAccessibleName("Generated data counts")
+        layout.addWidget(self._counts)
+        self._scalers = describe(
+            FitTable(), "Train-set scalers",
+            "Mean and standard deviation of each column over the training split: the network "
+            "sees (value - mean) / std.",
+        )  # fmt: skip
+        self._scalers.verticalHeader().hide()
+        layout.addWidget(self._scalers)
+        self._preview = describe(
+            FitTable(min_column=76), "Preview",
+            f"The first {PREVIEW_ROWS} rows of the training split, in original units.",
+        )  # fmt: skip
+        layout.addWidget(self._preview)
+        self._scalers.hide()
+        self._preview.hide()
+        return box
+
+    def _tab_order(self) -> None:
+        chain: list[QWidget] = [self._samples]
+        for low, high in zip(self._lows, self._highs, strict=True):
+            chain += [low, high]
+        chain += [self._seed, *self._checks.values(), self._noise, self._train, self._val]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # ----- public API ---------------------------------------------------------------------
+    def spec(self) -> DataSpec:
+        """The current settings as a DataSpec; raises DataSpecError if they are unusable."""
+        return DataSpec(
+            samples=self._samples.value(),
+            ranges=tuple(
+                (lo.value(), hi.value()) for lo, hi in zip(self._lows, self._highs, strict=True)
+            ),
+            targets=tuple(self._target_order),
+            noise=self._noise.value(),
+            train_ratio=round(self._train.value() / 100, 4),
+            val_ratio=round(self._val.value() / 100, 4),
+            seed=self._seed.value(),
+        )
+
+    def set_spec(self, spec: DataSpec) -> None:
+        """Show ``spec`` in the widgets without emitting ``changed``."""
+        widgets = [self._samples, self._seed, self._noise, self._train, self._val]
+        widgets += [*self._lows, *self._highs, *self._checks.values()]
+        blockers = [QSignalBlocker(w) for w in widgets]
+        self._samples.setValue(spec.samples)
+        self._seed.setValue(min(spec.seed, MAX_SEED))
+        for (lo, hi), low, high in zip(spec.ranges, self._lows, self._highs, strict=True):
+            low.setRange(-RANGE_LIMIT, RANGE_LIMIT)
+            high.setRange(-RANGE_LIMIT, RANGE_LIMIT)
+            low.setValue(lo)
+            high.setValue(hi)
+        self._target_order = [t for t in spec.targets if t in self._checks]
+        for name, check in self._checks.items():
+            check.setChecked(name in self._target_order)
+        self._noise.setValue(spec.noise)
+        self._train.setValue(spec.train_ratio * 100)
+        self._val.setValue(spec.val_ratio * 100)
+        for blocker in blockers:
+            blocker.unblock()
+        self._target_hint.hide()
+        self._sync_range_bounds()
+        self._show_split()
+
+    def show_dataset(self, ds: Dataset) -> None:
+        """Summarise ``ds``: split counts, train-set scalers and the first training rows."""
+        n_val = len(ds.val) if ds.val is not None else 0
+        self._counts.setText(
+            f"{len(ds.train):,} training · {n_val:,} validation · {len(ds.test):,} test samples"
+        )
+        self._show_scalers(ds)
+        self._show_preview(ds)
+
+    def set_editable(self, on: bool) -> None:
+        """Allow or forbid editing the settings (forbidden while training)."""
+        for group in self._settings:
+            group.setEnabled(on)
+
+    # ----- summary tables -----------------------------------------------------------------
+    def _show_scalers(self, ds: Dataset) -> None:
+        names = [*ds.input_names, *ds.output_names]
+        mean = [*ds.x_scaler.mean, *ds.y_scaler.mean]
+        std = [*ds.x_scaler.std, *ds.y_scaler.std]
+        rows = [[n, f"{m:,.4f}", f"{s:,.4f}"] for n, m, s in zip(names, mean, std, strict=True)]
+        self._scalers.fill(["Column", "Train mean", "Train std"], rows, right_from=1)
+        self._scalers.show()
+
+    def _show_preview(self, ds: Dataset) -> None:
+        n = min(PREVIEW_ROWS, len(ds.train))
+        rows = [[f"{v:.4f}" for v in (*ds.train.x[r], *ds.train.y[r])] for r in range(n)]
+        self._preview.fill([*ds.input_names, *ds.output_names], rows)
+        self._preview.show()
+
+    # ----- reactions to edits -------------------------------------------------------------
+    def _edited(self) -> None:
+        self._show_split()
+        self.changed.emit()
+
+    def _range_edited(self) -> None:
+        self._sync_range_bounds()
+        self.changed.emit()
+
+    def _sync_range_bounds(self) -> None:
+        """Keep low < high by bounding each spin box by its partner."""
+        for low, high in zip(self._lows, self._highs, strict=True):
+            with QSignalBlocker(low), QSignalBlocker(high):
+                low.setMaximum(high.value() - RANGE_STEP)
+                high.setMinimum(low.value() + RANGE_STEP)
+
+    def _target_toggled(self, name: str, on: bool) -> None:
+        if on:
+            if name not in self._target_order:
+                self._target_order.append(name)  # a newly chosen target becomes the last output
+            self._target_hint.hide()
+        elif self._target_order == [name]:
+            with QSignalBlocker(self._checks[name]):
+                self._checks[name].setChecked(True)
+            self._target_hint.show()
+            return
+        else:
+            self._target_order.remove(name)
+            self._target_hint.hide()
+        self.changed.emit()
+
+    def _show_split(self) -> None:
+        """Show the split sizes the settings give, or why they cannot be used."""
+        try:
+            n_train, n_val, n_test = self.spec().split_sizes()
+        except DataSpecError as exc:
+            self._sizes.setText("—")
+            self._split_hint.setText(f"These settings cannot be used: {exc}.")
+            self._split_hint.show()
+            return
+        self._split_hint.hide()
+        self._sizes.setText(f"{n_train:,} train · {n_val:,} validation · {n_test:,} test")
+
+
+if __name__ == "__main__":
+
+    def _make() -> DataPanel:
+        from nngui.core.data import make_dataset
+
+        panel = DataPanel()
+
+        def regenerate() -> None:
+            with contextlib.suppress(DataSpecError):  # the panel already shows why
+                panel.show_dataset(make_dataset(panel.spec()))
+
+        panel.changed.connect(regenerate)
+        regenerate()
+        return panel
+
+    run_preview(_make, "Data panel preview")

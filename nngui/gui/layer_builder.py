@@ -1,0 +1,472 @@
+"""The layer builder: edit the hidden layers, the output activation and the initialisation.
+
+Every edit is a QUndoCommand on ``undo_stack``, so each can be undone and redone; consecutive
+edits of one layer's units merge into one step (typing "64" is one undo, not two). The widgets
+only mirror the builder's state (``_hidden``, ``_output``, ``_init``) with their signals
+blocked, so applying a command never feeds back into a new one.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nngui.core.activations import ACTIVATIONS
+from nngui.core.data import INPUT_NAMES, SEED_TARGETS
+from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, count_parameters
+from nngui.gui.widgets import describe, hint_label, run_preview
+
+MAX_HIDDEN = MAX_LAYERS - 1  # the output layer counts among the network's layers
+NEW_LAYER = LayerSpec(4, "relu")  # the article's hidden layer
+INIT_LABELS = {"he": "He (the article's)", "xavier": "Xavier / Glorot"}
+OVERFIT_WARNING = (
+    "More parameters than training samples: the network will overfit (the article's rule)"
+)
+_MERGE_UNITS = 1  # QUndoCommand.id() of units edits, which merge per row
+
+
+class _EditCommand(QUndoCommand):
+    """Replace one field of the builder's state ("hidden", "output" or "init").
+
+    ``select`` is the hidden row to select after redo (``select_before`` after undo);
+    ``merge_key`` (row, focus visit) makes consecutive units edits of one row, typed in one
+    visit to its box, a single undo step.
+    """
+
+    def __init__(
+        self,
+        builder: LayerBuilder,
+        field: str,
+        after: object,
+        text: str,
+        select: int | None = None,
+        merge_key: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__(text)
+        self._builder = builder
+        self._field = field
+        self._before = builder._state(field)
+        self._after = after
+        self._select_before = builder.selected_row()
+        self._select_after = select
+        self._merge_key = merge_key
+
+    def redo(self) -> None:  # Qt override
+        self._builder._apply(self._field, self._after, self._select_after)
+
+    def undo(self) -> None:  # Qt override
+        self._builder._apply(self._field, self._before, self._select_before)
+
+    def id(self) -> int:  # Qt override
+        return _MERGE_UNITS if self._merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt override)
+        if not isinstance(other, _EditCommand) or other._merge_key != self._merge_key:
+            return False
+        self._after = other._after
+        self.setText(other.text())
+        self.setObsolete(self._after == self._before)  # typed back the old value: no step
+        return True
+
+
+class LayerBuilder(QWidget):
+    """Edit the layers after the input: hidden layers, output activation, initialisation."""
+
+    #: The layers or initialisation changed by a user edit, undo or redo.
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._hidden: list[LayerSpec] = [NEW_LAYER, NEW_LAYER]
+        self._output = "linear"
+        self._init = "he"
+        self._n_inputs, self._input_names = len(INPUT_NAMES), list(INPUT_NAMES)
+        self._output_names, self._n_train = list(SEED_TARGETS), 7_000
+        self._editable = True
+        self._focus_session = 0
+        self.undo_stack = QUndoStack(self)
+        self.undo_action = self._stack_action(self.undo_stack.createUndoAction(self, "&Undo"))
+        self.redo_action = self._stack_action(self.undo_stack.createRedoAction(self, "&Redo"))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self._build()
+        self._sync_table()
+        self._sync_combos()
+        self._refresh()
+
+    # ----- construction -------------------------------------------------------------------
+    def _stack_action(self, action: QAction) -> QAction:
+        self.addAction(action)
+        return action
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self._input_label = self._fixed_row("Input layer", "The inputs: fixed by the data.")
+        layout.addWidget(self._input_label)
+        layout.addWidget(self._make_table(), 1)
+        self._empty_note = hint_label(
+            "No hidden layers: the network is a linear model of the inputs.", warning=False
+        )
+        layout.addWidget(self._empty_note)
+        layout.addLayout(self._make_buttons())
+        layout.addLayout(self._make_form())
+        self._arch = describe(QLabel(), "Architecture", "Units and activation of every layer.")
+        self._arch.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._arch.setWordWrap(True)
+        font = QFont(self._arch.font())
+        font.setBold(True)
+        self._arch.setFont(font)
+        self._params = describe(
+            QLabel(), "Parameter count",
+            "Weights and biases to learn: the sum over layers of (inputs + 1) × units.",
+        )  # fmt: skip
+        self._warning = describe(
+            hint_label(OVERFIT_WARNING), "Overfitting warning",
+            "The article's rule of thumb: keep fewer parameters than training samples.",
+        )  # fmt: skip
+        for w in (self._arch, self._params, self._warning):
+            layout.addWidget(w)
+
+    @staticmethod
+    def _fixed_row(name: str, tip: str) -> QLabel:
+        """A framed label standing for a layer the data fixes (input or output)."""
+        label = describe(QLabel(), name, tip)
+        label.setFrameShape(QFrame.Shape.StyledPanel)
+        label.setMargin(3)
+        label.setWordWrap(True)
+        return label
+
+    def _make_table(self) -> QTableWidget:
+        table = QTableWidget(0, 2)
+        describe(table, "Hidden layers", "The hidden layers, input side first. Select a row to "
+                 "insert before it, remove, move or duplicate it.")  # fmt: skip
+        table.setHorizontalHeaderLabels(["Units", "Activation"])
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
+        table.setMinimumHeight(5 * table.verticalHeader().defaultSectionSize())
+        table.setMinimumWidth(240)
+        table.itemSelectionChanged.connect(self._update_buttons)
+        self._table = table
+        return table
+
+    def _tool(self, text: str, tip: str, slot: object) -> QToolButton:
+        button = describe(QToolButton(), text.replace("&", ""), tip)
+        button.setText(text)
+        button.clicked.connect(slot)
+        return button
+
+    def _make_buttons(self) -> QVBoxLayout:
+        self._add = self._tool("&Add", "Append a hidden layer next to the output.", self._on_add)
+        self._insert = self._tool(
+            "&Insert", "Insert a hidden layer before the selected one.", self._on_insert
+        )
+        self._duplicate = self._tool(
+            "Dupli&cate", "Copy the selected layer just after it.", self._on_duplicate
+        )
+        self._remove = self._tool("Remo&ve", "Delete the selected layer.", self._on_remove)
+        self._up = self._tool("Move u&p", "Move the selected layer towards the input.", self._on_up)
+        self._down = self._tool(
+            "Move d&own", "Move the selected layer towards the output.", self._on_down
+        )
+        self._undo = self._tool("Undo", "Undo the last layer edit (Ctrl+Z).", self.undo_stack.undo)
+        self._redo = self._tool(
+            "Redo", "Redo the last undone edit (Ctrl+Shift+Z).", self.undo_stack.redo
+        )
+        rows = QVBoxLayout()
+        for group in (
+            (self._add, self._insert, self._duplicate, self._remove),
+            (self._up, self._down, None, self._undo, self._redo),
+        ):
+            row = QHBoxLayout()
+            for button in group:
+                if button is None:
+                    row.addStretch(1)
+                else:
+                    row.addWidget(button)
+            if None not in group:
+                row.addStretch(1)
+            rows.addLayout(row)
+        self.undo_stack.canUndoChanged.connect(self._update_buttons)
+        self.undo_stack.canRedoChanged.connect(self._update_buttons)
+        return rows
+
+    def _make_form(self) -> QFormLayout:
+        form = QFormLayout()
+        self._output_label = self._fixed_row("Output layer", "The outputs: fixed by the data.")
+        form.addRow(self._output_label)
+        self._output_combo = self._activation_combo(
+            "Output activation", "Activation of the output layer; linear suits regression."
+        )
+        self._output_combo.activated.connect(self._on_output_chosen)
+        form.addRow("Ou&tput activation:", self._output_combo)
+        self._init_combo = describe(
+            QComboBox(), "Initialisation",
+            "How the starting weights are drawn: He scales by sqrt(2 / inputs) (for relu), "
+            "Xavier by sqrt(1 / inputs) (for tanh, sigmoid).",
+        )  # fmt: skip
+        for name, label in INIT_LABELS.items():
+            self._init_combo.addItem(label, name)
+        self._init_combo.activated.connect(self._on_init_chosen)
+        form.addRow("Initiali&sation:", self._init_combo)
+        return form
+
+    @staticmethod
+    def _activation_combo(name: str, tip: str) -> QComboBox:
+        combo = describe(QComboBox(), name, tip)
+        for act in ACTIVATIONS.values():
+            combo.addItem(act.name, act.name)
+            combo.setItemData(combo.count() - 1, act.formula, Qt.ItemDataRole.ToolTipRole)
+        return combo
+
+    def _add_row_widgets(self, row: int) -> None:
+        spin = describe(
+            QSpinBox(), f"Units of hidden layer {row + 1}", "Number of units (neurons)."
+        )
+        spin.setRange(1, MAX_UNITS)
+        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        spin.valueChanged.connect(lambda v, r=row: self._on_units(r, v))
+        combo = self._activation_combo(
+            f"Activation of hidden layer {row + 1}", "Activation applied after the weighted sum."
+        )
+        combo.activated.connect(lambda i, r=row, c=combo: self._on_activation(r, c.itemData(i)))
+        for w in (spin, combo):
+            w.setProperty("layer_row", row)
+            w.installEventFilter(self)
+        self._table.insertRow(row)
+        self._table.setCellWidget(row, 0, spin)
+        self._table.setCellWidget(row, 1, combo)
+
+    # ----- public API ---------------------------------------------------------------------
+    def hidden_layers(self) -> list[LayerSpec]:
+        """The hidden layers, input side first."""
+        return list(self._hidden)
+
+    def set_hidden_layers(self, layers: list[LayerSpec]) -> None:
+        """Show ``layers`` as the hidden layers; clears the undo history, emits nothing."""
+        if len(layers) > MAX_HIDDEN:
+            raise ValueError(f"at most {MAX_HIDDEN} hidden layers, got {len(layers)}")
+        self._apply("hidden", tuple(layers), None, emit=False)
+        self.undo_stack.clear()
+
+    def output_activation(self) -> str:
+        """Name of the output layer's activation."""
+        return self._output
+
+    def set_output_activation(self, name: str) -> None:
+        """Set the output activation; clears the undo history, emits nothing."""
+        if name not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {name!r}")
+        self._apply("output", name, self.selected_row(), emit=False)
+        self.undo_stack.clear()
+
+    def init_scheme(self) -> str:
+        """Name of the initialisation scheme: "he" or "xavier"."""
+        return self._init
+
+    def set_init_scheme(self, name: str) -> None:
+        """Set the initialisation scheme; clears the undo history, emits nothing."""
+        if name not in INIT_LABELS:
+            raise ValueError(f"unknown initialisation {name!r}")
+        self._apply("init", name, self.selected_row(), emit=False)
+        self.undo_stack.clear()
+
+    def layers(self) -> list[LayerSpec]:
+        """Every layer after the input: the hidden layers, then the output layer."""
+        return [*self._hidden, LayerSpec(len(self._output_names), self._output)]
+
+    def set_io(self, n_inputs: int, output_names: list[str], n_train: int) -> None:
+        """Show the fixed input and output layers and compare parameters with ``n_train``."""
+        self._n_inputs = n_inputs
+        self._input_names = list(INPUT_NAMES) if n_inputs == len(INPUT_NAMES) else []
+        self._output_names = list(output_names)
+        self._n_train = n_train
+        self._refresh()
+
+    def set_editable(self, on: bool) -> None:
+        """Allow or forbid edits (forbidden while training), undo and redo included."""
+        self._editable = on
+        self._table.setEnabled(on)
+        self._output_combo.setEnabled(on)
+        self._init_combo.setEnabled(on)
+        self._update_buttons()
+
+    def selected_row(self) -> int | None:
+        """Index of the selected hidden layer, or None."""
+        rows = self._table.selectionModel().selectedRows()
+        return rows[0].row() if rows else None
+
+    def select_row(self, row: int | None) -> None:
+        """Select hidden layer ``row`` (None clears the selection)."""
+        if row is None or not 0 <= row < len(self._hidden):
+            self._table.clearSelection()
+        else:
+            self._table.selectRow(row)
+
+    def parameter_count(self) -> int:
+        """Number of weights and biases of the current layers."""
+        return count_parameters(self._n_inputs, self.layers())
+
+    # ----- state and commands -------------------------------------------------------------
+    def _state(self, field: str) -> object:
+        return {"hidden": tuple(self._hidden), "output": self._output, "init": self._init}[field]
+
+    def _apply(self, field: str, value: object, select: int | None, emit: bool = True) -> None:
+        """Set one field of the state and mirror it in the widgets (commands call this)."""
+        if field == "hidden":
+            self._hidden = list(value)  # type: ignore[call-overload]
+            self._sync_table()
+        elif field == "output":
+            self._output = str(value)
+        else:
+            self._init = str(value)
+        self._sync_combos()
+        self.select_row(select)
+        self._refresh()
+        if emit:
+            self.changed.emit()
+
+    def _push(self, hidden: list[LayerSpec], text: str, select: int | None) -> None:
+        self.undo_stack.push(_EditCommand(self, "hidden", tuple(hidden), text, select))
+
+    def _on_add(self) -> None:
+        new = self._hidden[-1] if self._hidden else NEW_LAYER
+        self._push([*self._hidden, new], "Add layer", len(self._hidden))
+
+    def _on_insert(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            layers = [*self._hidden[:row], self._hidden[row], *self._hidden[row:]]
+            self._push(layers, f"Insert layer before layer {row + 1}", row)
+
+    def _on_duplicate(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            layers = [*self._hidden[: row + 1], self._hidden[row], *self._hidden[row + 1 :]]
+            self._push(layers, f"Duplicate layer {row + 1}", row + 1)
+
+    def _on_remove(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            layers = self._hidden[:row] + self._hidden[row + 1 :]
+            select = min(row, len(layers) - 1) if layers else None
+            self._push(layers, f"Remove layer {row + 1}", select)
+
+    def _move(self, step: int) -> None:
+        row = self.selected_row()
+        if row is None or not 0 <= row + step < len(self._hidden):
+            return
+        layers = list(self._hidden)
+        layers[row], layers[row + step] = layers[row + step], layers[row]
+        word = "up" if step < 0 else "down"
+        self._push(layers, f"Move layer {row + 1} {word}", row + step)
+
+    def _on_up(self) -> None:
+        self._move(-1)
+
+    def _on_down(self) -> None:
+        self._move(+1)
+
+    def _on_units(self, row: int, units: int) -> None:
+        layers = list(self._hidden)
+        layers[row] = LayerSpec(units, layers[row].activation)
+        text = f"Set layer {row + 1} units to {units}"
+        key = (row, self._focus_session)
+        self.undo_stack.push(_EditCommand(self, "hidden", tuple(layers), text, row, key))
+
+    def _on_activation(self, row: int, name: str) -> None:
+        if name != self._hidden[row].activation:
+            layers = list(self._hidden)
+            layers[row] = LayerSpec(layers[row].units, name)
+            self._push(layers, f"Set layer {row + 1} activation to {name}", row)
+
+    def _on_output_chosen(self, index: int) -> None:
+        name = self._output_combo.itemData(index)
+        if name != self._output:
+            text = f"Set output activation to {name}"
+            self.undo_stack.push(_EditCommand(self, "output", name, text, self.selected_row()))
+
+    def _on_init_chosen(self, index: int) -> None:
+        name = self._init_combo.itemData(index)
+        if name != self._init:
+            text = f"Set initialisation to {INIT_LABELS[name]}"
+            self.undo_stack.push(_EditCommand(self, "init", name, text, self.selected_row()))
+
+    # ----- mirroring ----------------------------------------------------------------------
+    def _sync_table(self) -> None:
+        """Make the rows show ``_hidden``, updating widgets in place (keeps focus while typing)."""
+        table = self._table
+        while table.rowCount() < len(self._hidden):
+            self._add_row_widgets(table.rowCount())
+        while table.rowCount() > len(self._hidden):
+            table.removeRow(table.rowCount() - 1)
+        for row, layer in enumerate(self._hidden):
+            spin, combo = table.cellWidget(row, 0), table.cellWidget(row, 1)
+            with QSignalBlocker(spin), QSignalBlocker(combo):
+                if spin.value() != layer.units:
+                    spin.setValue(layer.units)
+                combo.setCurrentIndex(combo.findData(layer.activation))
+        table.setVerticalHeaderLabels([f"Hidden {i + 1}" for i in range(len(self._hidden))])
+
+    def _sync_combos(self) -> None:
+        with QSignalBlocker(self._output_combo), QSignalBlocker(self._init_combo):
+            self._output_combo.setCurrentIndex(self._output_combo.findData(self._output))
+            self._init_combo.setCurrentIndex(self._init_combo.findData(self._init))
+
+    def _refresh(self) -> None:
+        """Update the input, output, architecture and parameter labels."""
+        names = f" ({', '.join(self._input_names)})" if self._input_names else ""
+        self._input_label.setText(f"Input: {self._n_inputs}{names}")
+        outs = ", ".join(self._output_names)
+        self._output_label.setText(f"Output: {len(self._output_names)} ({outs})")
+        steps = [str(self._n_inputs)] + [f"{s.units} {s.activation}" for s in self.layers()]
+        self._arch.setText(" → ".join(steps))
+        n = self.parameter_count()
+        self._params.setText(f"Parameters: {n:,} for {self._n_train:,} training samples")
+        self._warning.setVisible(n >= self._n_train)
+        self._empty_note.setVisible(not self._hidden)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        row, n, on = self.selected_row(), len(self._hidden), self._editable
+        self._add.setEnabled(on and n < MAX_HIDDEN)
+        self._insert.setEnabled(on and row is not None and n < MAX_HIDDEN)
+        self._duplicate.setEnabled(on and row is not None and n < MAX_HIDDEN)
+        self._remove.setEnabled(on and row is not None)
+        self._up.setEnabled(on and row is not None and row > 0)
+        self._down.setEnabled(on and row is not None and row < n - 1)
+        can_undo, can_redo = self.undo_stack.canUndo(), self.undo_stack.canRedo()
+        for widget, ok in ((self._undo, can_undo), (self._redo, can_redo)):
+            widget.setEnabled(on and ok)
+        self.undo_action.setEnabled(on and can_undo)
+        self.redo_action.setEnabled(on and can_redo)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Select a layer's row when one of its editors gets the keyboard focus."""
+        if event.type() == QEvent.Type.FocusIn:
+            self._focus_session += 1  # units edits merge only within one visit to a box
+            row = watched.property("layer_row")
+            if isinstance(row, int) and row != self.selected_row():
+                self.select_row(row)
+        return super().eventFilter(watched, event)
+
+
+if __name__ == "__main__":
+    run_preview(LayerBuilder, "Layer builder preview")

@@ -1,0 +1,309 @@
+"""The training panel: optimiser and stopping settings, presets, run controls and progress.
+
+The panel never trains: its buttons emit signals, the main window drives the worker and tells
+the panel the run's state (``set_state``) and progress (``show_progress``) in return.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QProgressBar,
+    QPushButton,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nngui.core.presets import PRESETS
+from nngui.core.training import DTYPES, TrainConfig
+from nngui.gui.widgets import align_form_labels, describe, float_spin, int_spin, run_preview
+
+STATES = ("idle", "training", "paused", "finished", "diverged", "stopped")
+OPTIMIZER_LABELS = {
+    "gd": "Gradient descent (the article's)",
+    "sgd": "SGD (minibatches)",
+    "momentum": "SGD with momentum",
+    "adam": "Adam",
+}
+DTYPE_LABELS = {"float64": "float64 (double)", "float32": "float32 (single, faster)"}
+MAX_EPOCHS = 100_000_000
+MAX_BATCH = 10_000_000
+
+
+def format_duration(seconds: float) -> str:
+    """A short human duration: "4 s", "2 min 5 s", "1 h 3 min"."""
+    s = max(0, round(seconds))
+    if s < 60:
+        return f"{s} s"
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+def progress_text(epoch: int, target: int, rate: float, seconds_left: float | None) -> str:
+    """The progress bar's text, e.g. "epoch 1,234 / 10,000 · 2,345 epochs/s · 4 s left"."""
+    parts = [f"epoch {epoch:,} / {target:,}"]
+    if rate > 0:
+        parts.append(f"{rate:,.0f} epochs/s" if rate >= 10 else f"{rate:.1f} epochs/s")
+    if seconds_left is not None:
+        parts.append(f"{format_duration(seconds_left)} left")
+    return " · ".join(parts)
+
+
+class TrainingPanel(QWidget):
+    """Edit the training settings and start, pause, step, stop or reset training."""
+
+    train_clicked = Signal()  # the user asked to start training
+    pause_clicked = Signal()  # … to pause a running training
+    resume_clicked = Signal()  # … to resume a paused training
+    step_clicked = Signal()  # … to run exactly one epoch
+    stop_clicked = Signal()  # … to stop training (the weights so far are kept)
+    reset_clicked = Signal()  # … to draw fresh initial weights
+    learning_rate_changed = Signal(float)  # new learning rate, edited during a run
+    preset_chosen = Signal(str)  # name of the applied preset (a key of PRESETS)
+    changed = Signal()  # any setting edited by the user (never by set_config)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._base = TrainConfig()
+        self._state = "idle"
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._preset_group())
+        self._optimiser_box = self._optimiser_group()
+        self._stopping_box = self._stopping_group()
+        layout.addWidget(self._optimiser_box)
+        layout.addWidget(self._stopping_box)
+        layout.addLayout(self._controls())
+        self._progress = describe(QProgressBar(), "Training progress", "Epochs run so far.")
+        self._progress.setTextVisible(True)
+        layout.addWidget(self._progress)
+        layout.addStretch(1)
+        align_form_labels(self._optimiser_box.layout(), self._stopping_box.layout())
+        self.set_config(self._base)
+        self.set_state("idle")
+
+    # ----- construction -------------------------------------------------------------------
+    def _preset_group(self) -> QGroupBox:
+        box = QGroupBox("Preset")
+        row = QHBoxLayout(box)
+        self._preset = describe(QComboBox(), "Preset", "A complete starting point.")
+        for name, preset in PRESETS.items():
+            self._preset.addItem(name, name)
+            self._preset.setItemData(
+                self._preset.count() - 1, preset.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self._apply = describe(
+            QPushButton("Appl&y"), "Apply preset",
+            "Replace the data, layers and training settings with the chosen preset's.",
+        )  # fmt: skip
+        self._apply.clicked.connect(self._on_apply_preset)
+        row.addWidget(self._preset, 1)
+        row.addWidget(self._apply)
+        return box
+
+    def _optimiser_group(self) -> QGroupBox:
+        box = QGroupBox("Optimiser")
+        form = QFormLayout(box)
+        self._optimizer = describe(
+            QComboBox(), "Optimiser", "How the gradient turns into a weight update."
+        )
+        for name, label in OPTIMIZER_LABELS.items():
+            self._optimizer.addItem(label, name)
+        self._optimizer.activated.connect(self._on_optimizer)
+        self._lr = float_spin(
+            1e-6, 10.0, 0.01, 6, name="Learning rate",
+            tip="Step size of each update. Can be changed while training runs.",
+        )  # fmt: skip
+        self._lr.valueChanged.connect(self._on_lr)
+        self._batch = int_spin(
+            0, MAX_BATCH, 0, name="Batch size", special="Full batch",
+            tip="Samples per update; Full batch uses the whole training set every step.",
+        )  # fmt: skip
+        self._momentum = float_spin(
+            0.0, 0.999, 0.9, 3, name="Momentum", step=0.01,
+            tip="Share of the previous update carried into the next (SGD with momentum only).",
+        )  # fmt: skip
+        self._l2 = float_spin(
+            0.0, 10.0, 0.0, 6, name="L2 weight decay", special="Off",
+            tip="Penalty on large weights, added to the loss as l2 / 2 × Σ w².",
+        )  # fmt: skip
+        self._dtype = describe(
+            QComboBox(), "Precision",
+            "Floating-point type of the weights and data; float32 is faster, float64 exact.",
+        )  # fmt: skip
+        for name in DTYPES:
+            self._dtype.addItem(DTYPE_LABELS.get(name, name), name)
+        self._dtype.activated.connect(self._edited)
+        for spin in (self._batch, self._momentum, self._l2):
+            spin.valueChanged.connect(self._edited)
+        form.addRow("&Optimiser:", self._optimizer)
+        form.addRow("&Learning rate:", self._lr)
+        form.addRow("&Batch size:", self._batch)
+        form.addRow("&Momentum:", self._momentum)
+        form.addRow("L&2 weight decay:", self._l2)
+        form.addRow("P&recision:", self._dtype)
+        return box
+
+    def _stopping_group(self) -> QGroupBox:
+        box = QGroupBox("Stopping")
+        form = QFormLayout(box)
+        self._epochs = int_spin(
+            0, MAX_EPOCHS, 1000, name="Epochs", suffix=" epochs",
+            tip="How many passes over the training set to run.",
+        )  # fmt: skip
+        self._patience = int_spin(
+            0, MAX_EPOCHS, 0, name="Early-stopping patience", special="Off", suffix=" epochs",
+            tip="Stop when the validation loss has not improved for this many epochs and keep "
+            "the best weights (needs a validation split).",
+        )  # fmt: skip
+        self._time = float_spin(
+            0.0, 7 * 86400.0, 0.0, 1, name="Time limit", special="No limit", suffix=" s",
+            step=10.0, tip="Stop after this many seconds of training.",
+        )  # fmt: skip
+        for spin in (self._epochs, self._patience, self._time):
+            spin.valueChanged.connect(self._edited)
+        form.addRow("&Epochs:", self._epochs)
+        form.addRow("&Patience:", self._patience)
+        form.addRow("&Time limit:", self._time)
+        return box
+
+    def _button(self, text: str, icon: QStyle.StandardPixmap, key: str, tip: str) -> QPushButton:
+        button = QPushButton(self.style().standardIcon(icon), text)
+        button.setShortcut(QKeySequence(key))
+        describe(button, text.replace("&", ""), f"{tip} ({key})")
+        return button
+
+    def _controls(self) -> QGridLayout:
+        sp = QStyle.StandardPixmap
+        self._train = self._button("Train", sp.SP_MediaPlay, "F5", "Start training")
+        self._pause = self._button("Pause", sp.SP_MediaPause, "F6", "Pause or resume training")
+        self._step = self._button("Step", sp.SP_MediaSkipForward, "F7", "Train one epoch")
+        self._stop = self._button("Stop", sp.SP_MediaStop, "Shift+F5", "Stop training")
+        self._reset = self._button(
+            "Reset weights", sp.SP_BrowserReload, "Ctrl+R", "Draw fresh initial weights"
+        )
+        self._train.clicked.connect(self.train_clicked)
+        self._pause.clicked.connect(self._on_pause)
+        self._step.clicked.connect(self.step_clicked)
+        self._stop.clicked.connect(self.stop_clicked)
+        self._reset.clicked.connect(self.reset_clicked)
+        grid = QGridLayout()
+        for i, button in enumerate((self._train, self._pause, self._step, self._stop)):
+            grid.addWidget(button, 0, i)
+        grid.addWidget(self._reset, 1, 0, 1, 4)
+        return grid
+
+    # ----- public API ---------------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        """The settings as a TrainConfig (init and fields not shown here come from set_config)."""
+        return dataclasses.replace(
+            self._base,
+            optimizer=self._optimizer.currentData(),
+            lr=self._lr.value(),
+            batch_size=self._batch.value(),
+            momentum=self._momentum.value(),
+            l2=self._l2.value(),
+            epochs=self._epochs.value(),
+            patience=self._patience.value(),
+            time_limit=self._time.value(),
+            dtype=self._dtype.currentData(),
+        )
+
+    def set_config(self, cfg: TrainConfig) -> None:
+        """Show ``cfg`` in the widgets without emitting ``changed``."""
+        self._base = cfg
+        spins = (self._lr, self._batch, self._momentum, self._l2)
+        spins += (self._epochs, self._patience, self._time)
+        blockers = [QSignalBlocker(w) for w in (*spins, self._optimizer, self._dtype)]
+        self._optimizer.setCurrentIndex(self._optimizer.findData(cfg.optimizer))
+        self._lr.setValue(cfg.lr)
+        self._batch.setValue(min(cfg.batch_size, MAX_BATCH))
+        self._momentum.setValue(cfg.momentum)
+        self._l2.setValue(cfg.l2)
+        self._epochs.setValue(cfg.epochs)
+        self._patience.setValue(min(cfg.patience, MAX_EPOCHS))
+        self._time.setValue(cfg.time_limit)
+        self._dtype.setCurrentIndex(self._dtype.findData(cfg.dtype))
+        for blocker in blockers:
+            blocker.unblock()
+        self._update_enabled()
+
+    def state(self) -> str:
+        """The run state last given to ``set_state``."""
+        return self._state
+
+    def set_state(self, state: str) -> None:
+        """Enable the buttons and settings that make sense in ``state`` (one of STATES)."""
+        if state not in STATES:
+            raise ValueError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
+        self._state = state
+        running = state in ("training", "paused")
+        self._train.setEnabled(state != "training")
+        self._pause.setEnabled(running)
+        paused = state == "paused"
+        self._pause.setText("Resume" if paused else "Pause")
+        self._pause.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPlay if paused else QStyle.StandardPixmap.SP_MediaPause
+        ))  # fmt: skip
+        self._pause.setAccessibleName(self._pause.text())
+        self._step.setEnabled(state in ("idle", "paused", "finished", "stopped"))
+        self._stop.setEnabled(running)
+        self._reset.setEnabled(state != "training")
+        if state == "idle":  # fresh weights: nothing run yet
+            self._progress.setRange(0, 1)
+            self._progress.setValue(0)
+            self._progress.setFormat("Not started")
+        self._update_enabled()
+
+    def show_progress(
+        self, epoch: int, target: int, epochs_per_second: float, seconds_left: float | None
+    ) -> None:
+        """Show how far the run is: a bar to ``target`` epochs, the speed and the time left."""
+        self._progress.setRange(0, max(target, 1))
+        self._progress.setValue(min(epoch, max(target, 1)))
+        self._progress.setFormat(progress_text(epoch, target, epochs_per_second, seconds_left))
+
+    # ----- reactions ----------------------------------------------------------------------
+    def _update_enabled(self) -> None:
+        """Lock the settings a run cannot change; momentum only matters for its optimiser."""
+        free = self._state not in ("training", "paused")
+        for w in (self._optimizer, self._batch, self._l2, self._dtype, self._preset, self._apply):
+            w.setEnabled(free)
+        self._stopping_box.setEnabled(free)
+        self._momentum.setEnabled(free and self._optimizer.currentData() == "momentum")
+
+    def _edited(self) -> None:
+        self.changed.emit()
+
+    def _on_optimizer(self) -> None:
+        self._update_enabled()
+        self.changed.emit()
+
+    def _on_lr(self, value: float) -> None:
+        if self._state in ("training", "paused"):
+            self.learning_rate_changed.emit(value)
+        self.changed.emit()
+
+    def _on_pause(self) -> None:
+        if self._state == "paused":
+            self.resume_clicked.emit()
+        else:
+            self.pause_clicked.emit()
+
+    def _on_apply_preset(self) -> None:
+        name = self._preset.currentData()
+        self.set_config(PRESETS[name].training)
+        self.preset_chosen.emit(name)
+
+
+if __name__ == "__main__":
+    run_preview(TrainingPanel, "Training panel preview")

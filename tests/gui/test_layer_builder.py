@@ -1,0 +1,235 @@
+"""LayerBuilder: buttons, row editors, undo/redo, labels and the overfitting warning."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QToolButton
+
+from nngui.core.network import LayerSpec, seed_layers
+from nngui.gui.layer_builder import MAX_HIDDEN, OVERFIT_WARNING, LayerBuilder
+
+
+@pytest.fixture
+def builder(qtbot):
+    b = LayerBuilder()
+    qtbot.addWidget(b)
+    b.show()
+    return b
+
+
+def click(qtbot, button: QToolButton) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def units_spin(builder: LayerBuilder, row: int):
+    return builder._table.cellWidget(row, 0)
+
+
+def type_units(qtbot, builder: LayerBuilder, row: int, text: str) -> None:
+    spin = units_spin(builder, row)
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+
+
+def units(builder: LayerBuilder) -> list[int]:
+    return [layer.units for layer in builder.hidden_layers()]
+
+
+def test_defaults_are_the_articles_network(builder):
+    assert builder.layers() == seed_layers(3)
+    assert builder.init_scheme() == "he"
+    assert builder._arch.text() == "2 → 4 relu → 4 relu → 3 linear"
+    assert builder._params.text() == "Parameters: 47 for 7,000 training samples"
+    assert not builder._warning.isVisible()
+    assert builder._input_label.text() == "Input: 2 (a, b)"
+    assert builder._output_label.text() == "Output: 3 (a+b, a-b, |a-b|)"
+
+
+def test_set_io_updates_rows_count_and_overfitting_warning(builder):
+    builder.set_io(2, ["a+b", "a*b"], 40)
+    assert builder._output_label.text() == "Output: 2 (a+b, a*b)"
+    assert builder.layers()[-1] == LayerSpec(2, "linear")
+    assert builder._params.text() == "Parameters: 42 for 40 training samples"
+    assert builder._warning.isVisible()
+    assert builder._warning.text() == OVERFIT_WARNING
+    builder.set_io(2, ["a+b", "a*b"], 42)  # equal counts still overfit
+    assert builder._warning.isVisible()
+    builder.set_io(2, ["a+b", "a*b"], 43)
+    assert not builder._warning.isVisible()
+
+
+def test_add_then_undo_and_redo(builder, qtbot):
+    with qtbot.waitSignal(builder.changed):
+        click(qtbot, builder._add)
+    assert units(builder) == [4, 4, 4]
+    assert builder._table.rowCount() == 3
+    with qtbot.waitSignal(builder.changed):
+        click(qtbot, builder._undo)
+    assert units(builder) == [4, 4]
+    assert builder._table.rowCount() == 2
+    with qtbot.waitSignal(builder.changed):
+        builder.redo_action.trigger()
+    assert units(builder) == [4, 4, 4]
+
+
+def test_typing_64_is_one_undo_step(builder, qtbot):
+    type_units(qtbot, builder, 0, "64")
+    assert units(builder) == [64, 4]
+    assert builder._arch.text() == "2 → 64 relu → 4 relu → 3 linear"
+    assert builder.undo_stack.count() == 1
+    assert builder.undo_action.isEnabled()
+    builder.undo_action.trigger()
+    assert units(builder) == [4, 4]
+    assert units_spin(builder, 0).value() == 4
+
+
+def test_editing_another_row_is_a_separate_step(builder, qtbot):
+    type_units(qtbot, builder, 0, "8")
+    type_units(qtbot, builder, 1, "16")
+    assert units(builder) == [8, 16]
+    assert builder.undo_stack.count() == 2
+    builder.undo_stack.undo()
+    assert units(builder) == [8, 4]
+
+
+def test_focusing_a_row_selects_it_and_enables_row_buttons(builder, qtbot):
+    builder.select_row(None)
+    assert not builder._remove.isEnabled()
+    assert not builder._insert.isEnabled()
+    units_spin(builder, 1).setFocus()
+    assert builder.selected_row() == 1
+    assert builder._remove.isEnabled()
+    assert builder._up.isEnabled()
+    assert not builder._down.isEnabled()  # already last
+
+
+def test_move_insert_duplicate_remove(builder, qtbot):
+    builder.set_hidden_layers([LayerSpec(1, "relu"), LayerSpec(2, "tanh"), LayerSpec(3)])
+    builder.select_row(1)
+    click(qtbot, builder._up)
+    assert units(builder) == [2, 1, 3]
+    assert builder.selected_row() == 0
+    assert not builder._up.isEnabled()
+    click(qtbot, builder._down)
+    click(qtbot, builder._down)
+    assert units(builder) == [1, 3, 2]
+    assert builder.hidden_layers()[2].activation == "tanh"
+    click(qtbot, builder._duplicate)
+    assert units(builder) == [1, 3, 2, 2]
+    assert builder.selected_row() == 3
+    builder.select_row(0)
+    click(qtbot, builder._insert)
+    assert units(builder) == [1, 1, 3, 2, 2]
+    click(qtbot, builder._remove)
+    click(qtbot, builder._remove)
+    assert units(builder) == [3, 2, 2]
+    assert builder.undo_stack.count() == 7
+    for _ in range(7):
+        builder.undo_stack.undo()
+    assert units(builder) == [1, 2, 3]
+
+
+def test_activation_combo_edit_is_undoable(builder, qtbot):
+    combo = builder._table.cellWidget(1, 1)
+    combo.setFocus()
+    with qtbot.waitSignal(builder.changed):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)  # relu → linear
+    assert builder.hidden_layers()[1].activation == "linear"
+    assert builder.undo_action.text() == "&Undo Set layer 2 activation to linear"
+    builder.undo_action.trigger()
+    assert builder.hidden_layers()[1].activation == "relu"
+    assert combo.currentText() == "relu"
+
+
+def test_output_activation_and_init_are_undoable(builder, qtbot):
+    builder._output_combo.setFocus()
+    qtbot.keyClick(builder._output_combo, Qt.Key.Key_Down)  # linear → tanh
+    assert builder.output_activation() == "tanh"
+    assert builder._arch.text().endswith("3 tanh")
+    builder._init_combo.setFocus()
+    qtbot.keyClick(builder._init_combo, Qt.Key.Key_Down)
+    assert builder.init_scheme() == "xavier"
+    assert builder._init_combo.currentText() == "Xavier / Glorot"
+    builder.undo_stack.undo()
+    builder.undo_stack.undo()
+    assert (builder.output_activation(), builder.init_scheme()) == ("linear", "he")
+
+
+def test_zero_hidden_layers_is_a_linear_model(builder, qtbot):
+    builder.select_row(0)
+    click(qtbot, builder._remove)
+    click(qtbot, builder._remove)
+    assert builder.hidden_layers() == []
+    assert builder.layers() == [LayerSpec(3, "linear")]
+    assert builder._arch.text() == "2 → 3 linear"
+    assert builder._params.text().startswith("Parameters: 9 ")
+    assert builder._empty_note.isVisible()
+    assert not builder._remove.isEnabled()
+
+
+def test_setters_mirror_state_clear_history_and_emit_nothing(builder, qtbot):
+    click(qtbot, builder._add)
+    layers = [LayerSpec(64, "tanh"), LayerSpec(32, "sigmoid")]
+    with qtbot.assertNotEmitted(builder.changed):
+        builder.set_hidden_layers(layers)
+        builder.set_output_activation("relu")
+        builder.set_init_scheme("xavier")
+    assert builder.hidden_layers() == layers
+    assert builder.layers()[-1] == LayerSpec(3, "relu")
+    assert builder._table.cellWidget(1, 1).currentText() == "sigmoid"
+    assert builder._init_combo.currentData() == "xavier"
+    assert builder.undo_stack.count() == 0
+    assert not builder._undo.isEnabled()
+
+
+def test_no_more_than_the_maximum_hidden_layers(builder, qtbot):
+    builder.set_hidden_layers([LayerSpec(1)] * MAX_HIDDEN)
+    assert not builder._add.isEnabled()
+    with pytest.raises(ValueError):
+        builder.set_hidden_layers([LayerSpec(1)] * (MAX_HIDDEN + 1))
+
+
+def test_set_editable_false_blocks_every_edit(builder, qtbot):
+    click(qtbot, builder._add)
+    builder.set_editable(False)
+    assert not builder._table.isEnabled()
+    assert not builder._add.isEnabled()
+    assert not builder.undo_action.isEnabled()
+    assert not builder._undo.isEnabled()
+    assert not builder._init_combo.isEnabled()
+    builder.set_editable(True)
+    assert builder.undo_action.isEnabled()
+
+
+def test_undo_actions_have_the_standard_shortcuts(builder):
+    assert builder.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert builder.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
+
+
+def test_every_control_has_a_tooltip_and_an_accessible_name(builder):
+    controls = builder.findChildren(QAbstractSpinBox) + builder.findChildren(QComboBox)
+    controls += builder.findChildren(QToolButton)
+    assert len(controls) >= 2 * 2 + 2 + 8
+    for control in controls:
+        assert control.toolTip(), control
+        assert control.accessibleName(), control
+
+
+def test_typing_back_the_old_value_leaves_no_undo_step(builder, qtbot):
+    type_units(qtbot, builder, 0, "12")
+    assert builder.undo_stack.count() == 1
+    type_units(qtbot, builder, 0, "4")
+    assert units(builder) == [4, 4]
+    assert builder.undo_stack.count() == 0
+
+
+def test_a_new_visit_to_the_same_box_is_a_new_undo_step(builder, qtbot):
+    type_units(qtbot, builder, 0, "8")
+    units_spin(builder, 1).setFocus()
+    type_units(qtbot, builder, 0, "16")
+    assert builder.undo_stack.count() == 2
+    builder.undo_stack.undo()
+    assert units(builder) == [8, 4]

@@ -1,0 +1,112 @@
+"""PredictPanel: typed inputs go through the predictor; truth, error and extrapolation shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractSpinBox
+
+from nngui.core.data import SEED_TARGETS, true_outputs
+from nngui.gui.predict_panel import PredictPanel
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = PredictPanel()
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def column(panel: PredictPanel, c: int) -> list[str]:
+    table = panel.table()
+    return [table.item(r, c).text() for r in range(table.rowCount())]
+
+
+def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Tab)
+
+
+class FakeNetwork:
+    """Predicts the true outputs plus a fixed offset and records every call."""
+
+    def __init__(self, offset: float) -> None:
+        self.offset = offset
+        self.calls: list[np.ndarray] = []
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        self.calls.append(x.copy())
+        return true_outputs(x, SEED_TARGETS) + self.offset
+
+
+def test_without_a_model_predictions_are_dashes_and_truth_is_shown(panel):
+    np.testing.assert_array_equal(panel.inputs(), [30.0, 70.0])
+    assert panel.outputs_text() == ["—", "—", "—"]
+    assert column(panel, 0) == list(SEED_TARGETS)
+    assert column(panel, 2) == ["100.0000", "-40.0000", "40.0000"]
+    assert panel._status.isVisible()
+
+
+def test_predictions_truth_and_absolute_error(panel):
+    net = FakeNetwork(0.5)
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), net)
+    assert panel.outputs_text() == ["100.5000", "-39.5000", "40.5000"]
+    assert column(panel, 3) == ["0.5000", "0.5000", "0.5000"]
+    assert net.calls[-1].shape == (1, 2)
+    assert not panel._status.isVisible()
+
+
+def test_typing_an_input_updates_the_outputs(panel, qtbot):
+    net = FakeNetwork(-0.25)
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), net)
+    type_into(qtbot, panel._spins[0], "1234.5")
+    np.testing.assert_allclose(panel.inputs(), [1234.5, 70.0])
+    np.testing.assert_allclose(net.calls[-1], [[1234.5, 70.0]])
+    assert panel.outputs_text()[0] == "1,304.2500"
+    assert column(panel, 3)[0] == "0.2500"
+
+
+def test_refreshing_the_predictor_keeps_the_typed_inputs(panel, qtbot):
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), FakeNetwork(1.0))
+    type_into(qtbot, panel._spins[1], "10")
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), FakeNetwork(2.0))
+    np.testing.assert_array_equal(panel.inputs(), [30.0, 10.0])
+    assert panel.outputs_text()[0] == "42.0000"
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), None)
+    assert panel.outputs_text() == ["—", "—", "—"]
+
+
+def test_outputs_follow_the_chosen_targets(panel):
+    panel.set_predictor(["a", "b"], ["a*b"], lambda x: x[:, :1] * x[:, 1:])
+    assert column(panel, 0) == ["a*b"]
+    assert panel.outputs_text() == ["2,100.0000"]
+    assert column(panel, 3) == ["0.0000"]
+
+
+def test_extrapolation_is_flagged_outside_the_training_ranges(panel, qtbot):
+    panel.set_training_ranges([(0.0, 100.0), (0.0, 100.0)])
+    assert not panel._extrapolation.isVisible()
+    type_into(qtbot, panel._spins[0], "150")
+    assert panel._extrapolation.isVisible()
+    assert "a = 150 is outside [0, 100]" in panel._extrapolation.text()
+    type_into(qtbot, panel._spins[0], "99")
+    assert not panel._extrapolation.isVisible()
+    panel.set_inputs([-1, 50])
+    assert panel._extrapolation.isVisible()
+    panel.set_training_ranges(None)
+    assert not panel._extrapolation.isVisible()
+
+
+def test_non_finite_predictions_are_spelt_out(panel):
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), lambda x: np.full((len(x), 3), np.nan))
+    assert panel.outputs_text() == ["nan", "nan", "nan"]
+
+
+def test_inputs_have_tooltips_and_accessible_names(panel):
+    assert [s.accessibleName() for s in panel._spins] == ["Input a", "Input b"]
+    assert all(s.toolTip() for s in panel._spins)
+    assert panel.table().accessibleName() == "Predictions"

@@ -1,0 +1,202 @@
+"""TrainingPanel: settings round-trip, run-state buttons, live learning rate, presets, progress."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
+
+from nngui.core.presets import PRESETS
+from nngui.core.training import TrainConfig
+from nngui.gui.training_panel import TrainingPanel, format_duration, progress_text
+
+
+@pytest.fixture
+def panel(qtbot):
+    p = TrainingPanel()
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+
+
+def choose(qtbot, combo: QComboBox, data: str) -> None:
+    """Pick the item whose data is ``data`` with the keyboard, as a user would."""
+    combo.setFocus()
+    target = combo.findData(data)
+    key = Qt.Key.Key_Down if target > combo.currentIndex() else Qt.Key.Key_Up
+    while combo.currentIndex() != target:
+        qtbot.keyClick(combo, key)
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_defaults_are_the_articles_training(panel):
+    assert panel.config() == TrainConfig()
+    assert panel._batch.text() == "Full batch"
+    assert panel._time.text() == "No limit"
+    assert panel._patience.text() == "Off"
+
+
+def test_set_config_round_trips_and_keeps_fields_not_shown(panel, qtbot):
+    cfg = TrainConfig(
+        optimizer="momentum", lr=0.0005, batch_size=64, momentum=0.8, beta1=0.85, l2=0.001,
+        epochs=25_000_000, patience=50, time_limit=12.5, init="xavier", dtype="float32",
+        shuffle_seed=3,
+    )  # fmt: skip
+    with qtbot.assertNotEmitted(panel.changed):
+        panel.set_config(cfg)
+    assert panel.config() == cfg
+    assert panel._epochs.text() == "25,000,000 epochs"
+
+
+def test_typed_settings_reach_the_config(panel, qtbot):
+    choose(qtbot, panel._optimizer, "adam")
+    type_into(qtbot, panel._lr, "0.003")
+    type_into(qtbot, panel._batch, "64")
+    type_into(qtbot, panel._epochs, "2000")
+    choose(qtbot, panel._dtype, "float32")
+    cfg = panel.config()
+    assert (cfg.optimizer, cfg.batch_size, cfg.epochs, cfg.dtype) == ("adam", 64, 2000, "float32")
+    assert cfg.lr == pytest.approx(0.003)
+
+
+def test_momentum_is_editable_only_for_its_optimiser(panel, qtbot):
+    assert not panel._momentum.isEnabled()
+    with qtbot.waitSignal(panel.changed):
+        choose(qtbot, panel._optimizer, "momentum")
+    assert panel._momentum.isEnabled()
+    choose(qtbot, panel._optimizer, "sgd")
+    assert not panel._momentum.isEnabled()
+
+
+@pytest.mark.parametrize(
+    ("state", "enabled"),
+    [
+        ("idle", {"train", "step", "reset"}),
+        ("training", {"pause", "stop"}),
+        ("paused", {"train", "pause", "step", "stop", "reset"}),
+        ("finished", {"train", "step", "reset"}),
+        ("diverged", {"train", "reset"}),
+        ("stopped", {"train", "step", "reset"}),
+    ],
+)
+def test_buttons_follow_the_run_state(panel, state, enabled):
+    panel.set_state(state)
+    buttons = {
+        "train": panel._train, "pause": panel._pause, "step": panel._step,
+        "stop": panel._stop, "reset": panel._reset,
+    }  # fmt: skip
+    assert {name for name, b in buttons.items() if b.isEnabled()} == enabled
+    assert panel.state() == state
+
+
+def test_settings_lock_during_a_run_but_the_learning_rate_stays_live(panel, qtbot):
+    panel.set_state("training")
+    for widget in (panel._optimizer, panel._batch, panel._l2, panel._epochs, panel._dtype):
+        assert not widget.isEnabled()
+    assert not panel._patience.isEnabled()
+    assert not panel._time.isEnabled()
+    assert panel._lr.isEnabled()
+    with qtbot.waitSignal(panel.learning_rate_changed) as blocker:
+        type_into(qtbot, panel._lr, "0.05")
+    assert blocker.args == [pytest.approx(0.05)]
+    panel.set_state("finished")
+    assert panel._epochs.isEnabled()
+
+
+def test_learning_rate_edits_when_idle_are_not_live(panel, qtbot):
+    with qtbot.assertNotEmitted(panel.learning_rate_changed), qtbot.waitSignal(panel.changed):
+        type_into(qtbot, panel._lr, "0.02")
+
+
+def test_pause_button_toggles_into_resume(panel, qtbot):
+    panel.set_state("training")
+    with qtbot.waitSignal(panel.pause_clicked):
+        click(qtbot, panel._pause)
+    panel.set_state("paused")
+    assert panel._pause.text() == "Resume"
+    with qtbot.waitSignal(panel.resume_clicked), qtbot.assertNotEmitted(panel.pause_clicked):
+        click(qtbot, panel._pause)
+    panel.set_state("training")
+    assert panel._pause.text() == "Pause"
+
+
+def test_run_buttons_emit_their_signals(panel, qtbot):
+    for button, signal in (
+        (panel._train, panel.train_clicked),
+        (panel._step, panel.step_clicked),
+        (panel._reset, panel.reset_clicked),
+    ):
+        with qtbot.waitSignal(signal):
+            click(qtbot, button)
+    panel.set_state("training")
+    with qtbot.waitSignal(panel.stop_clicked):
+        click(qtbot, panel._stop)
+
+
+def test_f5_starts_training(panel, qtbot):
+    panel.activateWindow()
+    panel._lr.setFocus()
+    with qtbot.waitSignal(panel.train_clicked, timeout=1000):
+        qtbot.keyClick(panel._lr, Qt.Key.Key_F5)
+    assert panel._stop.shortcut().toString() == "Shift+F5"
+
+
+def test_applying_a_preset_sets_its_training_and_says_so(panel, qtbot):
+    name = "Fast and accurate"
+    choose(qtbot, panel._preset, name)
+    with qtbot.waitSignal(panel.preset_chosen) as blocker:
+        click(qtbot, panel._apply)
+    assert blocker.args == [name]
+    assert panel.config() == PRESETS[name].training
+
+
+def test_progress_text_and_bar(panel):
+    panel.show_progress(1234, 10_000, 2345.0, 4.2)
+    assert panel._progress.text() == "epoch 1,234 / 10,000 · 2,345 epochs/s · 4 s left"
+    assert panel._progress.value() == 1234
+    assert panel._progress.maximum() == 10_000
+    panel.show_progress(10, 100, 2.5, None)
+    assert panel._progress.text() == "epoch 10 / 100 · 2.5 epochs/s"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(0.4, "0 s"), (59, "59 s"), (125, "2 min 5 s"), (3780, "1 h 3 min")]
+)
+def test_format_duration(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_progress_text_without_speed():
+    assert progress_text(0, 1000, 0.0, None) == "epoch 0 / 1,000"
+
+
+def test_unknown_state_is_refused(panel):
+    with pytest.raises(ValueError, match="unknown state"):
+        panel.set_state("running")
+
+
+def test_every_control_has_a_tooltip_and_an_accessible_name(panel):
+    controls = panel.findChildren(QAbstractSpinBox) + panel.findChildren(QComboBox)
+    controls += panel.findChildren(QAbstractButton)
+    assert len(controls) >= 7 + 3 + 6
+    for control in controls:
+        assert control.toolTip(), control
+        assert control.accessibleName(), control
+
+
+def test_idle_state_clears_the_progress(panel):
+    panel.show_progress(500, 1000, 100.0, 5.0)
+    panel.set_state("stopped")
+    assert panel._progress.value() == 500
+    panel.set_state("idle")
+    assert panel._progress.value() == 0
+    assert panel._progress.text() == "Not started"

@@ -54,9 +54,22 @@ class DataSpec:
     seed: int = 42
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "ranges", tuple((float(lo), float(hi)) for lo, hi in self.ranges))
-        object.__setattr__(self, "targets", tuple(self.targets))
-        self.validate()
+        # Malformed values (a range that is not a pair of numbers, a number given as text…)
+        # raise DataSpecError like any other bad setting, not a bare TypeError or ValueError.
+        try:
+            ranges = tuple((float(lo), float(hi)) for lo, hi in self.ranges)
+        except (TypeError, ValueError):
+            raise DataSpecError("each range must be a (low, high) pair of numbers") from None
+        try:
+            targets = tuple(self.targets)
+        except TypeError:
+            raise DataSpecError("targets must be a sequence of target names") from None
+        object.__setattr__(self, "ranges", ranges)
+        object.__setattr__(self, "targets", targets)
+        try:
+            self.validate()
+        except TypeError as exc:
+            raise DataSpecError(f"data settings are malformed ({exc})") from None
 
     def validate(self) -> None:
         """Raise DataSpecError if any setting is unusable."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nngui.core.activations import ACTIVATIONS, get_activation
+from nngui.core.activations import ACTIVATIONS, Activation, get_activation
 
 INIT_SCHEMES = ("he", "xavier")
 MAX_UNITS = 4096
@@ -64,11 +64,29 @@ def count_parameters(n_inputs: int, layers: Sequence[LayerSpec]) -> int:
     return total
 
 
+def flat_views(
+    shapes: Sequence[tuple[int, int]], dtype: type | np.dtype = np.float64
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One zeroed 1-D vector and its consecutive views of shape (fan_in + 1, fan_out) per layer.
+
+    Parameters, gradients and optimiser state are kept this way: per-layer arrays for the
+    mathematics, one contiguous vector for updates that treat every number alike.
+    """
+    sizes = [(fan_in + 1) * fan_out for fan_in, fan_out in shapes]
+    vector = np.zeros(sum(sizes), dtype=dtype)
+    views, start = [], 0
+    for (fan_in, fan_out), size in zip(shapes, sizes, strict=True):
+        views.append(vector[start : start + size].reshape(fan_in + 1, fan_out))
+        start += size
+    return vector, views
+
+
 class Network:
     """A fully connected network: ``n_inputs`` then ``layers``; parameters in ``params``.
 
     params : list of ndarray, one per layer, of shape (fan_in + 1, fan_out): weights on top,
-    biases in the last row. The arrays are updated in place by the optimisers.
+    biases in the last row. The arrays are updated in place by the optimisers; they are views
+    laid end to end in ``param_vector`` (one 1-D array), and given ``params`` are copied in.
     """
 
     def __init__(
@@ -85,12 +103,15 @@ class Network:
         self.n_inputs = int(n_inputs)
         self.layers = list(layers)
         self.dtype = np.dtype(dtype)
-        if params is None:
-            params = [np.zeros((i + 1, o)) for i, o in self.shapes()]
-        self.params = [np.ascontiguousarray(p, dtype=self.dtype) for p in params]
-        for p, (fan_in, fan_out) in zip(self.params, self.shapes(), strict=True):
-            if p.shape != (fan_in + 1, fan_out):
-                raise ValueError(f"parameter shape {p.shape} != {(fan_in + 1, fan_out)}")
+        # All parameters live in one vector; params holds per-layer views of it, so that an
+        # optimiser can update everything with one vectorised operation per step.
+        self.param_vector, self.params = flat_views(self.shapes(), self.dtype)
+        if params is not None:
+            for p, q in zip(self.params, params, strict=True):
+                q = np.asarray(q)
+                if q.shape != p.shape:
+                    raise ValueError(f"parameter shape {q.shape} != {p.shape}")
+                p[...] = q
 
     # ----- construction -------------------------------------------------------------------
     @classmethod
@@ -190,13 +211,44 @@ class Network:
         return cache if keep else a
 
 
+@dataclass
+class _Views:
+    """Slices of Backprop's buffers for one batch size m (made once, reused every step)."""
+
+    ins: list[np.ndarray]  # layer inputs [A_prev, 1], (m, fan_in + 1) each
+    zs: list[np.ndarray]  # pre-activations; hidden layers padded: (m, fan_out + 1)
+    z_cores: list[np.ndarray]  # the same without the pad column, (m, fan_out)
+    deltas: list[np.ndarray]  # dL/dZ; hidden layers padded like zs
+    d_cores: list[np.ndarray]  # the same without the pad column, (m, fan_out)
+    out: np.ndarray  # Ŷ (m, n_outputs)
+    flat_delta: np.ndarray  # the output layer's dL/dZ as one vector, for the loss
+
+
+def _pad_value(func: Activation, dtype: np.dtype) -> float | None:
+    """A pre-activation p with act(p) == 1 exactly (1 for relu, ∞ for tanh), or None."""
+    with np.errstate(all="ignore"):
+        for p in (1.0, np.inf):
+            z, a = np.array([p], dtype=dtype), np.empty(1, dtype=dtype)
+            func.forward(z, a)
+            if a[0] == 1.0:
+                return p
+    return None
+
+
 class Backprop:
     """Preallocated buffers and the forward + backward pass for training.
 
     One instance serves batches of up to ``capacity`` rows; ``loss_and_gradients`` fills
-    ``grads`` (same shapes as ``network.params``) and returns the batch's training objective,
-    computed on the parameters before any update. Nothing is allocated per call beyond small
-    temporaries NumPy makes for tiny layers.
+    ``grads`` (same shapes as ``network.params``, views into the one vector ``grad_vector``)
+    and returns the batch's training objective, computed on the parameters before any update.
+    Nothing is allocated per call beyond small temporaries of some activation derivatives.
+
+    Layout trick: a hidden layer's Z buffer has one extra column holding a constant p with
+    act(p) = 1 (p = 1 for relu, ∞ for tanh). The activation then runs over whole contiguous
+    rows, [Z, p] → [A, 1], and writes the next layer's ones column too, instead of running row
+    by row over the strided view A = [A, 1][:, :-1], which for narrow layers costs more than
+    the arithmetic. Likewise dA_prev is computed as dZ @ [W; b]ᵀ, whose extra last column is
+    never read, so that act' also runs over whole rows.
     """
 
     def __init__(self, network: Network, capacity: int) -> None:
@@ -204,14 +256,44 @@ class Backprop:
         self.capacity = int(capacity)
         dt = network.dtype
         n = self.capacity
+        shapes = network.shapes()
+        L = len(shapes)
+        self.funcs = [get_activation(layer.activation) for layer in network.layers]
         # Layer inputs with a trailing ones column: acts[0] is the batch input, acts[l] the
         # output of layer l-1. The output layer's activation has no ones column.
-        self.acts = [np.ones((n, fan_in + 1), dtype=dt) for fan_in, _ in network.shapes()]
+        self.acts = [np.ones((n, fan_in + 1), dtype=dt) for fan_in, _ in shapes]
         self.out = np.empty((n, network.n_outputs), dtype=dt)
-        self.zs = [np.empty((n, fan_out), dtype=dt) for _, fan_out in network.shapes()]
-        self.deltas = [np.empty((n, fan_out), dtype=dt) for _, fan_out in network.shapes()]
-        self.grads = [np.zeros_like(p) for p in network.params]
-        self.funcs = [get_activation(layer.activation) for layer in network.layers]
+        pads = [_pad_value(f, dt) for f in self.funcs[:-1]]
+        #: Hidden layers whose activation has no p with act(p) = 1 rewrite their ones column.
+        self.rewrite_ones = [p is None for p in pads]
+        self.zs = [np.empty((n, fan_out + 1), dtype=dt) for _, fan_out in shapes[:-1]]
+        for z, p in zip(self.zs, pads, strict=True):
+            z[:, -1] = 0.0 if p is None else p
+        self.deltas = [np.zeros((n, fan_out + 1), dtype=dt) for _, fan_out in shapes[:-1]]
+        # A linear output layer needs no activation pass: its product is written to Ŷ.
+        self.linear_output = self.funcs[-1].name == "linear"
+        self.zs.append(self.out if self.linear_output else np.empty_like(self.out))
+        self.deltas.append(np.empty_like(self.out))
+        self.grad_vector, self.grads = flat_views(shapes, dt)
+        self.n_layers = L
+        self._views: dict[int, _Views] = {}
+
+    def _views_for(self, m: int) -> _Views:
+        views = self._views.get(m)
+        if views is None:
+            zs = [z[:m] for z in self.zs]
+            deltas = [d[:m] for d in self.deltas]
+            views = _Views(
+                ins=[a[:m] for a in self.acts],
+                zs=zs,
+                z_cores=[z[:, :-1] for z in zs[:-1]] + [zs[-1]],
+                deltas=deltas,
+                d_cores=[d[:, :-1] for d in deltas[:-1]] + [deltas[-1]],
+                out=self.out[:m],
+                flat_delta=deltas[-1].reshape(-1),
+            )
+            self._views[m] = views
+        return views
 
     def load_inputs(self, xs_aug: np.ndarray) -> None:
         """Copy a batch of augmented inputs (m, n_inputs + 1) into the input buffer."""
@@ -221,34 +303,39 @@ class Backprop:
         """Forward and backward over the first ``m`` rows; returns 0.5·mean_rows Σ_cols (Ŷ−Y)².
 
         ``inputs`` (m, n_inputs + 1) may be given to use an augmented input array in place of
-        the input buffer (full-batch training reuses the data itself, no copy).
+        the input buffer (full-batch training reuses the data itself, minibatches a shuffled
+        copy of it: no copy per step).
         """
-        params, funcs, L = self.net.params, self.funcs, len(self.net.params)
-        a_in = inputs if inputs is not None else self.acts[0][:m]
-        ins = [a_in] + [a[:m] for a in self.acts[1:]]
-        for l in range(L):
-            z = self.zs[l][:m]
-            np.matmul(ins[l], params[l], out=z)
-            target = self.out[:m] if l == L - 1 else ins[l + 1][:, :-1]
-            funcs[l].forward(z, target)
-        yhat = self.out[:m]
-        d = self.deltas[L - 1][:m]
-        np.subtract(yhat, y, out=d)
-        flat = d.reshape(-1)
-        loss = 0.5 * float(flat @ flat) / m
-        funcs[L - 1].backward(d, self.zs[L - 1][:m], yhat)
+        params, funcs, grads, L = self.net.params, self.funcs, self.grads, self.n_layers
+        v = self._views_for(m)
+        ins, zs, deltas = v.ins, v.zs, v.deltas
+        a_in = inputs if inputs is not None else ins[0]
+        # forward: Z = [A_prev, 1] @ [W; b];  [A, 1] = act([Z, p])
+        a = a_in
+        for l in range(L - 1):
+            np.matmul(a, params[l], out=v.z_cores[l])
+            a = ins[l + 1]
+            funcs[l].forward(zs[l], a)
+            if self.rewrite_ones[l]:
+                a[:, -1] = 1.0
+        np.matmul(a, params[-1], out=zs[-1])
+        if not self.linear_output:
+            funcs[-1].forward(zs[-1], v.out)
+        # output: dZ = (Ŷ − Y)·act'(Z) / m
+        d = deltas[-1]
+        np.subtract(v.out, y, out=d)
+        loss = 0.5 * float(v.flat_delta @ v.flat_delta) / m
+        if not self.linear_output:
+            funcs[-1].backward(d, zs[-1], v.out)
         d *= 1.0 / m
-        for l in range(L - 1, -1, -1):
-            np.matmul(ins[l].T, d, out=self.grads[l])
-            if l == 0:
-                break
-            d_prev = self.deltas[l - 1][:m]
-            w_t = params[l][:-1].T
-            if w_t.shape[0] <= 64:
-                w_t = np.ascontiguousarray(w_t)  # BLAS is much slower on tiny transposed views
-            np.matmul(d, w_t, out=d_prev)
-            funcs[l - 1].backward(d_prev, self.zs[l - 1][:m], ins[l][:, :-1])
-            d = d_prev
+        # backward: [dW; db] = [A_prev, 1]ᵀ @ dZ;  [dA_prev, ·] = dZ @ [W; b]ᵀ;
+        # dZ_prev = dA_prev·act'(Z_prev)
+        for l in range(L - 1, 0, -1):
+            np.matmul(ins[l].T, d, out=grads[l])
+            np.matmul(d, params[l].T, out=deltas[l - 1])
+            funcs[l - 1].backward(deltas[l - 1], zs[l - 1], ins[l])
+            d = v.d_cores[l - 1]
+        np.matmul(a_in.T, d, out=grads[0])
         return loss
 
 

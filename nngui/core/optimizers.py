@@ -3,6 +3,11 @@
 Every ``step(params, grads)`` may overwrite ``grads`` (they are recomputed each step), which
 lets the updates run without allocating. ``lr`` is a plain attribute and may be changed
 between steps (the GUI changes it live).
+
+Speed: when the parameter arrays are consecutive pieces of one vector (``Network.params`` are)
+and so are the gradients (``Backprop.grads`` are), a step updates the whole vector at once
+(the same arithmetic element by element, hence the same numbers) instead of looping over
+layers: for small networks on minibatches, NumPy's per-call cost outweighs the arithmetic.
 """
 
 from __future__ import annotations
@@ -14,6 +19,69 @@ import numpy as np
 OPTIMIZER_NAMES = ("gd", "sgd", "momentum", "adam")
 
 
+def contiguous_span(arrays: Sequence[np.ndarray]) -> np.ndarray | None:
+    """The 1-D array whose consecutive pieces ``arrays`` are (C-contiguous views laid end to
+    end in one vector, in order), or None when they are not."""
+    if not arrays:
+        return None
+    base = arrays[0].base
+    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    origin = base.__array_interface__["data"][0]
+    start = position = arrays[0].__array_interface__["data"][0]
+    for a in arrays:
+        if (
+            a.base is not base
+            or a.dtype != base.dtype
+            or not a.flags.c_contiguous
+            or a.__array_interface__["data"][0] != position
+        ):
+            return None
+        position += a.nbytes
+    item = base.itemsize
+    return base[(start - origin) // item : (position - origin) // item]
+
+
+def zeros_like_all(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """Zeroed arrays shaped like ``arrays``, as views of one vector when they share a dtype.
+
+    Returns (vector or None, list of arrays).
+    """
+    dtypes = {a.dtype for a in arrays}
+    if len(dtypes) != 1:
+        return None, [np.zeros_like(a) for a in arrays]
+    vector = np.zeros(sum(a.size for a in arrays), dtype=dtypes.pop())
+    views, start = [], 0
+    for a in arrays:
+        views.append(vector[start : start + a.size].reshape(a.shape))
+        start += a.size
+    return vector, views
+
+
+class _Spans:
+    """Remembers whether the last ``params`` and ``grads`` were each one vector (cheap check)."""
+
+    def __init__(self, size: int | None) -> None:
+        self.size = size  # length of the optimiser's state vector, None without one
+        self._key: tuple[np.ndarray, ...] = ()
+        self._spans: tuple[np.ndarray, np.ndarray] | None = None
+
+    def get(
+        self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(parameter vector, gradient vector), or None to update layer by layer."""
+        key = (*params, *grads)
+        old = self._key
+        if len(key) != len(old) or any(a is not b for a, b in zip(key, old, strict=True)):
+            self._key = key
+            p, g = contiguous_span(params), contiguous_span(grads)
+            ok = p is not None and g is not None and p.shape == g.shape
+            if self.size is not None:
+                ok = ok and p.size == self.size
+            self._spans = (p, g) if ok else None
+        return self._spans
+
+
 class GradientDescent:
     """Plain (stochastic) gradient descent, the article's rule: p ← p − lr·g."""
 
@@ -21,10 +89,12 @@ class GradientDescent:
 
     def __init__(self, params: Sequence[np.ndarray], lr: float) -> None:
         self.lr = float(lr)
+        self._spans = _Spans(None)
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Apply one update in place."""
-        for p, g in zip(params, grads, strict=True):
+        spans = self._spans.get(params, grads)
+        for p, g in [spans] if spans is not None else zip(params, grads, strict=True):
             g *= self.lr
             p -= g
 
@@ -37,11 +107,17 @@ class Momentum:
     def __init__(self, params: Sequence[np.ndarray], lr: float, momentum: float = 0.9) -> None:
         self.lr = float(lr)
         self.momentum = float(momentum)
-        self.velocity = [np.zeros_like(p) for p in params]
+        self._velocity, self.velocity = zeros_like_all(params)
+        self._spans = _Spans(None if self._velocity is None else self._velocity.size)
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Apply one update in place."""
-        for p, g, v in zip(params, grads, self.velocity, strict=True):
+        spans = self._spans.get(params, grads) if self._velocity is not None else None
+        if spans is not None:
+            triples = [(*spans, self._velocity)]
+        else:
+            triples = zip(params, grads, self.velocity, strict=True)
+        for p, g, v in triples:
             v *= self.momentum
             v += g
             np.multiply(v, self.lr, out=g)
@@ -66,9 +142,10 @@ class Adam:
     ) -> None:
         self.lr = float(lr)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        self.m = [np.zeros_like(p) for p in params]
-        self.v = [np.zeros_like(p) for p in params]
-        self.scratch = [np.empty_like(p) for p in params]
+        self._m, self.m = zeros_like_all(params)
+        self._v, self.v = zeros_like_all(params)
+        self._scratch, self.scratch = zeros_like_all(params)
+        self._spans = _Spans(None if self._m is None else self._m.size)
         self.t = 0
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
@@ -78,7 +155,12 @@ class Adam:
         # Fold both bias corrections into the step size and ε (same result, fewer passes).
         step = self.lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         eps_hat = self.eps * np.sqrt(1 - b2**self.t)
-        for p, g, m, v, s in zip(params, grads, self.m, self.v, self.scratch, strict=True):
+        spans = self._spans.get(params, grads) if self._m is not None else None
+        if spans is not None:
+            groups = [(*spans, self._m, self._v, self._scratch)]
+        else:
+            groups = zip(params, grads, self.m, self.v, self.scratch, strict=True)
+        for p, g, m, v, s in groups:
             m *= b1
             np.multiply(g, 1 - b1, out=s)
             m += s

@@ -14,13 +14,15 @@ cost next to nothing in evaluation.
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from nngui.core.activations import get_activation
 from nngui.core.data import Dataset, Split
 from nngui.core.losses import objective
 from nngui.core.network import INIT_SCHEMES, Backprop, Network, augment
@@ -28,6 +30,8 @@ from nngui.core.optimizers import OPTIMIZER_NAMES, make_optimizer
 
 OUTCOMES = ("completed", "early_stopped", "time_limit", "diverged", "interrupted")
 DTYPES = ("float64", "float32")
+#: Minibatch rows are gathered in shuffled order this many rows (rounded to batches) at a time.
+SHUFFLE_CHUNK_ROWS = 16384
 
 
 class TrainConfigError(ValueError):
@@ -58,7 +62,15 @@ class TrainConfig:
         self.validate()
 
     def validate(self) -> None:
-        """Raise TrainConfigError if any setting is unusable."""
+        """Raise TrainConfigError if any setting is unusable (wrong types included)."""
+        try:
+            self._check()
+        except (TypeError, ValueError, OverflowError) as exc:
+            if isinstance(exc, TrainConfigError):
+                raise
+            raise TrainConfigError(f"training settings are malformed ({exc})") from None
+
+    def _check(self) -> None:
         checks = [
             (
                 self.optimizer in OPTIMIZER_NAMES,
@@ -88,6 +100,14 @@ class TrainConfig:
             (self.init in INIT_SCHEMES, f"initialisation must be one of {', '.join(INIT_SCHEMES)}"),
             (self.dtype in DTYPES, "dtype must be float64 or float32"),
         ]
+        checks.append(
+            (
+                isinstance(self.shuffle_seed, int | np.integer)
+                and not isinstance(self.shuffle_seed, bool)
+                and self.shuffle_seed >= 0,
+                "shuffle seed must be a whole number >= 0",
+            )
+        )
         for ok, message in checks:
             if not ok:
                 raise TrainConfigError(message)
@@ -197,9 +217,46 @@ class RunResult:
 def is_eval_epoch(epoch: int) -> bool:
     """Whether validation and test losses are measured after this epoch.
 
-    Every epoch up to 400, then about 200 points per doubling of the epoch count.
+    Every epoch up to 400, then 200 to 400 points per doubling of the epoch count (the step
+    is a power of two), so a million epochs cost about 2,800 evaluations.
     """
-    return epoch % max(1, epoch // 200) == 0
+    step = 1 << max(0, (epoch // 200).bit_length() - 1)
+    return epoch % step == 0
+
+
+class _Evaluator:
+    """Network.forward for the validation and test splits, with buffers allocated once.
+
+    The same operations as Network.forward (Z = A @ W + b, then the activation), hence the
+    same numbers, but nothing is allocated per evaluation: evaluating after every epoch of a
+    short epoch otherwise costs a good share of the epoch.
+    """
+
+    #: Buffers are made only when they hold at most this many numbers (else Network.forward).
+    max_elements = 1 << 22
+
+    def __init__(self, network: Network, rows: int) -> None:
+        self.net = network
+        self.rows = int(rows)
+        dt = network.dtype
+        self.x = np.empty((rows, network.n_inputs), dtype=dt)
+        self.zs = [np.empty((rows, fan_out), dtype=dt) for _, fan_out in network.shapes()]
+        self.acts = [np.empty((rows, fan_out), dtype=dt) for _, fan_out in network.shapes()]
+        self.funcs = [get_activation(layer.activation).forward for layer in network.layers]
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        """Outputs (m, n_outputs) for standardised inputs x (m, n_inputs), m <= rows; the
+        result is a view of a buffer, overwritten by the next call."""
+        m = len(x)
+        a = self.x[:m]
+        np.copyto(a, x, casting="unsafe")
+        for p, act, z, out in zip(self.net.params, self.funcs, self.zs, self.acts, strict=True):
+            z, out = z[:m], out[:m]
+            np.matmul(a, p[:-1], out=z)
+            z += p[-1]
+            act(z, out)
+            a = out
+        return a
 
 
 class Trainer:
@@ -232,7 +289,10 @@ class Trainer:
             else int(config.batch_size)
         )
         self.backprop = Backprop(network, self.batch)
-        self.y_buffer = np.empty((self.batch, network.n_outputs), dtype=dt)
+        # Shuffled rows for minibatches, a whole number of batches (see _shuffled_batches).
+        chunk = min(n, self.batch * max(1, SHUFFLE_CHUNK_ROWS // self.batch))
+        self._x_shuffled = np.empty((chunk, self.x_train.shape[1]), dtype=dt)
+        self._y_shuffled = np.empty((chunk, network.n_outputs), dtype=dt)
         self.optimizer = make_optimizer(
             config.optimizer,
             network.params,
@@ -243,14 +303,27 @@ class Trainer:
             config.eps,
         )
         self.shuffle_rng = np.random.default_rng(config.shuffle_seed)
+        eval_rows = max(len(s) for s in (dataset.val, dataset.test) if s is not None)
+        buffered = 2 * eval_rows * sum(network.sizes[1:])
+        self._evaluator = (
+            _Evaluator(network, eval_rows) if buffered <= _Evaluator.max_elements else None
+        )
         self.best_val = np.inf
         self.best_params: list[np.ndarray] | None = None
         self.best_epoch: int | None = None
         self.good_params = network.get_params()
         self.good_epoch = self.history.epochs
+        self.good_train = np.inf
         self.epochs_since_best = 0
         if len(self.history.eval_epochs) == 0:
             self._evaluate(0)
+        elif dataset.val is not None:
+            # Resuming: the weights handed over are the best known so far, so patience counts
+            # from here rather than from epoch 0.
+            val = self.split_loss(dataset.val)
+            if np.isfinite(val):
+                self.best_val, self.best_epoch = val, self.history.epochs
+                self.best_params = network.get_params()
 
     # ----- small helpers -----------------------------------------------------------------
     def set_learning_rate(self, lr: float) -> None:
@@ -263,7 +336,10 @@ class Trainer:
         """Training objective of the current network on a split (NaN if there is none)."""
         if split is None or len(split) == 0:
             return float("nan")
+        ev = self._evaluator
         with np.errstate(all="ignore"):
+            if ev is not None and len(split) <= ev.rows:
+                return objective(ev.forward(split.xs), split.ys)
             return objective(self.net.forward(split.xs), split.ys)
 
     def _evaluate(self, epoch: int) -> tuple[float, float]:
@@ -273,9 +349,14 @@ class Trainer:
         h.eval_epochs.append(epoch)
         h.val_loss.append(val)
         h.test_loss.append(test)
-        if np.isfinite(test) and (self.data.val is None or np.isfinite(val)):
+        # Fallback after a divergence: the evaluated weights with the lowest training loss so
+        # far (finite but exploding weights are no use to anybody).
+        train = h.train_loss.values[-1] if h.epochs else np.inf
+        finite = np.isfinite(test) and (self.data.val is None or np.isfinite(val))
+        if finite and (train <= self.good_train or epoch == 0):
             self.good_params = self.net.get_params()
             self.good_epoch = epoch
+            self.good_train = min(train, self.good_train)
         if self.data.val is not None and np.isfinite(val) and val < self.best_val:
             self.best_val = val
             self.best_params = self.net.get_params()
@@ -293,30 +374,48 @@ class Trainer:
     def train_epoch(self, should_stop: Callable[[], bool] | None = None) -> float:
         """Run one epoch and return its training loss (NaN/inf if training diverged)."""
         n, bs, bp = len(self.x_train), self.batch, self.backprop
-        params, grads = self.net.params, bp.grads
+        params, grads, step = self.net.params, bp.grads, self.optimizer.step
+        l2 = self.config.l2 > 0
         if bs >= n:
             with np.errstate(all="ignore"):
                 loss = bp.loss_and_gradients(n, self.y_train, self.x_train)
-                self._apply_l2()
-                self.optimizer.step(params, grads)
+                if l2:
+                    self._apply_l2()
+                step(params, grads)
             return loss
         order = self.shuffle_rng.permutation(n)
         total = 0.0
         seen = 0
         with np.errstate(all="ignore"):
-            for start in range(0, n, bs):
-                idx = order[start : start + bs]
-                m = len(idx)
-                np.take(self.x_train, idx, axis=0, out=bp.acts[0][:m])
-                np.take(self.y_train, idx, axis=0, out=self.y_buffer[:m])
-                loss = bp.loss_and_gradients(m, self.y_buffer[:m])
-                self._apply_l2()
-                self.optimizer.step(params, grads)
+            for xs, ys in self._shuffled_batches(order):
+                m = len(xs)
+                loss = bp.loss_and_gradients(m, ys, xs)
+                if l2:
+                    self._apply_l2()
+                step(params, grads)
                 total += loss * m
                 seen += m
-                if not np.isfinite(loss) or (should_stop is not None and should_stop()):
+                if not math.isfinite(loss) or (should_stop is not None and should_stop()):
                     break
         return total / seen
+
+    def _shuffled_batches(self, order: np.ndarray) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield the batches order[0:bs], order[bs:2·bs], … as (inputs, targets) views.
+
+        Rows are gathered a chunk of many batches at a time into two buffers, so that each
+        step reads contiguous memory and costs no gather call of its own.
+        """
+        xs_buf, ys_buf, bs = self._x_shuffled, self._y_shuffled, self.batch
+        chunk = len(xs_buf)
+        for c in range(0, len(order), chunk):
+            rows = order[c : c + chunk]
+            k = len(rows)
+            # mode="clip" skips NumPy's buffering for bounds checks; rows are all valid.
+            self.x_train.take(rows, axis=0, out=xs_buf[:k], mode="clip")
+            self.y_train.take(rows, axis=0, out=ys_buf[:k], mode="clip")
+            for start in range(0, k, bs):
+                stop = min(start + bs, k)  # the last chunk may be short: no stale rows
+                yield xs_buf[start:stop], ys_buf[start:stop]
 
     # ----- the loop ----------------------------------------------------------------------
     def run(
@@ -368,9 +467,13 @@ class Trainer:
             if limit and now - t0 >= limit:
                 outcome = "time_limit"
                 break
-            if due and on_progress is not None:
+            if due:
+                # Restart the interval even without a callback: otherwise every later epoch
+                # would be "due" and evaluated, whatever is_eval_epoch says.
                 last_report = now
-                on_progress(self._progress(epoch, target, loss, val, test, now - t0, start_epoch))
+                if on_progress is not None:
+                    progress = self._progress(epoch, target, loss, val, test, now - t0, start_epoch)
+                    on_progress(progress)
         return self._finish(outcome, start_epoch, target, t0, on_progress)
 
     def _progress(self, epoch, target, loss, val, test, elapsed, start_epoch) -> Progress:

@@ -1,0 +1,541 @@
+"""Training: TrainConfig, Series, History and the Trainer's loop, outcomes and callbacks."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from nngui.core.data import DataSpec, make_dataset
+from nngui.core.losses import objective
+from nngui.core.network import Backprop, LayerSpec, Network, augment, seed_layers
+from nngui.core.training import (
+    History,
+    Progress,
+    Series,
+    TrainConfig,
+    TrainConfigError,
+    Trainer,
+    is_eval_epoch,
+    train,
+)
+
+SMALL = DataSpec(samples=1000)
+SMALL_VAL = DataSpec(samples=2000, val_ratio=0.2)
+TANH_16 = [LayerSpec(16, "tanh"), LayerSpec(3, "linear")]
+
+
+def make_trainer(
+    spec: DataSpec = SMALL,
+    layers=None,
+    seed: int = 0,
+    dtype: type = np.float64,
+    **config,
+) -> Trainer:
+    """A trainer on a fresh data set and network drawn from one RandomState(seed) stream."""
+    cfg = TrainConfig(**config)
+    rng = np.random.RandomState(seed)
+    ds = make_dataset(spec, rng, dtype)
+    net = Network.initialise(ds.n_inputs, layers or seed_layers(3), rng, cfg.init, dtype)
+    return Trainer(net, ds, cfg)
+
+
+def loss_on_test(trainer: Trainer) -> float:
+    return trainer.split_loss(trainer.data.test)
+
+
+# ----- TrainConfig ---------------------------------------------------------------------------
+def test_config_defaults_are_the_articles() -> None:
+    cfg = TrainConfig()
+    assert (cfg.optimizer, cfg.lr, cfg.batch_size, cfg.epochs) == ("gd", 0.01, 0, 1000)
+    assert (cfg.l2, cfg.patience, cfg.time_limit, cfg.init, cfg.dtype) == (
+        0.0,
+        0,
+        0.0,
+        "he",
+        "float64",
+    )
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"optimizer": "rmsprop"},
+        {"optimizer": ""},
+        {"lr": 0.0},
+        {"lr": -0.1},
+        {"lr": 10.5},
+        {"lr": math.nan},
+        {"lr": math.inf},
+        {"batch_size": -1},
+        {"batch_size": 2.5},
+        {"momentum": -0.1},
+        {"momentum": 1.0},
+        {"momentum": math.nan},
+        {"beta1": 1.0},
+        {"beta1": -0.5},
+        {"beta2": 1.0},
+        {"beta2": math.nan},
+        {"eps": 0.0},
+        {"eps": 1.0},
+        {"eps": math.nan},
+        {"l2": -1e-3},
+        {"l2": math.nan},
+        {"l2": math.inf},
+        {"epochs": -1},
+        {"epochs": 100_000_001},
+        {"epochs": 10.5},
+        {"patience": -1},
+        {"patience": 0.5},
+        {"time_limit": -1.0},
+        {"time_limit": math.inf},
+        {"time_limit": math.nan},
+        {"init": "lecun"},
+        {"dtype": "float16"},
+        {"dtype": "int32"},
+    ],
+)
+def test_config_validation(bad: dict) -> None:
+    with pytest.raises(TrainConfigError):
+        TrainConfig(**bad)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "x", None])
+def test_config_validates_shuffle_seed(seed) -> None:
+    with pytest.raises(TrainConfigError):
+        TrainConfig.from_dict({"shuffle_seed": seed})
+
+
+def test_config_edge_values_are_accepted() -> None:
+    TrainConfig(lr=10, batch_size=1, momentum=0.0, beta1=0.0, epochs=0, patience=1)
+    TrainConfig(epochs=100_000_000, time_limit=0.001, eps=1e-12, init="xavier", dtype="float32")
+
+
+def test_config_round_trip() -> None:
+    cfg = TrainConfig(
+        optimizer="adam", lr=0.003, batch_size=64, l2=1e-4, epochs=2000, patience=20,
+        time_limit=10.0, init="xavier", dtype="float32", shuffle_seed=7,
+    )  # fmt: skip
+    d = cfg.to_dict()
+    assert d["optimizer"] == "adam"
+    assert d["shuffle_seed"] == 7
+    assert TrainConfig.from_dict(d) == cfg
+    assert TrainConfig.from_dict(d | {"unknown_key": 1}) == cfg  # unknown keys are ignored
+    assert TrainConfig.from_dict({}) == TrainConfig()  # missing keys take the defaults
+
+
+@pytest.mark.parametrize(
+    "bad", [{"lr": "fast"}, {"lr": None}, {"epochs": "ten"}, {"batch_size": None}, {"lr": -1}]
+)
+def test_config_from_dict_rejects_malformed_values(bad: dict) -> None:
+    with pytest.raises(TrainConfigError):
+        TrainConfig.from_dict(TrainConfig().to_dict() | bad)
+
+
+# ----- Series and History --------------------------------------------------------------------
+def test_series_grows() -> None:
+    s = Series()
+    assert len(s) == 0
+    assert s.values.shape == (0,)
+    for i in range(1000):
+        s.append(i * 0.5)
+    assert len(s) == 1000
+    np.testing.assert_array_equal(s.values, np.arange(1000) * 0.5)
+    assert s.values.dtype == np.float64
+    with pytest.raises(ValueError):
+        s.values[0] = 1.0  # read-only view
+    t = Series([1.0, 2.0, 3.0])
+    t.append(4.0)
+    np.testing.assert_array_equal(t.values, [1, 2, 3, 4])
+    u = Series(np.arange(200.0))
+    u.append(200.0)
+    np.testing.assert_array_equal(u.values, np.arange(201.0))
+
+
+def test_history_arrays_round_trip() -> None:
+    trainer = make_trainer(epochs=30)
+    trainer.run()
+    h = trainer.history
+    assert h.epochs == 30
+    arrays = h.arrays()
+    assert set(arrays) == {"train_loss", "eval_epochs", "val_loss", "test_loss"}
+    assert arrays["train_loss"].shape == (30,)
+    np.testing.assert_array_equal(arrays["eval_epochs"], np.arange(31))  # every epoch <= 400
+    assert np.isnan(arrays["val_loss"]).all()  # no validation split
+    assert np.isfinite(arrays["test_loss"]).all()
+    assert arrays["test_loss"].shape == arrays["eval_epochs"].shape == (31,)
+    arrays["train_loss"][0] = -1.0  # copies, not views
+    assert h.train_loss.values[0] != -1.0
+    rebuilt = History.from_arrays(h.arrays())
+    for key, value in h.arrays().items():
+        np.testing.assert_array_equal(rebuilt.arrays()[key], value)
+    assert rebuilt.epochs == 30
+
+
+def eval_counts_per_doubling(ks: range) -> list[int]:
+    """How many epochs in [2^k, 2^(k+1)) are evaluated, for each k."""
+    counts = []
+    for k in ks:
+        epochs = range(2**k, 2 ** (k + 1))
+        counts.append(sum(map(is_eval_epoch, epochs)))
+    return counts
+
+
+def test_eval_schedule() -> None:
+    assert all(is_eval_epoch(e) for e in range(401))
+    assert not all(is_eval_epoch(e) for e in range(401, 1000))
+    assert is_eval_epoch(1000)
+    for count in eval_counts_per_doubling(range(9, 16)):
+        assert 100 <= count <= 400
+
+
+def test_eval_schedule_stays_about_200_per_doubling_for_long_runs() -> None:
+    for count in eval_counts_per_doubling(range(16, 20)):
+        assert 100 <= count <= 400
+
+
+def test_history_follows_the_eval_schedule() -> None:
+    trainer = make_trainer(epochs=1000)
+    trainer.report_interval = math.inf  # no time-based evaluations
+    trainer.run()
+    expected = [e for e in range(1001) if is_eval_epoch(e)]
+    np.testing.assert_array_equal(trainer.history.eval_epochs.values, expected)
+
+
+# ----- the Trainer ---------------------------------------------------------------------------
+def test_gd_on_the_seed_reduces_the_loss() -> None:
+    trainer = make_trainer(DataSpec(), epochs=200)
+    before = loss_on_test(trainer)
+    result = trainer.run()
+    assert result.outcome == "completed"
+    assert result.epochs_run == 200
+    assert result.restored_epoch is None
+    losses = trainer.history.train_loss.values
+    assert np.all(np.diff(losses) < 0)  # small-step full-batch gd descends every epoch
+    assert loss_on_test(trainer) < 0.6 * before
+
+
+@pytest.mark.parametrize(("optimizer", "lr"), [("sgd", 0.02), ("momentum", 0.01), ("adam", 0.01)])
+def test_minibatch_optimizers_reduce_the_loss(optimizer: str, lr: float) -> None:
+    trainer = make_trainer(layers=TANH_16, optimizer=optimizer, lr=lr, batch_size=32, epochs=15)
+    before = loss_on_test(trainer)
+    result = trainer.run()
+    assert result.outcome == "completed"
+    assert trainer.history.epochs == 15
+    assert loss_on_test(trainer) < 0.2 * before
+    assert trainer.history.train_loss.values[-1] < trainer.history.train_loss.values[0]
+
+
+def test_train_loss_is_the_objective_before_the_update() -> None:
+    trainer = make_trainer(layers=TANH_16, optimizer="sgd", batch_size=700, epochs=1)
+    # 700 training rows, batch 700: one full batch, so the loss is the objective before update
+    start = trainer.net.get_params()
+    trainer.run()
+    check = Network(2, TANH_16, start)
+    expected = objective(check.forward(trainer.data.train.xs), trainer.data.train.ys)
+    assert trainer.history.train_loss.values[0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_l2_update_is_weight_decay_on_weights_only() -> None:
+    trainer = make_trainer(l2=0.5, lr=0.1, epochs=1)
+    net = trainer.net
+    start = net.get_params()
+    bp = Backprop(Network(2, seed_layers(3), start), len(trainer.data.train))
+    train_split = trainer.data.train
+    bp.loss_and_gradients(len(train_split), train_split.ys, augment(train_split.xs))
+    trainer.run()
+    for p, p0, g in zip(net.params, start, bp.grads, strict=True):
+        np.testing.assert_allclose(p[:-1], p0[:-1] - 0.1 * (g[:-1] + 0.5 * p0[:-1]), rtol=1e-12)
+        np.testing.assert_allclose(p[-1], p0[-1] - 0.1 * g[-1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("batch_size", [0, 50])
+def test_l2_shrinks_weights(batch_size: int) -> None:
+    plain = make_trainer(layers=TANH_16, batch_size=batch_size, lr=0.05, epochs=100)
+    decayed = make_trainer(layers=TANH_16, batch_size=batch_size, lr=0.05, epochs=100, l2=0.05)
+    plain.run()
+    decayed.run()
+
+    def norm(t: Trainer) -> float:
+        return sum(float(np.sum(w * w)) for w in t.net.weights)
+
+    assert norm(decayed) < 0.9 * norm(plain)
+
+
+def test_early_stopping_restores_the_best_weights() -> None:
+    kw = {"layers": TANH_16, "optimizer": "adam", "lr": 0.05, "batch_size": 32, "epochs": 500}
+    trainer = make_trainer(SMALL_VAL, patience=5, **kw)
+    result = trainer.run()
+    assert result.outcome == "early_stopped"
+    assert result.epochs_run < 500
+    best = result.restored_epoch
+    assert best is not None
+    assert result.epochs_run - best == 5
+    assert "best validation loss" in result.message
+    h = trainer.history.arrays()
+    val_now = trainer.split_loss(trainer.data.val)
+    assert val_now == pytest.approx(np.nanmin(h["val_loss"]), rel=1e-12)
+    assert h["val_loss"][list(h["eval_epochs"]).index(best)] == pytest.approx(val_now, rel=1e-12)
+    # the same training without early stopping, stopped at the best epoch, has these weights
+    again = make_trainer(SMALL_VAL, patience=0, **kw)
+    again.run(epochs=best)
+    for p, q in zip(trainer.net.params, again.net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_validation_split_keeps_best_weights_at_completion() -> None:
+    trainer = make_trainer(SMALL_VAL, layers=TANH_16, optimizer="adam", lr=0.05, batch_size=32)
+    result = trainer.run(epochs=40)
+    assert result.outcome == "completed"
+    h = trainer.history.arrays()
+    assert trainer.split_loss(trainer.data.val) == pytest.approx(np.nanmin(h["val_loss"]))
+    assert np.isfinite(h["val_loss"]).all()
+
+
+def test_time_limit() -> None:
+    trainer = make_trainer(epochs=1000, time_limit=1e-6)
+    result = trainer.run()
+    assert result.outcome == "time_limit"
+    assert result.epochs_run == 1
+    override = make_trainer(epochs=1000)
+    result = override.run(time_limit=1e-6)
+    assert result.outcome == "time_limit"
+    assert result.epochs_run == 1
+
+
+def counter(stop_after: int) -> tuple[list[int], Callable[[], bool]]:
+    calls = [0]
+
+    def should_stop() -> bool:
+        calls[0] += 1
+        return calls[0] > stop_after
+
+    return calls, should_stop
+
+
+def test_should_stop_interrupts_full_batch() -> None:
+    trainer = make_trainer(epochs=1000)
+    calls, should_stop = counter(3)
+    result = trainer.run(should_stop=should_stop)
+    assert result.outcome == "interrupted"
+    assert result.epochs_run == 3
+    assert calls[0] == 4
+    assert trainer.history.epochs == 3
+
+
+def test_should_stop_interrupts_minibatch_mid_epoch() -> None:
+    trainer = make_trainer(layers=TANH_16, optimizer="sgd", batch_size=10, epochs=1000)
+    calls, should_stop = counter(5)  # 70 batches per epoch: stops inside the first
+    result = trainer.run(should_stop=should_stop)
+    assert result.outcome == "interrupted"
+    assert result.epochs_run == 1
+    assert calls[0] <= 7
+    assert np.isfinite(trainer.history.train_loss.values).all()
+
+
+def test_should_stop_at_once_trains_nothing() -> None:
+    trainer = make_trainer(epochs=10)
+    start = trainer.net.get_params()
+    result = trainer.run(should_stop=lambda: True)
+    assert result.outcome == "interrupted"
+    assert result.epochs_run == 0
+    for p, q in zip(trainer.net.params, start, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_progress_reports_every_epoch_with_zero_interval() -> None:
+    trainer = make_trainer(epochs=20)
+    trainer.report_interval = 0.0
+    reports: list[Progress] = []
+    trainer.run(on_progress=reports.append)
+    assert all(isinstance(p, Progress) for p in reports)
+    assert len(reports) == 21  # one per epoch, and one at the end
+    assert [p.epoch for p in reports[:-1]] == list(range(1, 21))
+    assert reports[-1].epoch == 20
+    assert all(p.epochs_target == 20 for p in reports)
+    np.testing.assert_allclose(
+        [p.train_loss for p in reports[:-1]], trainer.history.train_loss.values
+    )
+    assert all(math.isfinite(p.test_loss) and math.isnan(p.val_loss) for p in reports)
+
+
+def test_progress_is_throttled() -> None:
+    trainer = make_trainer(epochs=300)
+    trainer.report_interval = math.inf
+    reports: list[Progress] = []
+    trainer.run(on_progress=reports.append)
+    assert len(reports) == 1  # only the final report
+    final = reports[0]
+    assert final.epoch == 300
+    assert final.train_loss == trainer.history.train_loss.values[-1]
+    assert final.test_loss == pytest.approx(loss_on_test(trainer))
+
+
+def test_no_progress_when_nothing_ran() -> None:
+    trainer = make_trainer()
+    reports: list[Progress] = []
+    trainer.run(epochs=0, on_progress=reports.append)
+    assert reports == []
+
+
+def test_divergence() -> None:
+    trainer = make_trainer(lr=10, epochs=1000)
+    result = trainer.run()
+    assert result.outcome == "diverged"
+    assert result.epochs_run < 1000
+    assert trainer.net.is_finite()
+    assert "epoch" in result.message
+    assert str(result.epochs_run) in result.message
+    assert result.restored_epoch is not None
+    h = trainer.history.arrays()
+    # the last epoch's training loss or the test loss after it was no longer finite
+    assert not (np.isfinite(h["train_loss"][-1]) and np.isfinite(h["test_loss"][-1]))
+    assert np.isfinite(h["train_loss"][:-1]).all()
+    # the restored weights are those of the last finite evaluation
+    assert result.restored_epoch < trainer.history.epochs
+    assert np.isfinite(trainer.split_loss(trainer.data.test))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum"])
+def test_divergence_with_minibatches(optimizer: str) -> None:
+    trainer = make_trainer(optimizer=optimizer, lr=10, batch_size=16, epochs=200)
+    result = trainer.run()
+    assert result.outcome == "diverged"
+    assert trainer.net.is_finite()
+
+
+def test_run_is_resumable_full_batch() -> None:
+    once = make_trainer(epochs=100)
+    twice = make_trainer(epochs=50)
+    once.run()
+    twice.run()
+    twice.run()
+    assert twice.history.epochs == 100
+    for p, q in zip(once.net.params, twice.net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    np.testing.assert_array_equal(once.history.train_loss.values, twice.history.train_loss.values)
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+def test_run_is_resumable_minibatch(optimizer: str) -> None:
+    kw = {"layers": TANH_16, "optimizer": optimizer, "lr": 0.01, "batch_size": 64}
+    once = make_trainer(**kw)
+    twice = make_trainer(**kw)
+    once.run(epochs=10)
+    twice.run(epochs=4)
+    twice.run(epochs=6)
+    for p, q in zip(once.net.params, twice.net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_set_learning_rate() -> None:
+    changed = make_trainer(lr=0.01)
+    direct = make_trainer(lr=0.05)
+    changed.set_learning_rate(0.05)
+    assert changed.optimizer.lr == 0.05
+    changed.run(epochs=5)
+    direct.run(epochs=5)
+    for p, q in zip(changed.net.params, direct.net.params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    for bad in (0.0, -1.0, math.nan, math.inf):
+        with pytest.raises(ValueError):
+            changed.set_learning_rate(bad)
+
+
+def test_float32_training() -> None:
+    trainer = make_trainer(
+        layers=TANH_16, dtype=np.float32, optimizer="adam", lr=0.01, batch_size=32, epochs=10
+    )
+    before = loss_on_test(trainer)
+    result = trainer.run()
+    assert result.outcome == "completed"
+    assert all(p.dtype == np.float32 for p in trainer.net.params)
+    assert trainer.net.forward(trainer.data.test.xs).dtype == np.float32
+    assert trainer.history.train_loss.values.dtype == np.float64
+    assert np.isfinite(trainer.history.train_loss.values).all()
+    assert loss_on_test(trainer) < 0.2 * before
+
+
+def test_float32_full_batch_tracks_float64() -> None:
+    t32 = make_trainer(dtype=np.float32, epochs=50)
+    t64 = make_trainer(epochs=50)
+    t32.run()
+    t64.run()
+    np.testing.assert_allclose(
+        t32.history.train_loss.values, t64.history.train_loss.values, rtol=1e-4
+    )
+
+
+def test_train_function() -> None:
+    rng = np.random.RandomState(0)
+    ds = make_dataset(SMALL, rng)
+    net = Network.initialise(2, seed_layers(3), rng)
+    history, result = train(net, ds, TrainConfig(epochs=25))
+    assert result.outcome == "completed"
+    assert history.epochs == 25
+    assert result.epochs_run == 25
+    assert result.seconds >= 0
+
+
+def test_resuming_with_a_new_trainer_respects_patience() -> None:
+    kw = {"optimizer": "adam", "lr": 0.01, "batch_size": 64}
+    first = make_trainer(SMALL_VAL, layers=TANH_16, **kw)
+    first.run(epochs=1000)
+    assert not is_eval_epoch(1001)
+    resumed = Trainer(first.net, first.data, TrainConfig(patience=50, **kw), first.history)
+    result = resumed.run(epochs=20)
+    assert result.outcome != "early_stopped"
+    assert result.epochs_run == 20
+
+
+@pytest.mark.parametrize(
+    ("samples", "batch_size"),
+    [(1000, 32), (1000, 700), (30_000, 64)],
+)
+def test_minibatch_epoch_equals_a_plain_loop(samples: int, batch_size: int) -> None:
+    """Shuffled, chunked batches give the numbers of the obvious loop over a permutation."""
+    trainer = make_trainer(
+        DataSpec(samples=samples), layers=TANH_16, optimizer="sgd", lr=0.05,
+        batch_size=batch_size, epochs=2,
+    )  # fmt: skip
+    x, y = trainer.data.train.xs, trainer.data.train.ys
+    net = Network(2, TANH_16, trainer.net.get_params())
+    rng = np.random.default_rng(trainer.config.shuffle_seed)
+    expected_losses = []
+    for _ in range(2):
+        order = rng.permutation(len(x))
+        total = 0.0
+        for start in range(0, len(x), batch_size):
+            rows = order[start : start + batch_size]
+            bp = Backprop(net, len(rows))
+            total += bp.loss_and_gradients(len(rows), y[rows], augment(x[rows])) * len(rows)
+            for p, g in zip(net.params, bp.grads, strict=True):
+                p -= 0.05 * g
+        expected_losses.append(total / len(x))
+    trainer.run()
+    for p, q in zip(trainer.net.params, net.params, strict=True):
+        np.testing.assert_allclose(p, q, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(trainer.history.train_loss.values, expected_losses, rtol=1e-10)
+
+
+def test_split_loss_and_history_measure_the_current_weights() -> None:
+    trainer = make_trainer(layers=TANH_16, epochs=5)
+    trainer.run()
+    test = trainer.data.test
+    expected = objective(trainer.net.forward(test.xs), test.ys)
+    assert trainer.split_loss(test) == pytest.approx(expected, rel=1e-13)
+    assert trainer.history.test_loss.values[-1] == pytest.approx(expected, rel=1e-13)
+    assert math.isnan(trainer.split_loss(None))
+
+
+def test_divergence_with_a_validation_split_restores_the_best_weights() -> None:
+    trainer = make_trainer(SMALL_VAL, lr=10, epochs=1000)
+    result = trainer.run()
+    assert result.outcome == "diverged"
+    assert result.restored_epoch == trainer.best_epoch
+    for p, q in zip(trainer.net.params, trainer.best_params, strict=True):
+        np.testing.assert_array_equal(p, q)
+    h = trainer.history.arrays()
+    assert trainer.split_loss(trainer.data.val) == pytest.approx(np.nanmin(h["val_loss"]))

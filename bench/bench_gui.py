@@ -1,0 +1,158 @@
+"""Training throughput inside the GUI versus headless, and how smooth the window stays.
+
+For the same network and data, trains for a fixed time (default 5 s each):
+
+1. headless: ``Trainer.run`` in the main thread, no callbacks (what ``nngui train`` does);
+2. worker: the GUI's ``TrainingWorker`` in its QThread, with its signals delivered to an
+   event loop that does nothing else;
+3. window: the full ``MainWindow`` (loss plot, progress bar, status bar and predict panel
+   updating) while a QTimer ticks every 10 ms to measure event-loop stalls.
+
+Prints epochs/s and samples/s for each, the GUI/headless ratio (target >= 90 %) and the
+timer-gap statistics. BLAS gets the same thread limit in every case (the worker's: one core
+is left to the GUI thread), so that the comparison is of the GUI's overhead alone.
+
+    python bench/bench_gui.py                     # the article's 2-4-4-3 network
+    python bench/bench_gui.py --hidden 64 64      # a wider one
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+from nngui.core.data import DataSpec, make_dataset
+from nngui.core.network import LayerSpec, Network
+from nngui.core.training import TrainConfig, Trainer
+from nngui.gui.app import make_app
+from nngui.gui.worker import TrainingWorker, blas_threads_for_worker, join, start_worker
+
+BIG = 100_000_000
+
+
+def setup(hidden: list[int]) -> tuple[Trainer, int]:
+    """A fresh trainer on the article's data; returns it and the training rows."""
+    spec = DataSpec()
+    rng = np.random.RandomState(spec.seed)
+    ds = make_dataset(spec, rng)
+    layers = [*(LayerSpec(u, "relu") for u in hidden), LayerSpec(3, "linear")]
+    net = Network.initialise(ds.n_inputs, layers, rng)
+    return Trainer(net, ds, TrainConfig(epochs=BIG)), len(ds.train)
+
+
+def headless(hidden: list[int], seconds: float) -> float:
+    """Epochs per second of Trainer.run alone."""
+    trainer, _ = setup(hidden)
+    with blas_threads_for_worker():
+        result = trainer.run(BIG, time_limit=seconds)
+    return result.epochs_run / result.seconds
+
+
+def pump(until, limit: float) -> None:
+    """Run a blocking event loop until ``until()`` (polled every 50 ms) or ``limit`` seconds.
+
+    A blocking loop, as in the real application: a busy ``processEvents`` loop would hold
+    the GIL and slow the worker down for nothing.
+    """
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(50)
+    poll.timeout.connect(lambda: loop.quit() if until() else None)
+    QTimer.singleShot(round(limit * 1000), loop.quit)
+    poll.start()
+    loop.exec()
+    poll.stop()
+
+
+def in_worker(app, hidden: list[int], seconds: float) -> float:
+    """Epochs per second of the worker thread, signals delivered to an idle event loop."""
+    trainer, _ = setup(hidden)
+    trainer.config = dataclasses.replace(trainer.config, time_limit=seconds)
+    worker = TrainingWorker(trainer, BIG)
+    reports: list[object] = []
+    worker.progress.connect(reports.append)
+    done: list[str] = []
+    worker.finished.connect(lambda outcome, _message: done.append(outcome))
+    t0 = time.perf_counter()
+    thread = start_worker(worker)
+    pump(lambda: bool(done), seconds + 30)
+    join(worker, thread, stop=True)
+    elapsed = time.perf_counter() - t0
+    return trainer.history.epochs / elapsed
+
+
+def in_window(app, hidden: list[int], seconds: float) -> tuple[float, list[float]]:
+    """Epochs per second in the full window, and the 10 ms timer's gaps (seconds)."""
+    from nngui.gui.main_window import MainWindow
+
+    w = MainWindow()
+    w.show()
+    w.layer_builder.set_hidden_layers([LayerSpec(u, "relu") for u in hidden])
+    w.reset_weights()
+    w.training_panel.set_config(TrainConfig(epochs=BIG, time_limit=seconds))
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    t0 = time.perf_counter()
+    w.train()
+    last[0] = time.perf_counter()
+    timer.start()
+    pump(lambda: w.state != "training", seconds + 30)
+    elapsed = time.perf_counter() - t0
+    timer.stop()
+    w.stop_training()
+    epochs = w.session.history.epochs
+    w.setWindowModified(False)
+    w.close()
+    return epochs / elapsed, gaps
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the three measurements and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hidden", type=int, nargs="*", default=[4, 4], help="hidden units")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per measurement")
+    args = parser.parse_args(argv)
+    app = make_app()
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # leave the user's settings alone
+    QSettings.setPath(
+        QSettings.Format.IniFormat, QSettings.Scope.UserScope, "/tmp/nngui-bench-settings"
+    )
+    _, rows = setup(args.hidden)
+    sizes = "-".join(str(u) for u in [2, *args.hidden, 3])
+    print(f"network {sizes}, {rows:,} training rows, full-batch gradient descent, "
+          f"{args.seconds:g} s each, {os.cpu_count()} CPUs")  # fmt: skip
+    base = headless(args.hidden, args.seconds)
+    worker = in_worker(app, args.hidden, args.seconds)
+    window, gaps = in_window(app, args.hidden, args.seconds)
+    print(f"{'where':<10} {'epochs/s':>12} {'samples/s':>14} {'vs headless':>12}")
+    for name, rate in (("headless", base), ("worker", worker), ("window", window)):
+        print(f"{name:<10} {rate:>12,.0f} {rate * rows:>14,.0f} {rate / base:>11.0%}")
+    g = np.array(gaps) * 1000
+    if len(g):
+        p95, median = np.percentile(g, 95), np.median(g)
+        print(f"event loop (10 ms timer, {len(g)} ticks): max gap {g.max():.1f} ms, "
+              f"95th percentile {p95:.1f} ms, median {median:.1f} ms")  # fmt: skip
+    ok = window / base >= 0.9
+    print(f"GUI/headless ratio {window / base:.0%}: {'meets' if ok else 'below'} the 90 % target")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

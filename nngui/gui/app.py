@@ -1,0 +1,113 @@
+"""Application set-up: QApplication names, icon and high-DPI policy, the error hook, run_app.
+
+``run_app`` is what ``nngui`` (without a sub-command) calls. Uncaught exceptions in the GUI
+thread are logged and shown in a dialog, and the application keeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+import nngui
+
+log = logging.getLogger("nngui")
+
+ORGANIZATION = "nngui"
+APPLICATION = "nngui"
+ICON_PATH = Path(__file__).resolve().parent.parent / "resources" / "icon.png"
+
+
+def app_icon() -> QIcon:
+    """The application icon (a small network), or an empty icon if the file is missing."""
+    return QIcon(str(ICON_PATH)) if ICON_PATH.exists() else QIcon()
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once, named for QSettings and given the icon."""
+    app = QApplication.instance()
+    if app is None:
+        # Fractional scale factors (125 %, 150 %) as they are, not rounded: crisp plots.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(sys.argv[:1] if argv is None else argv)
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(nngui.__version__)
+    QGuiApplication.setApplicationDisplayName("nngui")
+    QGuiApplication.setDesktopFileName("nngui")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+class ErrorHook:
+    """A ``sys.excepthook`` that logs an uncaught exception and shows it in a dialog."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.parent = parent
+        self._showing = False
+        self.count = 0
+
+    def __call__(
+        self, kind: type[BaseException], exc: BaseException, tb: TracebackType | None
+    ) -> None:
+        """Log, then tell the user; never raises."""
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        self.count += 1
+        details = "".join(traceback.format_exception(kind, exc, tb))
+        log.error("uncaught exception\n%s", details)
+        if self._showing or QApplication.instance() is None:
+            return  # an error while the dialog is open: logged only
+        self._showing = True
+        try:
+            self.show(f"{kind.__name__}: {exc}", details)
+        finally:
+            self._showing = False
+
+    def show(self, summary: str, details: str) -> None:
+        """Show the error in a modal dialog (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Critical, "Unexpected error", "", parent=self.parent)
+        box.setText(
+            "Something went wrong, but nngui keeps running. Your work is still there; "
+            "saving it now is a good idea."
+        )
+        box.setInformativeText(summary.splitlines()[0] if summary else "")
+        box.setDetailedText(details)
+        box.exec()
+
+
+def install_excepthook(parent: QWidget | None = None) -> ErrorHook:
+    """Install and return the error hook for the GUI thread."""
+    hook = ErrorHook(parent)
+    sys.excepthook = hook
+    return hook
+
+
+def run_app(model_path: str | None = None) -> int:
+    """Show the main window (opening ``model_path`` if given) and run until it closes."""
+    from nngui.gui.main_window import MainWindow
+
+    app = make_app()
+    logging.basicConfig(level=logging.INFO, format="%(name)s: %(levelname)s: %(message)s")
+    window = MainWindow()
+    window.setWindowIcon(app_icon())
+    previous = sys.excepthook
+    hook = install_excepthook(window)
+    window.show()
+    if model_path:
+        window.files.open_path(model_path, confirmed=True)
+    try:
+        return app.exec()
+    finally:
+        if sys.excepthook is hook:
+            sys.excepthook = previous

@@ -1,0 +1,338 @@
+"""The loss plot: train, validation and test loss against the epoch, on a log scale.
+
+Curves are created once and updated with ``setData``. The full history is kept in growable
+buffers (``Buffer``: ``core.training.Series`` with chunk appends), but each curve draws a
+decimated view of at most ``MAX_POINTS`` points: the minimum and maximum of every bucket of
+epochs, so that spikes stay visible while a million epochs draw as fast as a thousand. When
+the user zooms in, only the visible epochs are decimated, so detail comes back. Redraws are
+limited to ``MAX_FPS`` per second for zooming and panning, and to ``LIVE_FPS`` while training
+appends data: painting costs the GUI thread (and through the GIL, the training thread) time,
+and a loss curve reads as smooth at ten frames a second.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtGui import QPalette, QPen
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nngui.core.training import History
+from nngui.gui.widgets import describe
+
+#: Points drawn per curve at most (two per bucket: its minimum and its maximum).
+MAX_POINTS = 4000
+#: Redraws per second at most.
+MAX_FPS = 30
+#: Redraws per second at most for newly appended data.
+LIVE_FPS = 10
+#: (name, legend label, colour) of the three curves.
+CURVES = (
+    ("train", "train", "#1f77b4"),
+    ("val", "validation", "#ff7f0e"),
+    ("test", "test", "#2ca02c"),
+)
+NO_VALUE = "—"
+
+
+def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
+    """At most about ``max_points`` points tracing the envelope of y(x), x increasing.
+
+    Each bucket of consecutive points becomes two points at the bucket's first x: its minimum
+    and its maximum (NaN ignored unless the whole bucket is NaN). The last point is always kept
+    exactly, so the curve ends at the latest value.
+    """
+    n = len(x)
+    if n <= max_points:
+        return x, y
+    size = math.ceil(n / max(1, (max_points - 1) // 2))
+    full = n // size * size
+    starts = np.arange(0, n, size)
+    ys = y[:full].reshape(-1, size)
+    lows = np.fmin.reduce(ys, axis=1)
+    highs = np.fmax.reduce(ys, axis=1)
+    if full < n:
+        lows = np.append(lows, np.fmin.reduce(y[full:]))
+        highs = np.append(highs, np.fmax.reduce(y[full:]))
+    out_x = np.repeat(x[starts], 2)
+    out_y = np.column_stack([lows, highs]).ravel()
+    return np.append(out_x, x[-1]), np.append(out_y, y[-1])
+
+
+def fmt_loss(v: float) -> str:
+    """A loss for the readout: four significant digits, or a dash when there is none."""
+    return f"{v:.4g}" if np.isfinite(v) else (NO_VALUE if np.isnan(v) else str(v))
+
+
+class LossPlot(QWidget):
+    """Loss curves with a legend, a crosshair readout and an auto-range button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._train = Buffer()
+        self._eval_epochs = Buffer()
+        self._val = Buffer()
+        self._test = Buffer()
+        self._build()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.redraw)
+        self.plot_item.getViewBox().sigXRangeChanged.connect(self._on_range_changed)
+        self.redraw()
+
+    # ----- construction -------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self._toolbar())
+        palette = self.palette()
+        self.plot_widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        describe(self.plot_widget, "Loss plot",
+                 "Training, validation and test loss per epoch (log scale). Drag to pan, wheel "
+                 "to zoom, right-click for more.")  # fmt: skip
+        self.plot_item = self.plot_widget.getPlotItem()
+        text = palette.color(QPalette.ColorRole.Text)
+        # No SI prefix: on a log axis "(x0.001)" next to 10², 10¹ … only confuses.
+        self.plot_item.getAxis("left").enableAutoSIPrefix(False)
+        for axis in ("left", "bottom"):
+            self.plot_item.getAxis(axis).setPen(text)
+            self.plot_item.getAxis(axis).setTextPen(text)
+        self.plot_item.setLabel("bottom", "epoch")
+        self.plot_item.setLabel("left", "loss")
+        self.plot_item.showGrid(x=True, y=True, alpha=0.2)
+        self.plot_item.setLogMode(x=False, y=True)
+        self.plot_item.setMouseEnabled(x=True, y=True)
+        self.legend = self.plot_item.addLegend(offset=(-10, 10), labelTextColor=text)
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for name, label, colour in CURVES:
+            self.curves[name] = self.plot_item.plot(
+                [], [], name=label, pen=_pen(name, colour), connect="finite"
+            )
+        self._cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(text, width=1))
+        self._cursor.setZValue(-10)
+        self._cursor.hide()
+        self.plot_item.addItem(self._cursor, ignoreBounds=True)
+        self._proxy = pg.SignalProxy(
+            self.plot_widget.scene().sigMouseMoved, rateLimit=MAX_FPS, slot=self._on_mouse_moved
+        )
+        layout.addWidget(self.plot_widget, 1)
+
+    def _toolbar(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 4, 6, 0)
+        self.readout = describe(
+            QLabel(), "Loss readout", "Epoch and losses under the mouse pointer."
+        )
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.log_check = describe(
+            QCheckBox("&Log scale"), "Logarithmic loss axis",
+            "Show the loss on a logarithmic axis, where steady progress looks like a line.",
+        )  # fmt: skip
+        self.log_check.setChecked(True)
+        self.log_check.toggled.connect(self._on_log_toggled)
+        self.fit_button = describe(
+            QToolButton(), "Fit to data",
+            "Zoom to show the whole history and follow new epochs again.",
+        )  # fmt: skip
+        self.fit_button.setText("&Fit")
+        self.fit_button.clicked.connect(self.auto_range)
+        row.addWidget(self.readout, 1)
+        row.addWidget(self.log_check)
+        row.addWidget(self.fit_button)
+        return row
+
+    # ----- public API ---------------------------------------------------------------------
+    @property
+    def epochs(self) -> int:
+        """Epochs in the plotted history."""
+        return len(self._train)
+
+    def clear(self) -> None:
+        """Forget the history (a fresh network)."""
+        self._train, self._eval_epochs = Buffer(), Buffer()
+        self._val, self._test = Buffer(), Buffer()
+        self.readout.clear()
+        self._cursor.hide()
+        self.auto_range()
+
+    def set_history(self, h: History) -> None:
+        """Show a whole history (a loaded model's), replacing the current one."""
+        self._train = Buffer(h.train_loss.values)
+        self._eval_epochs = Buffer(h.eval_epochs.values)
+        self._val = Buffer(h.val_loss.values)
+        self._test = Buffer(h.test_loss.values)
+        self.auto_range()
+
+    def append(
+        self,
+        train_loss: np.ndarray,
+        eval_epochs: np.ndarray,
+        val_loss: np.ndarray,
+        test_loss: np.ndarray,
+    ) -> None:
+        """Add the next epochs' training losses and any new evaluations; redraws soon."""
+        self._train.extend(train_loss)
+        self._eval_epochs.extend(eval_epochs)
+        self._val.extend(val_loss)
+        self._test.extend(test_loss)
+        if not self._timer.isActive():
+            self._timer.start(round(1000 / LIVE_FPS))
+
+    def data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The full (undecimated) curves: name → (epochs, losses)."""
+        epochs = np.arange(1, len(self._train) + 1, dtype=np.float64)
+        return {
+            "train": (epochs, self._train.values),
+            "val": (self._eval_epochs.values, self._val.values),
+            "test": (self._eval_epochs.values, self._test.values),
+        }
+
+    def history(self) -> History:
+        """A copy of the plotted history as a core History."""
+        return History.from_arrays({
+            "train_loss": self._train.values.copy(),
+            "eval_epochs": self._eval_epochs.values.copy(),
+            "val_loss": self._val.values.copy(),
+            "test_loss": self._test.values.copy(),
+        })  # fmt: skip
+
+    def auto_range(self) -> None:
+        """Fit the view to the whole history and keep following it."""
+        self.plot_item.getViewBox().enableAutoRange()
+        self.redraw()
+
+    def export_png(self, path: str) -> bool:
+        """Save the plot as a PNG image; returns whether it was written."""
+        self.redraw()
+        return self.plot_widget.grab().save(path, "PNG")
+
+    # ----- drawing ------------------------------------------------------------------------
+    def redraw(self) -> None:
+        """Draw the decimated curves now (otherwise at most LIVE_FPS or MAX_FPS times a second)."""
+        self._timer.stop()
+        window = self._visible_epochs()
+        for name, (x, y) in self.data().items():
+            x, y = _window(x, y, window)
+            x, y = decimate(x, y, MAX_POINTS)
+            curve = self.curves[name]
+            curve.setData(x, _positive(y) if self.log_check.isChecked() else y)
+            curve.setVisible(bool(np.isfinite(y).any()) if len(y) else name != "val")
+        self._show_legend_for_val()
+
+    def _show_legend_for_val(self) -> None:
+        has_val = bool(np.isfinite(self._val.values).any()) if len(self._val) else False
+        label = dict((n, lab) for n, lab, _ in CURVES)["val"]
+        present = any(item.text == label for _, item in self.legend.items)
+        if has_val and not present:
+            self.legend.addItem(self.curves["val"], label)
+        elif not has_val and present:
+            self.legend.removeItem(label)
+
+    def _visible_epochs(self) -> tuple[float, float] | None:
+        """The epochs in view when the user has zoomed (None: everything is drawn)."""
+        vb = self.plot_item.getViewBox()
+        if vb.autoRangeEnabled()[0]:
+            return None
+        lo, hi = vb.viewRange()[0]
+        margin = 0.05 * (hi - lo)
+        return lo - margin, hi + margin
+
+    def _on_range_changed(self, *_: object) -> None:
+        if self._visible_epochs() is not None and not self._timer.isActive():
+            self._timer.start(round(1000 / MAX_FPS))
+
+    def _on_log_toggled(self, on: bool) -> None:
+        self.plot_item.setLogMode(x=False, y=on)
+        self.auto_range()
+
+    # ----- crosshair readout --------------------------------------------------------------
+    def _on_mouse_moved(self, event: tuple[QPointF]) -> None:
+        pos = event[0]
+        vb = self.plot_item.getViewBox()
+        if not len(self._train) or not vb.sceneBoundingRect().contains(pos):
+            self._cursor.hide()
+            return
+        epoch = round(vb.mapSceneToView(pos).x())
+        self.show_readout(epoch)
+
+    def show_readout(self, epoch: int) -> None:
+        """Show the losses at ``epoch`` (clamped to the history) in the readout line."""
+        epoch = min(max(epoch, 1), len(self._train))
+        self._cursor.setPos(epoch)
+        self._cursor.show()
+        parts = [f"epoch {epoch:,}", f"train {fmt_loss(self._train.values[epoch - 1])}"]
+        i = int(np.searchsorted(self._eval_epochs.values, epoch, side="right")) - 1
+        if i >= 0:
+            val, test = self._val.values[i], self._test.values[i]
+            at = int(self._eval_epochs.values[i])
+            note = "" if at == epoch else f" (epoch {at:,})"
+            if not np.isnan(val):
+                parts.append(f"validation {fmt_loss(val)}")
+            parts.append(f"test {fmt_loss(test)}{note}")
+        self.readout.setText(" · ".join(parts))
+
+
+class Buffer:
+    """A growable float64 array with amortised O(1) appends of whole chunks."""
+
+    def __init__(self, values: np.ndarray | None = None) -> None:
+        values = np.asarray([] if values is None else values, dtype=np.float64).ravel()
+        self._data = np.empty(max(1024, 2 * len(values)))
+        self._n = len(values)
+        self._data[: self._n] = values
+
+    def extend(self, values: np.ndarray) -> None:
+        """Append ``values`` (any shape, flattened)."""
+        values = np.asarray(values, dtype=np.float64).ravel()
+        need = self._n + len(values)
+        if need > len(self._data):
+            grown = np.empty(max(need, 2 * len(self._data)))
+            grown[: self._n] = self._data[: self._n]
+            self._data = grown
+        self._data[self._n : need] = values
+        self._n = need
+
+    @property
+    def values(self) -> np.ndarray:
+        """A read-only view of the values so far."""
+        v = self._data[: self._n]
+        v.flags.writeable = False
+        return v
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def _pen(name: str, colour: str) -> QPen:
+    """Solid pens; validation dashed, so that it stays visible where it overlaps test."""
+    pen = pg.mkPen(colour, width=2)
+    if name == "val":
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
+
+
+def _window(
+    x: np.ndarray, y: np.ndarray, window: tuple[float, float] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    if window is None or not len(x):
+        return x, y
+    lo = max(int(np.searchsorted(x, window[0])) - 1, 0)
+    hi = int(np.searchsorted(x, window[1], side="right")) + 1
+    return x[lo:hi], y[lo:hi]
+
+
+def _positive(y: np.ndarray) -> np.ndarray:
+    """Losses for a log axis: zero and negative values (impossible for a loss) become NaN."""
+    return np.where(y > 0, y, np.nan)

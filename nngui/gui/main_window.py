@@ -1,0 +1,482 @@
+"""The main window: composes the panels, runs training in a worker thread, shows results.
+
+Left, in tabs: the data settings, the layer builder and the training controls. Right: the loss
+plot above the predict panel. The window keeps its own copy of the network (updated from the
+worker's weight snapshots) and never touches the trainer while its thread runs; a finished
+run's network and history are adopted after the thread has been joined.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QTabWidget,
+    QWidget,
+)
+
+from nngui.core.data import DataSpecError
+from nngui.core.model import Model
+from nngui.core.presets import ARTICLE, PRESETS
+from nngui.core.training import TrainConfig, TrainConfigError, Trainer
+from nngui.gui.app import app_icon
+from nngui.gui.data_panel import DataPanel
+from nngui.gui.file_actions import FileActions
+from nngui.gui.layer_builder import LayerBuilder
+from nngui.gui.loss_plot import LossPlot
+from nngui.gui.predict_panel import PredictPanel
+from nngui.gui.session import (
+    OUTCOME_STATES,
+    Session,
+    copy_history,
+    fresh_session,
+    metrics_text,
+    session_from_model,
+    summary_metrics,
+    trainer_for,
+    training_ranges,
+)
+from nngui.gui.training_panel import TrainingPanel
+from nngui.gui.widgets import describe
+from nngui.gui.worker import TrainingWorker, join, start_worker
+
+APP_NAME = "nngui"
+DEFAULT_SIZE = (1280, 800)
+GEOMETRY_KEY = "main_window/geometry"
+
+
+def scrolled(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless vertical scroll area (panels taller than small screens)."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+class MainWindow(QMainWindow):
+    """The nngui workbench: build, train and try a network, save and open models."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.setWindowIcon(app_icon())
+        self.session: Session | None = None
+        self.state = "idle"
+        self._trainer: Trainer | None = None
+        self._worker: TrainingWorker | None = None
+        self._thread = None
+        self._notice: QMessageBox | None = None
+        self._last_progress = None
+        self._build_panels()
+        self.files = FileActions(self, self)
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        self.setAcceptDrops(True)
+        self.set_file(None)
+        self.apply_preset(ARTICLE.name)
+        self.setWindowModified(False)
+        self._restore_geometry()
+
+    # ----- construction -------------------------------------------------------------------
+    def _build_panels(self) -> None:
+        self.data_panel = DataPanel()
+        self.layer_builder = LayerBuilder()
+        self.training_panel = TrainingPanel()
+        self.loss_plot = LossPlot()
+        self.predict_panel = PredictPanel()
+        self.tabs = describe(QTabWidget(), "Settings", "Data, layers and training settings.")
+        self.tabs.addTab(scrolled(self.data_panel), "&Data")
+        self.tabs.addTab(scrolled(self.layer_builder), "La&yers")
+        self.tabs.addTab(scrolled(self.training_panel), "&Training")
+        self.tabs.setCurrentIndex(2)
+        self.tabs.setMinimumWidth(360)
+        # The plot takes the space; the predict panel keeps the height it needs.
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.loss_plot)
+        right.addWidget(self.predict_panel)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 0)
+        right.setCollapsible(0, False)
+        right.setSizes([10_000, self.predict_panel.sizeHint().height()])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([420, 860])
+        self.setCentralWidget(self.splitter)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.files.fill_menu(bar.addMenu("&File"))
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.layer_builder.undo_action)
+        edit.addAction(self.layer_builder.redo_action)
+        view = bar.addMenu("&View")
+        fit = view.addAction("&Fit Loss Plot")
+        fit.setToolTip("Show the whole loss history and follow new epochs")
+        fit.triggered.connect(self.loss_plot.auto_range)
+        help_menu = bar.addMenu("&Help")
+        about = help_menu.addAction("&About nngui")
+        about.triggered.connect(self._about)
+
+    def _build_status_bar(self) -> None:
+        self.state_label = describe(QLabel(), "Training state", "What training is doing now.")
+        self.metrics_label = describe(
+            QLabel(), "Latest metrics", "Epoch and losses of the latest report."
+        )
+        self.metrics_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addWidget(self.state_label)
+        self.statusBar().addWidget(self.metrics_label, 1)
+
+    def _connect(self) -> None:
+        self.data_panel.changed.connect(self._on_settings_changed)
+        self.layer_builder.changed.connect(self._on_settings_changed)
+        tp = self.training_panel
+        tp.changed.connect(lambda: self.setWindowModified(True))
+        tp.train_clicked.connect(self.train)
+        tp.pause_clicked.connect(self.pause)
+        tp.resume_clicked.connect(self.resume)
+        tp.step_clicked.connect(self.step)
+        tp.stop_clicked.connect(self.stop)
+        tp.reset_clicked.connect(self.reset_weights)
+        tp.learning_rate_changed.connect(self._on_learning_rate)
+        tp.preset_chosen.connect(self.apply_preset)
+
+    def _restore_geometry(self) -> None:
+        saved = QSettings().value(GEOMETRY_KEY, QByteArray(), type=QByteArray)
+        if saved and self.restoreGeometry(saved):
+            return
+        screen = QGuiApplication.primaryScreen()
+        width, height = DEFAULT_SIZE
+        if screen is not None:
+            free = screen.availableGeometry()
+            width, height = (
+                min(width, int(free.width() * 0.95)),
+                min(height, int(free.height() * 0.9)),
+            )
+            self.resize(width, height)
+            self.move(free.center() - self.rect().center())
+        else:
+            self.resize(width, height)
+
+    # ----- sessions -----------------------------------------------------------------------
+    def config(self) -> TrainConfig:
+        """The training settings, with the initialisation chosen in the layer builder."""
+        return dataclasses.replace(
+            self.training_panel.config(), init=self.layer_builder.init_scheme()
+        )
+
+    def apply_preset(self, name: str) -> None:
+        """Show a preset's data, layers and training settings, and start a fresh network."""
+        preset = PRESETS[name]
+        self.stop_training()
+        self.data_panel.set_spec(preset.data)
+        self.layer_builder.set_hidden_layers(list(preset.layers[:-1]))
+        self.layer_builder.set_output_activation(preset.layers[-1].activation)
+        self.layer_builder.set_init_scheme(preset.training.init)
+        self.training_panel.set_config(preset.training)
+        self.reset_weights()
+
+    def new_session(self) -> None:
+        """Start again from the article's set-up (File ▸ New)."""
+        self.apply_preset(ARTICLE.name)
+        self.setWindowModified(False)
+
+    def reset_weights(self) -> None:
+        """Regenerate the data and draw fresh initial weights from the settings shown."""
+        self.stop_training()
+        try:
+            spec = self.data_panel.spec()
+        except DataSpecError as exc:
+            self.statusBar().showMessage(f"Data settings: {exc}", 8000)
+            return
+        # The output layer's size follows the targets: tell the builder before reading layers.
+        self.layer_builder.set_io(len(spec.ranges), list(spec.targets), spec.split_sizes()[0])
+        session = fresh_session(
+            spec, self.layer_builder.layers(), self.layer_builder.init_scheme(),
+            self.training_panel.config().dtype,
+        )  # fmt: skip
+        self._show_session(session)
+        self.loss_plot.clear()
+        self._set_state("idle")
+
+    def _show_session(self, session: Session) -> None:
+        self.session = session
+        self._trainer = None
+        ds = session.dataset
+        self.data_panel.show_dataset(ds)
+        self.layer_builder.set_io(ds.n_inputs, list(ds.output_names), len(ds.train))
+        self.predict_panel.set_training_ranges(training_ranges(ds))
+        self._update_predictor()
+        self._show_metrics()
+
+    def apply_model(self, model: Model, path: str) -> bool:
+        """Restore a loaded model's settings, weights and history (Workbench protocol)."""
+        try:
+            session = session_from_model(model)
+        except (ValueError, DataSpecError) as exc:
+            QMessageBox.warning(self, "Cannot open model", f"{path}: {exc}")
+            return False
+        config = model.train_config or TrainConfig()
+        self.data_panel.set_spec(model.data_spec)
+        self.layer_builder.set_io(session.dataset.n_inputs, list(model.output_names), 0)
+        self.layer_builder.set_hidden_layers(list(model.network.layers[:-1]))
+        self.layer_builder.set_output_activation(model.network.layers[-1].activation)
+        self.layer_builder.set_init_scheme(config.init)
+        self.training_panel.set_config(config)
+        self._show_session(session)
+        self.loss_plot.set_history(session.history)
+        self._set_state(
+            OUTCOME_STATES.get(model.outcome, "finished") if session.trained else "idle"
+        )
+        self.statusBar().showMessage(
+            f"Opened {os.path.basename(path)}: {session.history.epochs:,} epochs trained", 8000
+        )
+        return True
+
+    def current_model(self) -> Model:
+        """The current network with its data, settings, history and metrics (for saving)."""
+        if self.session is None:
+            raise RuntimeError("no session")
+        if self._worker is not None:  # paused: the plot holds the history sent so far
+            self.session.history = self.loss_plot.history()
+        return self.session.model(self.config())
+
+    def has_unsaved_work(self) -> bool:
+        """Whether trained work would be lost (Workbench protocol)."""
+        trained = self.session is not None and self.session.trained
+        return self.isWindowModified() and (trained or self._worker is not None)
+
+    def set_file(self, path: str | None) -> None:
+        """Show ``path`` in the title ("nngui — name[*]") and mark the window unmodified."""
+        self.setWindowFilePath(path or "")
+        name = os.path.basename(path) if path else "untitled"
+        self.setWindowTitle(f"{APP_NAME} — {name}[*]")
+        self.setWindowModified(False)
+
+    def _on_settings_changed(self) -> None:
+        if self._worker is None:
+            self.reset_weights()
+            self.setWindowModified(True)
+
+    # ----- training -----------------------------------------------------------------------
+    @Slot()
+    def train(self, epochs: int | None = None) -> None:
+        """Train for the configured epochs (or ``epochs``) in a worker thread."""
+        if self._worker is not None or self.session is None:
+            return
+        try:
+            config = self.config()
+            if config.patience and self.session.dataset.val is None:
+                raise TrainConfigError("early stopping needs a validation split (Data tab)")
+        except TrainConfigError as exc:
+            QMessageBox.warning(self, "Cannot train", str(exc))
+            return
+        trainer = self._trainer_for(config)
+        self._worker = TrainingWorker(trainer, config.epochs if epochs is None else epochs)
+        self._worker.progress.connect(self._on_progress)
+        self._worker.snapshot.connect(self._on_snapshot)
+        self._worker.paused.connect(self._on_paused)
+        self._worker.finished.connect(self._on_finished)
+        self._worker.failed.connect(self._on_failed)
+        self._last_progress = None
+        self._thread = start_worker(self._worker)
+        self._set_state("training")
+
+    def _trainer_for(self, config: TrainConfig) -> Trainer:
+        """The kept trainer (same data and optimiser state) if possible, else a new one."""
+        self._trainer = trainer_for(self.session, self._trainer, config)
+        return self._trainer
+
+    def step(self) -> None:
+        """Train exactly one epoch (within a paused run, or as a run of its own)."""
+        if self._worker is not None:
+            self._worker.step_once()
+        else:
+            self.train(epochs=1)
+
+    def pause(self) -> None:
+        """Pause the running training after the current step."""
+        if self._worker is not None:
+            self._worker.request_pause()
+            self._set_state("paused")
+
+    def resume(self) -> None:
+        """Continue a paused training with its remaining epochs."""
+        if self._worker is not None:
+            self._worker.resume()
+            self._set_state("training")
+
+    def stop(self) -> None:
+        """Ask the training to stop; the weights so far are kept."""
+        if self._worker is not None:
+            self._worker.request_stop()
+
+    def stop_training(self) -> None:
+        """Stop a running training and wait for its thread, adopting what it trained."""
+        if self._worker is None:
+            return
+        worker, thread = self._worker, self._thread
+        join(worker, thread)
+        self._adopt("interrupted", worker.result.message if worker.result else "")
+
+    def _on_learning_rate(self, lr: float) -> None:
+        if self._worker is not None:
+            self._worker.set_learning_rate(lr)
+
+    def _current(self) -> bool:
+        """Whether a signal comes from the running worker (not a stopped one's late one)."""
+        return self._worker is not None and self.sender() is self._worker
+
+    @Slot(object)
+    def _on_progress(self, payload: dict) -> None:
+        if not self._current():
+            return
+        self.loss_plot.append(
+            payload["train_loss"], payload["eval_epochs"], payload["val_loss"], payload["test_loss"]
+        )
+        p = self._last_progress = payload["progress"]
+        rate = p.epochs_per_second
+        left = (p.epochs_target - p.epoch) / rate if rate > 0 else None
+        self.training_panel.show_progress(p.epoch, p.epochs_target, rate, left)
+        self._show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss)
+
+    @Slot(object)
+    def _on_snapshot(self, params: list) -> None:
+        if self._current() and self.session is not None:
+            self.session.network.set_params(params)
+            self._update_predictor()
+
+    @Slot(int)
+    def _on_paused(self, epoch: int) -> None:
+        if self._current():
+            self.files.set_enabled(True)
+            self.statusBar().showMessage(f"Paused after epoch {epoch:,}", 5000)
+
+    @Slot(str, str)
+    def _on_finished(self, outcome: str, message: str) -> None:
+        if not self._current():
+            return
+        join(self._worker, self._thread, stop=False)
+        self._adopt(outcome, message)
+
+    @Slot(str)
+    def _on_failed(self, text: str) -> None:
+        if not self._current():
+            return
+        join(self._worker, self._thread, stop=False)
+        self._adopt("interrupted", "")
+        QMessageBox.critical(self, "Training failed", text.splitlines()[0])
+
+    def _adopt(self, outcome: str, message: str) -> None:
+        """Take over the joined trainer's network and history; show how the run ended."""
+        trainer = self._trainer
+        self._worker = self._thread = None
+        if trainer is None or self.session is None:
+            return
+        s = self.session
+        s.network = trainer.net.copy()
+        s.history = copy_history(trainer.history)
+        s.outcome = outcome
+        self._update_predictor()
+        self._set_state(OUTCOME_STATES.get(outcome, "stopped"))
+        self.setWindowModified(True)
+        self._show_metrics(full=True)
+        p = self._last_progress
+        if p is not None:  # the final count, without a stale "time left"
+            self.training_panel.show_progress(
+                s.history.epochs, max(p.epochs_target, s.history.epochs), p.epochs_per_second, None
+            )
+        if message:
+            self.statusBar().showMessage(message, 8000)
+        if outcome == "diverged":
+            self._show_notice("Training diverged", message)
+
+    # ----- display ------------------------------------------------------------------------
+    def _set_state(self, state: str) -> None:
+        self.state = state
+        self.training_panel.set_state(state)
+        editable = state not in ("training", "paused")
+        self.data_panel.set_editable(editable)
+        self.layer_builder.set_editable(editable)
+        self.files.set_enabled(editable)
+        self.state_label.setText(f"<b>{state.capitalize()}</b>")
+
+    def _update_predictor(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        model = s.predictor()
+        with np.errstate(all="ignore"):
+            self.predict_panel.set_predictor(
+                list(model.input_names), list(model.output_names), model.predict
+            )
+
+    def _show_metrics(
+        self, epoch: int | None = None, train: float = np.nan, val: float = np.nan,
+        test: float = np.nan, full: bool = False,
+    ) -> None:  # fmt: skip
+        """Latest losses in the status bar; with ``full`` (or no epoch given) final metrics."""
+        h = self.session.history if self.session is not None else None
+        if epoch is None and h is not None and h.epochs:
+            epoch, train = h.epochs, h.train_loss.values[-1]
+            val, test = h.val_loss.values[-1], h.test_loss.values[-1]
+            full = True
+        extra = summary_metrics(self.session.model(None).metrics) if full and h else ""
+        self.metrics_label.setText(metrics_text(epoch, train, val, test, extra))
+
+    def _show_notice(self, title: str, text: str) -> None:
+        """A non-modal message that does not stop the user from working."""
+        if self._notice is not None:
+            self._notice.close()
+        self._notice = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
+        self._notice.setModal(False)
+        self._notice.show()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self, "About nngui",
+            "<b>nngui</b>: build, train and understand small NumPy neural networks.",
+        )  # fmt: skip
+
+    # ----- window events ------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Ask about unsaved work, stop and join the training thread, remember the geometry."""
+        if not self.files.confirm_discard("closing"):
+            event.ignore()
+            return
+        self.stop_training()
+        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        event.accept()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        """Accept a dragged .npz file."""
+        if _dropped_model(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        """Open a dropped .npz file."""
+        path = _dropped_model(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.files.open_path(path)
+
+
+def _dropped_model(event: QDragEnterEvent | QDropEvent) -> str | None:
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+    return paths[0] if len(paths) == 1 and paths[0].lower().endswith(".npz") else None

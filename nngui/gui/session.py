@@ -1,0 +1,141 @@
+"""The main window's working state, as plain data and small functions without widgets.
+
+A session is the data set, the network the window shows and the loss history so far. Fresh
+sessions draw the data and then the weights from one ``RandomState(spec.seed)`` stream, as the
+article and the CLI do, so that the same settings always give the same starting point.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from nngui.core.data import Dataset, DataSpec, Split, make_dataset
+from nngui.core.model import Model
+from nngui.core.network import LayerSpec, Network
+from nngui.core.training import History, TrainConfig, Trainer
+
+#: Run outcomes of the core → the state the window shows afterwards.
+OUTCOME_STATES = {
+    "completed": "finished",
+    "early_stopped": "finished",
+    "time_limit": "finished",
+    "diverged": "diverged",
+    "interrupted": "stopped",
+}
+
+
+@dataclass
+class Session:
+    """The data set, the window's copy of the network, its history and how training ended."""
+
+    dataset: Dataset
+    network: Network
+    history: History = field(default_factory=History)
+    outcome: str = ""
+
+    @property
+    def trained(self) -> bool:
+        """Whether any epoch has been trained."""
+        return self.history.epochs > 0
+
+    def model(self, config: TrainConfig | None) -> Model:
+        """A Model of the current network, with its final metrics, ready to save."""
+        model = Model.from_dataset(self.network.copy(), self.dataset, config, self.history)
+        with np.errstate(all="ignore"):  # weights kept after a divergence may be huge
+            model.metrics = model.evaluate(self.dataset)
+        model.outcome = self.outcome
+        return model
+
+    def predictor(self) -> Model:
+        """A Model over a copy of the network, for the predict panel (safe while training)."""
+        return Model.from_dataset(self.network.copy(), self.dataset)
+
+
+def fresh_session(
+    spec: DataSpec, layers: list[LayerSpec], init: str, dtype: str = "float64"
+) -> Session:
+    """Draw the data, then the initial weights, from one ``RandomState(spec.seed)`` stream."""
+    rng = np.random.RandomState(spec.seed)
+    ds = make_dataset(spec, rng)
+    net = Network.initialise(ds.n_inputs, layers, rng, init, np.dtype(dtype).type)
+    return Session(ds, net)
+
+
+def session_from_model(model: Model) -> Session:
+    """The session a saved model continues: regenerated data under the model's own scalers."""
+    if model.data_spec is None:
+        raise ValueError("the model does not record its data settings, so it cannot be trained on")
+    ds = with_scalers(make_dataset(model.data_spec), model)
+    return Session(ds, model.network, copy_history(model.history), model.outcome)
+
+
+def with_scalers(ds: Dataset, model: Model) -> Dataset:
+    """``ds`` with every split standardised by the model's stored scalers."""
+
+    def rescale(split: Split | None) -> Split | None:
+        if split is None:
+            return None
+        xs = model.x_scaler.transform(split.x)
+        ys = model.y_scaler.transform(split.y)
+        return Split(split.x, split.y, xs, ys)
+
+    return dataclasses.replace(
+        ds, train=rescale(ds.train), val=rescale(ds.val), test=rescale(ds.test),
+        x_scaler=model.x_scaler, y_scaler=model.y_scaler,
+    )  # fmt: skip
+
+
+def copy_history(h: History) -> History:
+    """An independent copy of a history."""
+    return History.from_arrays(h.arrays())
+
+
+def training_ranges(ds: Dataset) -> list[tuple[float, float]]:
+    """The (low, high) range of every input in the training split."""
+    x = ds.train.x
+    return [(float(lo), float(hi)) for lo, hi in zip(x.min(axis=0), x.max(axis=0), strict=True)]
+
+
+def can_reuse(old: TrainConfig, new: TrainConfig) -> bool:
+    """Whether a Trainer built for ``old`` can run ``new`` (keeping its optimiser state)."""
+    free = {"lr", "epochs", "patience", "time_limit"}
+    return all(
+        getattr(old, f) == getattr(new, f) for f in old.__dataclass_fields__ if f not in free
+    )
+
+
+def summary_metrics(metrics: dict[str, Any]) -> str:
+    """A short text of the test metrics for the status bar, e.g. "test RMSE 0.12, 0.3"."""
+    test = metrics.get("test")
+    if not test:
+        return ""
+    rmse = ", ".join(f"{v:.4g}" for v in test["rmse"])
+    return f"test RMSE {rmse} · test seed loss {test['seed_loss']:.5g}"
+
+
+def trainer_for(session: Session, kept: Trainer | None, config: TrainConfig) -> Trainer:
+    """A trainer for the next run: ``kept`` (whose optimiser state carries on) if it fits
+    ``config``, else a new one on copies of the session's network and history."""
+    if kept is not None and can_reuse(kept.config, config):
+        kept.config = config
+        kept.set_learning_rate(config.lr)
+        return kept
+    dtype = np.dtype(config.dtype)
+    net = session.network
+    net = net.copy() if net.dtype == dtype else net.astype(dtype.type)
+    return Trainer(net, session.dataset, config, copy_history(session.history))
+
+
+def metrics_text(epoch: int | None, train: float, val: float, test: float, extra: str = "") -> str:
+    """The status bar's metrics: "epoch 1,000 · train loss 0.74 · test loss 0.73 · …"."""
+    if epoch is None:
+        return "No epochs trained yet"
+    parts = [f"epoch {epoch:,}", f"train loss {train:.5g}"]
+    if not np.isnan(val):
+        parts.append(f"validation loss {val:.5g}")
+    parts += [f"test loss {test:.5g}", extra]
+    return " · ".join(p for p in parts if p)

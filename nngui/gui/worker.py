@@ -1,0 +1,277 @@
+"""TrainingWorker: runs a core Trainer in a QThread and turns its callables into signals.
+
+This is the only thread code of the GUI. The main window builds a ``Trainer`` from *copies* of
+its network and history, hands it to a worker and never touches it until the thread has been
+joined. The worker sends plain values across: progress with the history points added since
+the last report, and weight copies at a low rate.
+
+Wiring (see ``start_worker``)::
+
+    worker.moveToThread(thread); thread.started → worker.run; worker.finished → thread.quit;
+    worker.failed → thread.quit; thread.finished → worker.deleteLater, thread.deleteLater
+
+Controls (``request_stop``, ``request_pause``, ``resume``, ``step_once``,
+``set_learning_rate``) may be called from the GUI thread at any time: they only set
+thread-safe flags that the training loop reads between steps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import shiboken6
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from nngui.core.training import Progress, RunResult, Trainer
+
+#: Progress reports per second at most (the core throttles ``on_progress`` to this).
+PROGRESS_RATE = 30.0
+#: Weight snapshots per second at most.
+SNAPSHOT_RATE = 4.0
+#: How often a paused worker wakes up to look at the stop flag, in seconds.
+PAUSE_POLL = 0.05
+
+
+@contextlib.contextmanager
+def blas_threads_for_worker() -> Iterator[None]:
+    """Leave one core to the GUI thread while training: BLAS gets ``cpu_count - 1`` threads.
+
+    Multi-threaded BLAS spins on every core; with the GUI thread (and anything else) wanting
+    one, a 2-core machine then trains 10× slower and the window stalls. Needs threadpoolctl;
+    without it nothing is changed.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        yield
+        return
+    with threadpool_limits(limits=max(1, (os.cpu_count() or 2) - 1), user_api="blas"):
+        yield
+
+
+class TrainingWorker(QObject):
+    """Train ``trainer`` for ``epochs`` more epochs in a worker thread.
+
+    The trainer (network, data, optimiser state, history) belongs to the worker while it runs;
+    read it again only after the thread has finished (``QThread.wait``).
+    """
+
+    # {"progress": Progress, "train_loss": ndarray, "eval_epochs": ndarray,
+    #  "val_loss": ndarray, "test_loss": ndarray}: the latest progress and the history points
+    #  added since the previous report (copies). At most PROGRESS_RATE per second.
+    progress = Signal(object)
+    # list[ndarray]: copies of the network's parameter arrays (Network.params layout), at most
+    # SNAPSHOT_RATE per second.
+    snapshot = Signal(object)
+    # (outcome, message): one of the core's OUTCOMES and its explanation ("" if none).
+    finished = Signal(str, str)
+    # (text): an exception escaped the training loop; the run is over.
+    failed = Signal(str)
+    # (epoch): the loop has paused after this epoch and waits for resume, step or stop.
+    paused = Signal(int)
+
+    def __init__(self, trainer: Trainer, epochs: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.trainer = trainer
+        self.trainer.report_interval = 1.0 / PROGRESS_RATE
+        self.epochs = int(epochs)
+        self.result: RunResult | None = None
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self._wake = threading.Event()
+        self._lock = threading.Lock()
+        self._lr: float | None = None
+        self._steps = 0
+        self._stepping = False
+        self._sent = (len(trainer.history.train_loss), len(trainer.history.eval_epochs))
+        self._last_snapshot = 0.0
+        self._pause_params: list[np.ndarray] | None = None
+
+    # ----- controls (any thread) ----------------------------------------------------------
+    def request_stop(self) -> None:
+        """Stop at the next step boundary; the run ends with outcome "interrupted"."""
+        self._stop.set()
+        self._wake.set()
+
+    def request_pause(self) -> None:
+        """Pause at the next step boundary; ``resume``, ``step_once`` or stop continue."""
+        self._pause.set()
+
+    def resume(self) -> None:
+        """Continue a paused run with its remaining epochs."""
+        self._pause.clear()
+        self._wake.set()
+
+    def step_once(self) -> None:
+        """While paused, train exactly one more epoch and stay paused."""
+        with self._lock:
+            self._steps += 1
+        self._wake.set()
+
+    def set_learning_rate(self, lr: float) -> None:
+        """Use learning rate ``lr`` from the next step on."""
+        if not (np.isfinite(lr) and lr > 0):
+            raise ValueError("learning rate must be a positive number")
+        with self._lock:
+            self._lr = float(lr)
+
+    def is_pause_requested(self) -> bool:
+        """Whether the run is paused or about to pause."""
+        return self._pause.is_set()
+
+    # ----- the thread's work --------------------------------------------------------------
+    @Slot()
+    def run(self) -> None:
+        """Train, pausing and resuming on request; emit ``finished`` or ``failed`` once."""
+        try:
+            with blas_threads_for_worker():
+                result = self._train()
+        except Exception as exc:  # never let an exception escape into Qt's event loop
+            self.failed.emit(
+                f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc(limit=8).rstrip()}"
+            )
+            return
+        self.result = result
+        self.finished.emit(result.outcome, result.message)
+
+    def _train(self) -> RunResult:
+        t = self.trainer
+        target = t.history.epochs + self.epochs
+        limit = t.config.time_limit
+        t0 = time.perf_counter()
+        while True:
+            left = limit - (time.perf_counter() - t0) if limit else 0.0
+            result = t.run(
+                target - t.history.epochs,
+                on_progress=self._on_progress,
+                should_stop=self._should_stop,
+                time_limit=max(left, 1e-9) if limit else 0.0,
+            )
+            self._flush()
+            if result.outcome != "interrupted" or self._stop.is_set():
+                return result
+            self._undo_pause_restore(result)
+            if not self._wait_while_paused():
+                return result  # stopped while paused
+            if t.history.epochs >= target:
+                return RunResult("completed", self.epochs, time.perf_counter() - t0, None, "")
+
+    def _should_stop(self) -> bool:
+        with self._lock:
+            lr, self._lr = self._lr, None
+        if lr is not None:
+            self.trainer.set_learning_rate(lr)
+        if self._stop.is_set():
+            return True
+        if self._pause.is_set() and not self._stepping:
+            # The core restores the best validation weights when run() returns; keep the
+            # current ones to continue from (see _undo_pause_restore).
+            self._pause_params = self.trainer.net.get_params()
+            return True
+        return False
+
+    def _undo_pause_restore(self, result: RunResult) -> None:
+        if result.restored_epoch is not None and self._pause_params is not None:
+            self.trainer.net.set_params(self._pause_params)
+        self._pause_params = None
+
+    def _wait_while_paused(self) -> bool:
+        """Block until resumed (True) or stopped (False); run single steps meanwhile."""
+        self.paused.emit(self.trainer.history.epochs)
+        self._send_snapshot(force=True)
+        while self._pause.is_set():
+            if self._stop.is_set():
+                return False
+            self._wake.wait(PAUSE_POLL)
+            self._wake.clear()
+            while self._take_step():
+                self._stepping = True
+                try:
+                    self.trainer.run(
+                        1, on_progress=self._on_progress, should_stop=self._should_stop
+                    )
+                finally:
+                    self._stepping = False
+                self._flush()
+                self._send_snapshot(force=True)
+        return not self._stop.is_set()
+
+    def _take_step(self) -> bool:
+        with self._lock:
+            if self._steps <= 0 or self._stop.is_set():
+                return False
+            self._steps -= 1
+            return True
+
+    # ----- reports ------------------------------------------------------------------------
+    def _on_progress(self, p: Progress) -> None:
+        self._flush(p)
+        self._send_snapshot()
+
+    def _flush(self, p: Progress | None = None) -> None:
+        """Emit the history points not sent yet (with ``p``, or a Progress made from them)."""
+        h = self.trainer.history
+        n_train, n_eval = self._sent
+        if p is None and len(h.train_loss) == n_train and len(h.eval_epochs) == n_eval:
+            return
+        payload: dict[str, Any] = {
+            "train_loss": h.train_loss.values[n_train:].copy(),
+            "eval_epochs": h.eval_epochs.values[n_eval:].copy(),
+            "val_loss": h.val_loss.values[n_eval:].copy(),
+            "test_loss": h.test_loss.values[n_eval:].copy(),
+        }
+        self._sent = (len(h.train_loss), len(h.eval_epochs))
+        payload["progress"] = p if p is not None else self._latest_progress()
+        self.progress.emit(payload)
+
+    def _latest_progress(self) -> Progress:
+        h = self.trainer.history
+        last = h.train_loss.values[-1] if len(h.train_loss) else float("nan")
+        val = h.val_loss.values[-1] if len(h.val_loss) else float("nan")
+        test = h.test_loss.values[-1] if len(h.test_loss) else float("nan")
+        return Progress(h.epochs, h.epochs, float(last), float(val), float(test), 0.0, 0.0)
+
+    def _send_snapshot(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if force or now - self._last_snapshot >= 1.0 / SNAPSHOT_RATE:
+            self._last_snapshot = now
+            self.snapshot.emit(self.trainer.net.get_params())
+
+
+def start_worker(worker: TrainingWorker) -> QThread:
+    """Move ``worker`` to a new QThread wired as in ARCHITECTURE.md, start it, return it.
+
+    The caller keeps references to both and ends a run with ``join(worker, thread)``.
+    ``finished → quit`` is queued to the GUI thread (where the QThread object lives), so the
+    worker object outlives its run until the GUI has handled ``finished``: a receiver may
+    compare ``sender()`` with the worker it started.
+    """
+    thread = QThread()
+    thread.setObjectName("nngui-training")
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.finished.connect(thread.quit)
+    worker.failed.connect(thread.quit)
+    thread.finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    thread.start()
+    return thread
+
+
+def join(worker: TrainingWorker, thread: QThread, stop: bool = True) -> None:
+    """Stop the worker (if ``stop``) and wait for its thread to end.
+
+    Safe after the thread has ended and been deleted (``thread.finished → deleteLater``).
+    """
+    if stop and shiboken6.isValid(worker):
+        worker.request_stop()
+    if shiboken6.isValid(thread):
+        thread.quit()
+        thread.wait()

@@ -1,0 +1,97 @@
+"""Application set-up: names, icon, the error hook that keeps the app running, run_app."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+from nngui.core.data import DataSpec
+from nngui.core.model_file import save_model
+from nngui.core.network import seed_layers
+from nngui.core.training import TrainConfig, Trainer
+from nngui.gui.app import ICON_PATH, ErrorHook, app_icon, install_excepthook, make_app, run_app
+from nngui.gui.main_window import MainWindow
+from nngui.gui.session import fresh_session
+
+
+def test_make_app_names_and_icon(qapp):
+    app = make_app()
+    assert app is qapp
+    assert QCoreApplication.organizationName() == "nngui"
+    assert QCoreApplication.applicationName() == "nngui"
+    assert ICON_PATH.exists() and not app_icon().isNull()
+    assert not app.windowIcon().isNull()
+
+
+def test_error_hook_logs_and_shows(caplog):
+    hook = ErrorHook()
+    shown = []
+    hook.show = lambda summary, details: shown.append((summary, details))
+    try:
+        raise ValueError("bad thing")
+    except ValueError:
+        kind, exc, tb = sys.exc_info()
+    with caplog.at_level(logging.ERROR, logger="nngui"):
+        hook(kind, exc, tb)
+    assert hook.count == 1
+    assert shown[0][0] == "ValueError: bad thing" and "Traceback" in shown[0][1]
+    assert "bad thing" in caplog.text
+
+
+@pytest.mark.qt_no_exception_capture
+def test_exception_in_a_slot_is_shown_and_the_app_keeps_running(qtbot):
+    hook = install_excepthook()
+    shown = []
+    hook.show = lambda summary, details: shown.append(summary)
+    try:
+
+        def explode() -> None:
+            raise RuntimeError("slot failed")
+
+        QTimer.singleShot(0, explode)
+        qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+        ticks = []
+        QTimer.singleShot(0, lambda: ticks.append(1))
+        qtbot.waitUntil(lambda: bool(ticks), timeout=5_000)  # the event loop still runs
+    finally:
+        sys.excepthook = sys.__excepthook__
+    assert shown == ["RuntimeError: slot failed"]
+
+
+def closing_soon() -> None:
+    def close_all() -> None:
+        for w in QApplication.topLevelWidgets():
+            if isinstance(w, MainWindow):
+                w.close()
+
+    QTimer.singleShot(300, close_all)
+
+
+def test_run_app_opens_a_model_and_returns(qapp, tmp_path):
+    s = fresh_session(DataSpec(samples=200), seed_layers(3), "he")
+    trainer = Trainer(s.network, s.dataset, TrainConfig(epochs=5))
+    trainer.run()
+    s.history = trainer.history
+    path = tmp_path / "start.npz"
+    save_model(s.model(TrainConfig(epochs=5)), path)
+    seen = []
+
+    def look() -> None:
+        w = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow))
+        seen.append((w.windowFilePath(), w.session.history.epochs, w.session.network.params[0]))
+
+    QTimer.singleShot(100, look)
+    closing_soon()
+    hook_before = sys.excepthook
+    assert run_app(str(path)) == 0
+    assert sys.excepthook is hook_before
+    assert seen[0][0] == str(path) and seen[0][1] == 5
+    np.testing.assert_array_equal(seen[0][2], s.network.params[0])
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, MainWindow):
+            w.deleteLater()

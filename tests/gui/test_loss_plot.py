@@ -1,0 +1,145 @@
+"""LossPlot: bounded drawing for a million epochs, exact last point, readout, log scale."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from nngui.core.training import History, Series
+from nngui.gui.loss_plot import MAX_POINTS, Buffer, LossPlot, decimate
+
+
+@pytest.fixture
+def plot(qtbot):
+    p = LossPlot()
+    qtbot.addWidget(p)
+    p.resize(800, 500)
+    p.show()
+    return p
+
+
+def drawn(plot: LossPlot, name: str) -> tuple[np.ndarray, np.ndarray]:
+    curve = plot.curves[name]  # xData / yData: what was given to setData (before log10)
+    x, y = curve.xData, curve.yData
+    return (np.array([]), np.array([])) if x is None else (x, y)
+
+
+def test_decimate_keeps_envelope_and_last_point():
+    rng = np.random.default_rng(0)
+    for n in (10, 4_000, 4_001, 123_457, 1_000_000):
+        x = np.arange(1, n + 1, dtype=float)
+        y = rng.random(n)
+        dx, dy = decimate(x, y, MAX_POINTS)
+        assert len(dx) == len(dy) <= MAX_POINTS + 1
+        assert dx[-1] == x[-1] and dy[-1] == y[-1]
+        assert dy.min() == y.min() and dy.max() == y.max()
+        assert np.all(np.diff(dx) >= 0)
+
+
+def test_decimate_ignores_nan_without_warnings():
+    y = np.full(10_000, np.nan)
+    y[5_000] = 2.0
+    _, dy = decimate(np.arange(10_000.0), y, 100)
+    assert np.nanmax(dy) == 2.0
+
+
+def test_million_epochs_in_chunks_stay_bounded(plot, qtbot):
+    rng = np.random.default_rng(1)
+    total, chunk = 1_000_000, 25_000
+    full = np.exp(-np.linspace(0, 8, total)) * (1 + 0.1 * rng.random(total))
+    t0 = time.perf_counter()
+    for start in range(0, total, chunk):
+        stop = start + chunk
+        evals = np.arange(start + 1, stop + 1, 1000, dtype=float)
+        tests = full[evals.astype(int) - 1]
+        plot.append(full[start:stop], evals, np.full(len(evals), np.nan), tests)
+        plot.redraw()
+    elapsed = time.perf_counter() - t0
+    assert plot.epochs == total
+    x, y = drawn(plot, "train")
+    assert 0 < len(x) <= MAX_POINTS + 1
+    assert x[-1] == total and y[-1] == pytest.approx(full[-1])
+    assert plot.data()["train"][1][-1] == full[-1]
+    assert not plot.curves["val"].isVisible(), "no validation split: no validation curve"
+    assert elapsed < 10, f"40 appends + redraws of up to 1M epochs took {elapsed:.1f} s"
+
+
+def test_updates_are_throttled(plot, qtbot):
+    calls = []
+    original = plot.redraw
+    plot.redraw = lambda: (calls.append(1), original())
+    plot._timer.timeout.disconnect()
+    plot._timer.timeout.connect(plot.redraw)
+    for i in range(500):
+        plot.append(np.array([1.0 / (i + 1)]), np.array([]), np.array([]), np.array([]))
+    qtbot.wait(150)
+    assert 1 <= len(calls) <= 6
+    assert drawn(plot, "train")[0][-1] == 500
+
+
+def test_set_history_and_clear(plot):
+    h = History(Series([3.0, 2.0, 1.0]), Series([0, 2, 3]), Series([4.0, 3.0, 2.5]),
+                Series([5.0, 4.0, 3.5]))  # fmt: skip
+    plot.set_history(h)
+    x, y = drawn(plot, "train")
+    np.testing.assert_array_equal(x, [1, 2, 3])
+    np.testing.assert_array_equal(y, [3, 2, 1])
+    np.testing.assert_array_equal(drawn(plot, "test")[0], [0, 2, 3])
+    assert plot.curves["val"].isVisible()
+    plot.clear()
+    plot.redraw()
+    assert plot.epochs == 0 and len(drawn(plot, "train")[0]) == 0
+
+
+def test_zoom_draws_visible_detail(plot):
+    n = 200_000
+    y = np.linspace(2, 1, n)
+    plot.append(y, np.array([n], dtype=float), np.array([np.nan]), np.array([1.0]))
+    plot.redraw()
+    plot.plot_item.setXRange(1000, 1100, padding=0)
+    plot.redraw()
+    x, _ = drawn(plot, "train")
+    assert len(x) < 200 and x.min() <= 1000 and x.max() >= 1100
+    plot.fit_button.click()
+    assert drawn(plot, "train")[0][-1] == n
+
+
+def test_readout_shows_losses_at_epoch(plot, qtbot):
+    h = History(Series([3.0, 2.0, 1.0]), Series([0, 3]), Series([np.nan, np.nan]),
+                Series([5.0, 0.5]))  # fmt: skip
+    plot.set_history(h)
+    plot.show_readout(2)
+    text = plot.readout.text()
+    assert "epoch 2" in text and "train 2" in text and "test 5 (epoch 0)" in text
+    assert "validation" not in text
+    plot.show_readout(99)
+    assert plot.readout.text().startswith("epoch 3")
+    # A real mouse move over the plot goes through the rate-limited proxy.
+    vb = plot.plot_item.getViewBox()
+    centre = vb.mapViewToScene(vb.viewRect().center())
+    plot.plot_widget.scene().sigMouseMoved.emit(centre)
+    qtbot.waitUntil(lambda: plot.readout.text().startswith("epoch 2"), timeout=2_000)
+
+
+def test_log_toggle_and_zero_loss(plot, qtbot):
+    plot.append(np.array([1.0, 0.0, 0.5]), np.array([]), np.array([]), np.array([]))
+    plot.redraw()
+    qtbot.mouseClick(plot.log_check, Qt.MouseButton.LeftButton)
+    assert not plot.log_check.isChecked()
+    np.testing.assert_array_equal(drawn(plot, "train")[1], [1.0, 0.0, 0.5])
+
+
+def test_export_png(plot, tmp_path):
+    plot.append(np.linspace(1, 0.1, 50), np.array([]), np.array([]), np.array([]))
+    assert plot.export_png(str(tmp_path / "loss.png"))
+    assert (tmp_path / "loss.png").stat().st_size > 0
+
+
+def test_buffer_grows():
+    b = Buffer()
+    for k in range(10):
+        b.extend(np.arange(k * 500, (k + 1) * 500))
+    np.testing.assert_array_equal(b.values, np.arange(5000))

@@ -1,0 +1,373 @@
+"""MainWindow: the whole journey through real widgets, files, prompts, threads and the article.
+
+Dialogs are patched: the static QFileDialog getters return chosen paths and the static
+QMessageBox functions answer at once (and record that they were asked).
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QFileDialog, QMessageBox
+
+from nngui.core.model_file import load_model
+from nngui.core.network import LayerSpec, seed_layers
+from nngui.core.presets import ARTICLE, FAST
+from nngui.gui import MainWindow
+from nngui.gui.file_actions import recent_files
+from nngui.gui.predict_panel import format_value
+
+
+class Answers:
+    """Stand-ins for QMessageBox's static functions: record calls, answer ``reply``."""
+
+    def __init__(self, monkeypatch, reply=QMessageBox.StandardButton.Discard) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.reply = reply
+        for name in ("question", "warning", "critical", "information"):
+            monkeypatch.setattr(QMessageBox, name, self._fake(name))
+
+    def _fake(self, name: str):
+        def answer(parent, title, text, *args, **kwargs):
+            self.calls.append((name, text))
+            return self.reply if name == "question" else QMessageBox.StandardButton.Ok
+
+        return answer
+
+    def asked(self, name: str) -> list[str]:
+        return [text for kind, text in self.calls if kind == name]
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    return Answers(monkeypatch)
+
+
+@pytest.fixture
+def window(qtbot, answers):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.stop_training()
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
+def show_tab(window: MainWindow, index: int) -> None:
+    window.tabs.setCurrentIndex(index)
+
+
+def set_epochs(qtbot, window: MainWindow, epochs: int) -> None:
+    show_tab(window, 2)
+    type_into(qtbot, window.training_panel._epochs, str(epochs))
+    assert window.training_panel.config().epochs == epochs
+
+
+def wait_state(qtbot, window: MainWindow, *states: str, timeout: int = 20_000) -> None:
+    qtbot.waitUntil(lambda: window.state in states, timeout=timeout)
+
+
+def params(window: MainWindow) -> list[np.ndarray]:
+    return [p.copy() for p in window.session.network.params]
+
+
+def patch_dialogs(monkeypatch, path) -> None:
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "nngui model (*.npz)")
+    )
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), "nngui model (*.npz)")
+    )
+
+
+def test_starts_with_the_articles_setup(window):
+    assert window.layer_builder.layers() == list(ARTICLE.layers)
+    assert window.data_panel.spec() == ARTICLE.data
+    assert window.config() == ARTICLE.training
+    assert window.state == "idle" and window.session.history.epochs == 0
+    assert window.windowTitle() == "nngui — untitled[*]"
+    assert not window.isWindowModified()
+    assert window.windowIcon() is not None
+    assert "No epochs" in window.metrics_label.text()
+
+
+def test_article_preset_and_1000_epochs_reproduce_the_article(window, qtbot):
+    show_tab(window, 2)
+    click(qtbot, window.training_panel._train)
+    wait_state(qtbot, window, "finished")
+    assert window.session.history.epochs == 1000
+    metrics = window.current_model().evaluate(window.session.dataset)
+    assert metrics["test"]["seed_loss"] == pytest.approx(0.56108, abs=1e-4)
+    assert "test seed loss 0.56108" in window.metrics_label.text()
+    assert window.isWindowModified()
+    np.testing.assert_array_equal(
+        window.loss_plot.data()["train"][1], window.session.history.train_loss.values
+    )
+
+
+def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
+    builder, panel = window.layer_builder, window.training_panel
+    # Layers: add one, undo it, then widen the first hidden layer.
+    show_tab(window, 1)
+    click(qtbot, builder._add)
+    assert len(window.session.network.layers) == 4
+    click(qtbot, builder._undo)
+    assert window.session.network.sizes == [2, 4, 4, 3]
+    spin = builder._table.cellWidget(0, 0)
+    type_into(qtbot, spin, "8")
+    assert window.session.network.sizes == [2, 8, 4, 3]
+    # Data: another seed regenerates the data and the weights.
+    show_tab(window, 0)
+    before = params(window)
+    type_into(qtbot, window.data_panel._seed, "7")
+    assert window.session.dataset.spec.seed == 7
+    assert not np.array_equal(before[0], params(window)[0])
+    # Train until the plot has points, pause, resume, stop.
+    set_epochs(qtbot, window, 5_000_000)
+    click(qtbot, panel._train)
+    assert window.state == "training"
+    assert not window.data_panel._settings[0].isEnabled()
+    curve = window.loss_plot.curves["train"]
+    qtbot.waitUntil(lambda: curve.xData is not None and len(curve.xData) > 5, timeout=10_000)
+    assert not window.files.save_action.isEnabled(), "no saving while training"
+    click(qtbot, panel._pause)
+    assert window.state == "paused" and panel._pause.text() == "Resume"
+    # Once the worker has really paused (every report delivered), saving is allowed.
+    qtbot.waitUntil(window.files.save_action.isEnabled, timeout=10_000)
+    paused_at = window.loss_plot.epochs
+    qtbot.wait(100)
+    assert window.loss_plot.epochs == paused_at
+    click(qtbot, panel._pause)
+    assert window.state == "training"
+    qtbot.waitUntil(lambda: window.loss_plot.epochs > paused_at + 10, timeout=10_000)
+    click(qtbot, panel._stop)
+    wait_state(qtbot, window, "stopped")
+    assert window._worker is None and window.session.outcome == "interrupted"
+    trained = window.session.history.epochs
+    assert trained > paused_at and window.loss_plot.epochs == trained
+    assert "stopped" in window.state_label.text().lower()
+    # Save through the patched dialog ('.npz' is appended).
+    path = tmp_path / "journey.npz"
+    patch_dialogs(monkeypatch, tmp_path / "journey")
+    window.files.save_as_action.trigger()
+    assert path.exists() and not window.isWindowModified()
+    assert window.windowTitle() == "nngui — journey.npz[*]"
+    assert recent_files() == [str(path)]
+    weights, layers = params(window), window.session.network.layers
+    history = window.session.history.arrays()
+    # New: back to the article (nothing unsaved: no question).
+    window.files.new_action.trigger()
+    assert not answers.asked("question"), "saved: nothing to ask"
+    assert window.session.network.sizes == [2, 4, 4, 3] and window.loss_plot.epochs == 0
+    assert window.windowTitle() == "nngui — untitled[*]"
+    # Open the saved file: same weights, layers, data, settings and history.
+    patch_dialogs(monkeypatch, path)
+    window.files.open_action.trigger()
+    for a, b in zip(weights, params(window), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert window.session.network.layers == layers
+    assert window.layer_builder.layers() == layers
+    assert window.data_panel.spec().seed == 7
+    assert window.config().epochs == 5_000_000
+    for key, values in history.items():
+        np.testing.assert_array_equal(window.session.history.arrays()[key], values)
+    assert window.loss_plot.epochs == trained
+    assert window.state == "stopped"
+    # The predict panel shows exactly the core model's predictions.
+    window.predict_panel.set_inputs([12.5, 80.0])
+    model = load_model(path)
+    expected = model.predict(np.array([12.5, 80.0]))[0]
+    assert window.predict_panel.outputs_text() == [format_value(v) for v in expected]
+    # Training continues where it stopped.
+    set_epochs(qtbot, window, 20)
+    click(qtbot, panel._train)
+    wait_state(qtbot, window, "finished")
+    assert window.session.history.epochs == trained + 20
+
+
+def test_broken_file_warns_and_changes_nothing(window, answers, tmp_path):
+    bad = tmp_path / "broken.npz"
+    bad.write_bytes(b"PK\x03\x04 definitely not a model")
+    session, weights = window.session, params(window)
+    assert not window.files.open_path(str(bad))
+    assert len(answers.asked("warning")) == 1 and "broken.npz" in answers.asked("warning")[0]
+    assert window.session is session
+    for a, b in zip(weights, params(window), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert window.windowTitle() == "nngui — untitled[*]"
+
+
+def test_save_error_is_reported(window, answers, monkeypatch, tmp_path):
+    patch_dialogs(monkeypatch, tmp_path / "missing-folder" / "m.npz")
+    assert not window.files.save_as()
+    assert len(answers.asked("critical")) == 1
+
+
+def test_unsaved_work_prompts_on_new(window, answers, qtbot):
+    window.step()
+    wait_state(qtbot, window, "finished")
+    assert window.session.history.epochs == 1 and window.has_unsaved_work()
+    answers.reply = QMessageBox.StandardButton.Cancel
+    window.files.new_action.trigger()
+    assert len(answers.asked("question")) == 1 and window.session.history.epochs == 1
+    answers.reply = QMessageBox.StandardButton.Discard
+    window.files.new_action.trigger()
+    assert window.session.history.epochs == 0
+
+
+def test_unsaved_work_save_answer_saves(window, answers, qtbot, monkeypatch, tmp_path):
+    window.step()
+    wait_state(qtbot, window, "finished")
+    answers.reply = QMessageBox.StandardButton.Save
+    patch_dialogs(monkeypatch, tmp_path / "kept.npz")
+    window.files.new_action.trigger()
+    assert load_model(tmp_path / "kept.npz").history.epochs == 1
+    assert window.session.history.epochs == 0
+
+
+def test_preset_applies_everywhere(window, qtbot):
+    show_tab(window, 2)
+    panel = window.training_panel
+    panel._preset.setCurrentIndex(panel._preset.findData(FAST.name))
+    click(qtbot, panel._apply)
+    assert window.layer_builder.layers() == list(FAST.layers)
+    assert window.data_panel.spec() == FAST.data
+    assert window.config() == FAST.training
+    assert window.session.dataset.val is not None
+    assert window.session.network.sizes == [2, *(layer.units for layer in FAST.layers)]
+    assert window.session.network.dtype == np.dtype(FAST.training.dtype)
+
+
+def test_step_trains_one_epoch(window, qtbot):
+    show_tab(window, 2)
+    click(qtbot, window.training_panel._step)
+    wait_state(qtbot, window, "finished")
+    assert window.session.history.epochs == 1 and window.loss_plot.epochs == 1
+
+
+def test_live_learning_rate_reaches_the_worker(window, qtbot):
+    set_epochs(qtbot, window, 10_000_000)
+    click(qtbot, window.training_panel._train)
+    type_into(qtbot, window.training_panel._lr, "0.02")
+    worker_lr = window._worker._lr
+    assert worker_lr in (0.02, None)  # None: already taken by the loop
+    click(qtbot, window.training_panel._stop)
+    wait_state(qtbot, window, "stopped")
+    assert window._trainer.optimizer.lr == pytest.approx(0.02)
+
+
+def test_closing_during_training_joins_the_thread(qtbot, answers, qtlog):
+    w = MainWindow()
+    w.show()
+    set_epochs(qtbot, w, 10_000_000)
+    w.train()
+    thread = w._thread
+    qtbot.waitUntil(lambda: w.loss_plot.epochs > 0, timeout=10_000)
+    assert w.close()
+    assert w._worker is None and thread.isFinished()
+    assert answers.asked("question"), "unsaved training: asked first"
+    assert not [r for r in qtlog.records if "QThread" in r.message]
+    w.deleteLater()
+    qtbot.wait(10)
+
+
+def test_cancel_close_keeps_training(window, answers, qtbot):
+    set_epochs(qtbot, window, 10_000_000)
+    window.train()
+    qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
+    window.setWindowModified(True)
+    answers.reply = QMessageBox.StandardButton.Cancel
+    assert not window.close()
+    assert window.state == "training" and window._worker is not None
+
+
+def test_drop_opens_a_model(window, qtbot, monkeypatch, tmp_path):
+    window.step()
+    wait_state(qtbot, window, "finished")
+    patch_dialogs(monkeypatch, tmp_path / "dropped.npz")
+    assert window.files.save_as()
+    window.files.new_action.trigger()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "dropped.npz"))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(event)
+    assert window.session.history.epochs == 1
+    assert window.windowFilePath() == str(tmp_path / "dropped.npz")
+
+
+def test_recent_files_menu(window, qtbot, monkeypatch, tmp_path):
+    window.step()
+    wait_state(qtbot, window, "finished")
+    patch_dialogs(monkeypatch, tmp_path / "recent.npz")
+    assert window.files.save_as()
+    window.files.new_action.trigger()
+    window.files._fill_recent()
+    actions = [a for a in window.files.recent_menu.actions() if not a.isSeparator()]
+    assert actions[0].text().endswith("recent.npz")
+    actions[0].trigger()
+    assert window.session.history.epochs == 1
+    actions[-1].trigger()  # Clear Menu
+    assert recent_files() == []
+
+
+def test_geometry_is_remembered(qtbot, answers):
+    first = MainWindow()
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 520)
+    first.close()
+    assert QSettings().contains("main_window/geometry")
+    second = MainWindow()
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (700, 520)
+
+
+def test_ui_stays_responsive_while_a_big_network_trains(window, qtbot):
+    window.layer_builder.set_hidden_layers([LayerSpec(64, "relu"), LayerSpec(64, "relu")])
+    window.reset_weights()
+    assert window.session.network.sizes == [2, 64, 64, 3]
+    set_epochs(qtbot, window, 10_000_000)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(tick)
+    window.train()
+    qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
+    last[0] = time.perf_counter()
+    timer.start()
+    qtbot.wait(2_000)
+    timer.stop()
+    assert window.state == "training"
+    click(qtbot, window.training_panel._stop)
+    wait_state(qtbot, window, "stopped")
+    assert len(gaps) > 50
+    assert max(gaps) < 0.1, f"the event loop stalled {max(gaps) * 1000:.0f} ms"
+
+
+def test_seed_layers_match_builder_default(window):
+    assert window.layer_builder.layers() == seed_layers(3)

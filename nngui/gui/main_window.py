@@ -189,6 +189,7 @@ class MainWindow(QMainWindow):
         self.layer_builder.set_output_activation(preset.layers[-1].activation)
         self.layer_builder.set_init_scheme(preset.training.init)
         self.training_panel.set_config(preset.training)
+        self.training_panel.show_preset(name)
         self.reset_weights()
 
     def new_session(self) -> None:
@@ -352,6 +353,9 @@ class MainWindow(QMainWindow):
         p = self._last_progress = payload["progress"]
         rate = p.epochs_per_second
         left = (p.epochs_target - p.epoch) / rate if rate > 0 else None
+        limit = self.training_panel.config().time_limit
+        if limit > 0 and left is not None:
+            left = min(left, max(0.0, limit - p.elapsed))  # the time limit ends the run first
         self.training_panel.show_progress(p.epoch, p.epochs_target, rate, left)
         self._show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss)
 

@@ -241,6 +241,14 @@ class TrainingPanel(QWidget):
         """The run state last given to ``set_state``."""
         return self._state
 
+    def show_preset(self, name: str) -> None:
+        """Show ``name`` (a PRESETS name) as the chosen preset, without emitting a signal."""
+        index = self._preset.findData(name)
+        if index >= 0:
+            blocked = self._preset.blockSignals(True)
+            self._preset.setCurrentIndex(index)
+            self._preset.blockSignals(blocked)
+
     def set_state(self, state: str) -> None:
         """Enable the buttons and settings that make sense in ``state`` (one of STATES)."""
         if state not in STATES:

@@ -371,3 +371,11 @@ def test_ui_stays_responsive_while_a_big_network_trains(window, qtbot):
 
 def test_seed_layers_match_builder_default(window):
     assert window.layer_builder.layers() == seed_layers(3)
+
+
+def test_applied_preset_is_the_one_shown(window):
+    window.apply_preset("Fast and accurate")
+    assert window.training_panel._preset.currentData() == "Fast and accurate"
+    assert window.layer_builder.init_scheme() == "xavier"
+    window.apply_preset("The article's setup")
+    assert window.training_panel._preset.currentData() == "The article's setup"

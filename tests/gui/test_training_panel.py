@@ -200,3 +200,13 @@ def test_idle_state_clears_the_progress(panel):
     panel.set_state("idle")
     assert panel._progress.value() == 0
     assert panel._progress.text() == "Not started"
+
+
+def test_show_preset_selects_it_without_emitting(qtbot) -> None:
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    emitted = []
+    panel.preset_chosen.connect(emitted.append)
+    panel.show_preset("Fast and accurate")
+    assert panel._preset.currentData() == "Fast and accurate"
+    assert emitted == []

@@ -146,6 +146,17 @@ class Series:
         self._data[self._n] = value
         self._n += 1
 
+    def extend(self, values: np.ndarray) -> None:
+        """Append ``values`` (any shape, flattened) in one copy."""
+        values = np.asarray(values, dtype=np.float64).ravel()
+        need = self._n + len(values)
+        if need > len(self._data):
+            grown = np.empty(max(need, 2 * len(self._data)))
+            grown[: self._n] = self._data[: self._n]
+            self._data = grown
+        self._data[self._n : need] = values
+        self._n = need
+
     @property
     def values(self) -> np.ndarray:
         """A read-only view of the values so far."""

@@ -1,7 +1,7 @@
 """The loss plot: train, validation and test loss against the epoch, on a log scale.
 
 Curves are created once and updated with ``setData``. The full history is kept in growable
-buffers (``Buffer``: ``core.training.Series`` with chunk appends), but each curve draws a
+buffers (``core.training.Series``), but each curve draws a
 decimated view of at most ``MAX_POINTS`` points: the minimum and maximum of every bucket of
 epochs, so that spikes stay visible while a million epochs draw as fast as a thousand. When
 the user zooms in, only the visible epochs are decimated, so detail comes back. Redraws are
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nngui.core.training import History
+from nngui.core.training import History, Series
 from nngui.gui.widgets import describe
 
 #: Points drawn per curve at most (two per bucket: its minimum and its maximum).
@@ -80,10 +80,10 @@ class LossPlot(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._train = Buffer()
-        self._eval_epochs = Buffer()
-        self._val = Buffer()
-        self._test = Buffer()
+        self._train = Series()
+        self._eval_epochs = Series()
+        self._val = Series()
+        self._test = Series()
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -161,18 +161,18 @@ class LossPlot(QWidget):
 
     def clear(self) -> None:
         """Forget the history (a fresh network)."""
-        self._train, self._eval_epochs = Buffer(), Buffer()
-        self._val, self._test = Buffer(), Buffer()
+        self._train, self._eval_epochs = Series(), Series()
+        self._val, self._test = Series(), Series()
         self.readout.clear()
         self._cursor.hide()
         self.auto_range()
 
     def set_history(self, h: History) -> None:
         """Show a whole history (a loaded model's), replacing the current one."""
-        self._train = Buffer(h.train_loss.values)
-        self._eval_epochs = Buffer(h.eval_epochs.values)
-        self._val = Buffer(h.val_loss.values)
-        self._test = Buffer(h.test_loss.values)
+        self._train = Series(h.train_loss.values)
+        self._eval_epochs = Series(h.eval_epochs.values)
+        self._val = Series(h.val_loss.values)
+        self._test = Series(h.test_loss.values)
         self.auto_range()
 
     def append(
@@ -282,37 +282,6 @@ class LossPlot(QWidget):
                 parts.append(f"validation {fmt_loss(val)}")
             parts.append(f"test {fmt_loss(test)}{note}")
         self.readout.setText(" · ".join(parts))
-
-
-class Buffer:
-    """A growable float64 array with amortised O(1) appends of whole chunks."""
-
-    def __init__(self, values: np.ndarray | None = None) -> None:
-        values = np.asarray([] if values is None else values, dtype=np.float64).ravel()
-        self._data = np.empty(max(1024, 2 * len(values)))
-        self._n = len(values)
-        self._data[: self._n] = values
-
-    def extend(self, values: np.ndarray) -> None:
-        """Append ``values`` (any shape, flattened)."""
-        values = np.asarray(values, dtype=np.float64).ravel()
-        need = self._n + len(values)
-        if need > len(self._data):
-            grown = np.empty(max(need, 2 * len(self._data)))
-            grown[: self._n] = self._data[: self._n]
-            self._data = grown
-        self._data[self._n : need] = values
-        self._n = need
-
-    @property
-    def values(self) -> np.ndarray:
-        """A read-only view of the values so far."""
-        v = self._data[: self._n]
-        v.flags.writeable = False
-        return v
-
-    def __len__(self) -> int:
-        return self._n
 
 
 def _pen(name: str, colour: str) -> QPen:

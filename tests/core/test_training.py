@@ -539,3 +539,11 @@ def test_divergence_with_a_validation_split_restores_the_best_weights() -> None:
         np.testing.assert_array_equal(p, q)
     h = trainer.history.arrays()
     assert trainer.split_loss(trainer.data.val) == pytest.approx(np.nanmin(h["val_loss"]))
+
+
+def test_series_extend_grows_in_chunks() -> None:
+    series = Series()
+    for k in range(10):
+        series.extend(np.arange(k * 500, (k + 1) * 500))
+    series.append(5000)
+    np.testing.assert_array_equal(series.values, np.arange(5001))

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nngui.core.training import History, Series
-from nngui.gui.loss_plot import MAX_POINTS, Buffer, LossPlot, decimate
+from nngui.gui.loss_plot import MAX_POINTS, LossPlot, decimate
 
 
 @pytest.fixture
@@ -136,10 +136,3 @@ def test_export_png(plot, tmp_path):
     plot.append(np.linspace(1, 0.1, 50), np.array([]), np.array([]), np.array([]))
     assert plot.export_png(str(tmp_path / "loss.png"))
     assert (tmp_path / "loss.png").stat().st_size > 0
-
-
-def test_buffer_grows():
-    b = Buffer()
-    for k in range(10):
-        b.extend(np.arange(k * 500, (k + 1) * 500))
-    np.testing.assert_array_equal(b.values, np.arange(5000))

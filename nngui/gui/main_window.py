@@ -244,6 +244,9 @@ class MainWindow(QMainWindow):
         self._set_state(
             OUTCOME_STATES.get(model.outcome, "finished") if session.trained else "idle"
         )
+        if session.trained:
+            epochs = session.history.epochs
+            self.training_panel.show_progress(epochs, epochs, 0.0, None)
         self.statusBar().showMessage(
             f"Opened {os.path.basename(path)}: {session.history.epochs:,} epochs trained", 8000
         )

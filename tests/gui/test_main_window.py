@@ -310,6 +310,7 @@ def test_drop_opens_a_model(window, qtbot, monkeypatch, tmp_path):
     )  # fmt: skip
     window.dropEvent(event)
     assert window.session.history.epochs == 1
+    assert window.training_panel._progress.text() == "epoch 1 / 1"
     assert window.windowFilePath() == str(tmp_path / "dropped.npz")
 
 

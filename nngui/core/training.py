@@ -325,7 +325,6 @@ class Trainer:
         self.good_params = network.get_params()
         self.good_epoch = self.history.epochs
         self.good_train = np.inf
-        self.epochs_since_best = 0
         if len(self.history.eval_epochs) == 0:
             self._evaluate(0)
         elif dataset.val is not None:
@@ -372,7 +371,6 @@ class Trainer:
             self.best_val = val
             self.best_params = self.net.get_params()
             self.best_epoch = epoch
-            self.epochs_since_best = 0
         return val, test
 
     def _apply_l2(self) -> None:
@@ -470,11 +468,10 @@ class Trainer:
                 if not np.isfinite(test):
                     outcome = "diverged"
                     break
-            if self.data.val is not None and patience > 0:
-                self.epochs_since_best = epoch - (self.best_epoch or 0)
-                if self.epochs_since_best >= patience:
-                    outcome = "early_stopped"
-                    break
+            waited = epoch - (self.best_epoch or 0)  # epochs since the best validation loss
+            if self.data.val is not None and patience > 0 and waited >= patience:
+                outcome = "early_stopped"
+                break
             if limit and now - t0 >= limit:
                 outcome = "time_limit"
                 break

@@ -44,17 +44,29 @@ def describe(widget: W, name: str, tip: str) -> W:
     return widget
 
 
-def int_spin(
-    low: int, high: int, value: int, *, name: str, tip: str, suffix: str = "", special: str = ""
-) -> QSpinBox:
-    """An integer spin box with thousands grouping; ``special`` is shown for the minimum."""
-    spin = QSpinBox()
+def _set_up_spin(
+    spin: QSpinBox | QDoubleSpinBox,
+    low: float,
+    high: float,
+    value: float,
+    suffix: str,
+    special: str,
+) -> None:
+    """What every spin box here shares: range, value, grouping, suffix, special text, alignment."""
     spin.setRange(low, high)
     spin.setValue(value)
     spin.setGroupSeparatorShown(True)
     spin.setSuffix(suffix)
     spin.setSpecialValueText(special)
     spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+
+def int_spin(
+    low: int, high: int, value: int, *, name: str, tip: str, suffix: str = "", special: str = ""
+) -> QSpinBox:
+    """An integer spin box with thousands grouping; ``special`` is shown for the minimum."""
+    spin = QSpinBox()
+    _set_up_spin(spin, low, high, value, suffix, special)
     spin.setKeyboardTracking(True)
     return describe(spin, name, tip)
 
@@ -73,13 +85,8 @@ def float_spin(
 ) -> QDoubleSpinBox:
     """A float spin box; without ``step`` it steps adaptively (by about a tenth of the value)."""
     spin = QDoubleSpinBox()
-    spin.setDecimals(decimals)
-    spin.setRange(low, high)
-    spin.setValue(value)
-    spin.setGroupSeparatorShown(True)
-    spin.setSuffix(suffix)
-    spin.setSpecialValueText(special)
-    spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+    spin.setDecimals(decimals)  # before the range and value, which it rounds
+    _set_up_spin(spin, low, high, value, suffix, special)
     if step is None:
         spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)
     else:

@@ -1,0 +1,47 @@
+"""What every explanatory view shares: the snapshot it shows and how it is told to show it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from nngui.core.data import Dataset
+from nngui.core.model import Model
+from nngui.core.network import Network
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """A snapshot for the views: a model over a *copy* of the network, its data, its epoch.
+
+    ``model`` predicts in original units (network, scalers, names); ``dataset`` holds the raw
+    and standardised train / validation / test splits the network is trained on. Views may
+    read both freely but must not modify them: one state is shared by every view.
+    """
+
+    model: Model
+    dataset: Dataset
+    epoch: int = 0
+
+    @property
+    def network(self) -> Network:
+        """The snapshot's network (weights in ``network.weights``, biases in ``.biases``)."""
+        return self.model.network
+
+
+class View(QWidget):
+    """Base class of the explanatory views, one tab each beside the loss plot.
+
+    Subclasses set ``title`` (the tab's text) and implement ``show_state``. The view tabs call
+    ``show_state`` only while the view is visible, at most a few times a second, with the
+    latest state (or None when there is nothing to show); it must be cheap (a few tens of
+    milliseconds for the presets' networks) and must cope with non-finite weights (a diverged
+    run) without raising or warning.
+    """
+
+    title = ""
+
+    def show_state(self, state: ViewState | None) -> None:
+        """Show ``state`` (None: clear the view and say why it is empty)."""
+        raise NotImplementedError

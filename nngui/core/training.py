@@ -433,9 +433,14 @@ class Trainer:
         on_progress: Callable[[Progress], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
         time_limit: float | None = None,
+        interrupt_epoch: Callable[[], bool] | None = None,
     ) -> RunResult:
         """Train ``epochs`` more epochs (default: config.epochs) or until stopped.
 
+        ``should_stop`` is checked between epochs; ``interrupt_epoch`` (default: ``should_stop``)
+        between the minibatches of an epoch, to end a long epoch early (the partial epoch counts,
+        with the mean loss of the batches it ran). A caller that pauses passes a pause-aware
+        ``should_stop`` and a stop-only ``interrupt_epoch``, so a pause never cuts an epoch short.
         Stops early on ``should_stop()`` ("interrupted"), the time limit ("time_limit"),
         early-stopping patience ("early_stopped") or a non-finite loss ("diverged"). When a
         validation split exists the weights with the best validation loss are restored at the
@@ -451,11 +456,12 @@ class Trainer:
         last_report = t0
         outcome = "completed"
         val = test = float("nan")
+        mid_epoch = should_stop if interrupt_epoch is None else interrupt_epoch
         while h.epochs < target:
             if should_stop is not None and should_stop():
                 outcome = "interrupted"
                 break
-            loss = self.train_epoch(should_stop)
+            loss = self.train_epoch(mid_epoch)
             h.train_loss.append(loss)
             epoch = h.epochs
             now = time.perf_counter()

@@ -101,7 +101,7 @@ class TrainingWorker(QObject):
         self._wake.set()
 
     def request_pause(self) -> None:
-        """Pause at the next step boundary; ``resume``, ``step_once`` or stop continue."""
+        """Pause after the current epoch; ``resume``, ``step_once`` or stop continue."""
         self._pause.set()
 
     def resume(self) -> None:
@@ -153,6 +153,7 @@ class TrainingWorker(QObject):
                 on_progress=self._on_progress,
                 should_stop=self._should_stop,
                 time_limit=max(left, 1e-9) if limit else 0.0,
+                interrupt_epoch=self._should_interrupt,
             )
             self._flush()
             if result.outcome != "interrupted" or self._stop.is_set():
@@ -163,12 +164,17 @@ class TrainingWorker(QObject):
             if t.history.epochs >= target:
                 return RunResult("completed", self.epochs, time.perf_counter() - t0, None, "")
 
-    def _should_stop(self) -> bool:
+    def _should_interrupt(self) -> bool:
+        """Between minibatches: apply a new learning rate; end the epoch only on stop."""
         with self._lock:
             lr, self._lr = self._lr, None
         if lr is not None:
             self.trainer.set_learning_rate(lr)
-        if self._stop.is_set():
+        return self._stop.is_set()
+
+    def _should_stop(self) -> bool:
+        """Between epochs: stop, or pause (unless running a single step)."""
+        if self._should_interrupt():
             return True
         if self._pause.is_set() and not self._stepping:
             # The core restores the best validation weights when run() returns; keep the
@@ -195,7 +201,10 @@ class TrainingWorker(QObject):
                 self._stepping = True
                 try:
                     self.trainer.run(
-                        1, on_progress=self._on_progress, should_stop=self._should_stop
+                        1,
+                        on_progress=self._on_progress,
+                        should_stop=self._should_stop,
+                        interrupt_epoch=self._should_interrupt,
                     )
                 finally:
                     self._stepping = False

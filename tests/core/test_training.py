@@ -335,6 +335,25 @@ def test_should_stop_interrupts_minibatch_mid_epoch() -> None:
     assert np.isfinite(trainer.history.train_loss.values).all()
 
 
+def test_interrupt_epoch_replaces_should_stop_between_batches() -> None:
+    """A pause-aware should_stop is asked only between epochs: epochs stay whole."""
+    trainer = make_trainer(layers=TANH_16, optimizer="adam", batch_size=10, epochs=1000)
+    stop_calls, should_stop = counter(2)  # two whole epochs, then stop
+    batch_calls = [0]
+
+    def interrupt_epoch() -> bool:
+        batch_calls[0] += 1
+        return False
+
+    result = trainer.run(should_stop=should_stop, interrupt_epoch=interrupt_epoch)
+    assert result.outcome == "interrupted"
+    assert result.epochs_run == 2
+    assert stop_calls[0] == 3
+    batches = -(-len(trainer.x_train) // 10)
+    assert batch_calls[0] == 2 * batches
+    assert trainer.optimizer.t == 2 * batches  # every batch of both epochs took its step
+
+
 def test_should_stop_at_once_trains_nothing() -> None:
     trainer = make_trainer(epochs=10)
     start = trainer.net.get_params()

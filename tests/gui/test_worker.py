@@ -110,6 +110,25 @@ def test_pause_resume_step_and_total_epochs(qtbot, make_trainer):
     np.testing.assert_array_equal(rec.train_points(), trainer.history.train_loss.values)
 
 
+def test_pause_in_a_minibatch_run_keeps_epochs_whole(qtbot, make_trainer):
+    config = TrainConfig(optimizer="adam", batch_size=4, epochs=1_000_000)
+    trainer = make_trainer(samples=400, config=config)
+    worker = TrainingWorker(trainer, 1_000_000)
+    rec = Recorder(worker)
+    thread = start_worker(worker)
+    qtbot.waitUntil(lambda: len(rec.progress) >= 2, timeout=10_000)
+    worker.request_pause()
+    qtbot.waitUntil(lambda: bool(rec.paused), timeout=5_000)
+    batches_per_epoch = len(trainer.x_train) // 4
+    assert trainer.optimizer.t == trainer.history.epochs * batches_per_epoch
+    worker.step_once()
+    qtbot.waitUntil(lambda: trainer.optimizer.t % batches_per_epoch == 0, timeout=5_000)
+    worker.request_stop()
+    qtbot.waitUntil(lambda: bool(rec.finished), timeout=5_000)
+    join(worker, thread)
+    assert trainer.optimizer.t == trainer.history.epochs * batches_per_epoch
+
+
 def test_stop_while_paused(qtbot, make_trainer):
     trainer = make_trainer(config=TrainConfig(epochs=1_000_000))
     worker = TrainingWorker(trainer, 1_000_000)

@@ -263,7 +263,7 @@ class TrainingPanel(QWidget):
             QStyle.StandardPixmap.SP_MediaPlay if paused else QStyle.StandardPixmap.SP_MediaPause
         ))  # fmt: skip
         self._pause.setAccessibleName(self._pause.text())
-        self._step.setEnabled(state in ("idle", "paused", "finished", "stopped"))
+        self._step.setEnabled(state != "training")
         self._stop.setEnabled(running)
         self._reset.setEnabled(state != "training")
         if state == "idle":  # fresh weights: nothing run yet

@@ -380,3 +380,21 @@ def test_applied_preset_is_the_one_shown(window):
     assert window.layer_builder.init_scheme() == "xavier"
     window.apply_preset("The article's setup")
     assert window.training_panel._preset.currentData() == "The article's setup"
+
+
+def test_divergence_shows_a_non_modal_notice_and_keeps_finite_weights(window, qtbot):
+    set_epochs(qtbot, window, 1_000)
+    type_into(qtbot, window.training_panel._lr, "10")
+    assert window.training_panel.config().lr == 10
+    click(qtbot, window.training_panel._train)
+    wait_state(qtbot, window, "diverged")
+    notice = window._notice
+    assert notice is not None and notice.isVisible() and not notice.isModal()
+    assert "diverged" in notice.windowTitle().lower()
+    assert "smaller learning rate" in notice.text()
+    assert window.session.network.is_finite()
+    assert "Diverged" in window.state_label.text()
+    # The window is not blocked: the user can lower the rate and train again at once.
+    type_into(qtbot, window.training_panel._lr, "0.001")
+    click(qtbot, window.training_panel._step)
+    wait_state(qtbot, window, "finished")

@@ -84,7 +84,7 @@ def test_momentum_is_editable_only_for_its_optimiser(panel, qtbot):
         ("training", {"pause", "stop"}),
         ("paused", {"train", "pause", "step", "stop", "reset"}),
         ("finished", {"train", "step", "reset"}),
-        ("diverged", {"train", "reset"}),
+        ("diverged", {"train", "step", "reset"}),
         ("stopped", {"train", "step", "reset"}),
     ],
 )

@@ -9,12 +9,10 @@ that a crash leaves the previous file intact. Every problem is one ``ModelFileEr
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
 import re
-import secrets
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
@@ -25,6 +23,7 @@ from typing import Any
 import numpy as np
 
 import nngui
+from nngui.core.atomic_file import write_atomically
 from nngui.core.data import DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, Network, count_parameters
@@ -448,42 +447,6 @@ def _meta(model: Model) -> dict[str, Any]:
 
 
 def _write_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:
-    """Write a temporary file beside ``path``, fsync it, rename it over ``path``."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = _create_temporary(directory, os.path.basename(path))
-    try:
-        with os.fdopen(fd, "wb") as f:
-            # A file object, not a name: np.savez would append ".npz" to a name without it.
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.remove(tmp)
-        raise
-    _fsync_directory(directory)
-
-
-def _create_temporary(directory: str, base: str) -> tuple[int, str]:
-    """Create a new hidden file ``.<base>.<random>.tmp.npz`` with the usual permissions.
-
-    Unlike mkstemp (always mode 0600) this lets the umask decide, as for any saved file.
-    """
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    while True:
-        tmp = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp.npz")
-        try:
-            return os.open(tmp, flags, 0o666), tmp
-        except FileExistsError:  # pragma: no cover - 48 random bits collided
-            continue
-
-
-def _fsync_directory(directory: str) -> None:
-    """Make the rename durable where the platform allows syncing a directory."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+    """Write the arrays as an .npz archive to ``path`` atomically."""
+    # A file object, not a name: np.savez would append ".npz" to a name without it.
+    write_atomically(path, lambda f: np.savez(f, **arrays))

@@ -46,8 +46,8 @@ from nngui.gui.session import (
     training_ranges,
 )
 from nngui.gui.training_panel import TrainingPanel
+from nngui.gui.training_run import TrainingRun
 from nngui.gui.widgets import describe
-from nngui.gui.worker import TrainingWorker, join, start_worker
 
 APP_NAME = "nngui"
 DEFAULT_SIZE = (1280, 800)
@@ -74,8 +74,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.state = "idle"
         self._trainer: Trainer | None = None
-        self._worker: TrainingWorker | None = None
-        self._thread = None
+        self.run = TrainingRun(self)
         self._notice: QMessageBox | None = None
         self._last_progress = None
         self._build_panels()
@@ -155,6 +154,10 @@ class MainWindow(QMainWindow):
         tp.reset_clicked.connect(self.reset_weights)
         tp.learning_rate_changed.connect(self._on_learning_rate)
         tp.preset_chosen.connect(self.apply_preset)
+        self.run.progress.connect(self._on_progress)
+        self.run.snapshot.connect(self._on_snapshot)
+        self.run.paused.connect(self._on_paused)
+        self.run.ended.connect(self._on_ended)
 
     def _restore_geometry(self) -> None:
         saved = QSettings().value(GEOMETRY_KEY, QByteArray(), type=QByteArray)
@@ -256,14 +259,14 @@ class MainWindow(QMainWindow):
         """The current network with its data, settings, history and metrics (for saving)."""
         if self.session is None:
             raise RuntimeError("no session")
-        if self._worker is not None:  # paused: the plot holds the history sent so far
+        if self.run.running:  # paused: the plot holds the history sent so far
             self.session.history = self.loss_plot.history()
         return self.session.model(self.config())
 
     def has_unsaved_work(self) -> bool:
         """Whether trained work would be lost (Workbench protocol)."""
         trained = self.session is not None and self.session.trained
-        return self.isWindowModified() and (trained or self._worker is not None)
+        return self.isWindowModified() and (trained or self.run.running)
 
     def set_file(self, path: str | None) -> None:
         """Show ``path`` in the title ("nngui — name[*]") and mark the window unmodified."""
@@ -273,7 +276,7 @@ class MainWindow(QMainWindow):
         self.setWindowModified(False)
 
     def _on_settings_changed(self) -> None:
-        if self._worker is None:
+        if not self.run.running:
             self.reset_weights()
             self.setWindowModified(True)
 
@@ -281,7 +284,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def train(self, epochs: int | None = None) -> None:
         """Train for the configured epochs (or ``epochs``) in a worker thread."""
-        if self._worker is not None or self.session is None:
+        if self.run.running or self.session is None:
             return
         try:
             config = self.config()
@@ -291,14 +294,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot train", str(exc))
             return
         trainer = self._trainer_for(config)
-        self._worker = TrainingWorker(trainer, config.epochs if epochs is None else epochs)
-        self._worker.progress.connect(self._on_progress)
-        self._worker.snapshot.connect(self._on_snapshot)
-        self._worker.paused.connect(self._on_paused)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.failed.connect(self._on_failed)
         self._last_progress = None
-        self._thread = start_worker(self._worker)
+        self.run.start(trainer, config.epochs if epochs is None else epochs)
         self._set_state("training")
 
     def _trainer_for(self, config: TrainConfig) -> Trainer:
@@ -308,48 +305,37 @@ class MainWindow(QMainWindow):
 
     def step(self) -> None:
         """Train exactly one epoch (within a paused run, or as a run of its own)."""
-        if self._worker is not None:
-            self._worker.step_once()
+        if self.run.running:
+            self.run.step()
         else:
             self.train(epochs=1)
 
     def pause(self) -> None:
         """Pause the running training after the current step."""
-        if self._worker is not None:
-            self._worker.request_pause()
+        if self.run.running:
+            self.run.pause()
             self._set_state("paused")
 
     def resume(self) -> None:
         """Continue a paused training with its remaining epochs."""
-        if self._worker is not None:
-            self._worker.resume()
+        if self.run.running:
+            self.run.resume()
             self._set_state("training")
 
     def stop(self) -> None:
         """Ask the training to stop; the weights so far are kept."""
-        if self._worker is not None:
-            self._worker.request_stop()
+        self.run.request_stop()
 
     def stop_training(self) -> None:
         """Stop a running training and wait for its thread, adopting what it trained."""
-        if self._worker is None:
-            return
-        worker, thread = self._worker, self._thread
-        join(worker, thread)
-        self._adopt("interrupted", worker.result.message if worker.result else "")
+        if self.run.running:
+            self._adopt("interrupted", self.run.stop_and_join())
 
     def _on_learning_rate(self, lr: float) -> None:
-        if self._worker is not None:
-            self._worker.set_learning_rate(lr)
-
-    def _current(self) -> bool:
-        """Whether a signal comes from the running worker (not a stopped one's late one)."""
-        return self._worker is not None and self.sender() is self._worker
+        self.run.set_learning_rate(lr)
 
     @Slot(object)
     def _on_progress(self, payload: dict) -> None:
-        if not self._current():
-            return
         self.loss_plot.append(
             payload["train_loss"], payload["eval_epochs"], payload["val_loss"], payload["test_loss"]
         )
@@ -364,35 +350,26 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_snapshot(self, params: list) -> None:
-        if self._current() and self.session is not None:
+        if self.session is not None:
             self.session.network.set_params(params)
             self._update_predictor()
 
     @Slot(int)
     def _on_paused(self, epoch: int) -> None:
-        if self._current():
-            self.files.set_enabled(True)
-            self.statusBar().showMessage(f"Paused after epoch {epoch:,}", 5000)
+        self.files.set_enabled(True)
+        self.statusBar().showMessage(f"Paused after epoch {epoch:,}", 5000)
 
     @Slot(str, str)
-    def _on_finished(self, outcome: str, message: str) -> None:
-        if not self._current():
-            return
-        join(self._worker, self._thread, stop=False)
-        self._adopt(outcome, message)
-
-    @Slot(str)
-    def _on_failed(self, text: str) -> None:
-        if not self._current():
-            return
-        join(self._worker, self._thread, stop=False)
-        self._adopt("interrupted", "")
-        QMessageBox.critical(self, "Training failed", text.splitlines()[0])
+    def _on_ended(self, outcome: str, message: str) -> None:
+        if outcome == "failed":
+            self._adopt("interrupted", "")
+            QMessageBox.critical(self, "Training failed", message)
+        else:
+            self._adopt(outcome, message)
 
     def _adopt(self, outcome: str, message: str) -> None:
         """Take over the joined trainer's network and history; show how the run ended."""
         trainer = self._trainer
-        self._worker = self._thread = None
         if trainer is None or self.session is None:
             return
         s = self.session

@@ -157,7 +157,7 @@ def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
     qtbot.waitUntil(lambda: window.loss_plot.epochs > paused_at + 10, timeout=10_000)
     click(qtbot, panel._stop)
     wait_state(qtbot, window, "stopped")
-    assert window._worker is None and window.session.outcome == "interrupted"
+    assert not window.run.running and window.session.outcome == "interrupted"
     trained = window.session.history.epochs
     assert trained > paused_at and window.loss_plot.epochs == trained
     assert "stopped" in window.state_label.text().lower()
@@ -264,7 +264,7 @@ def test_live_learning_rate_reaches_the_worker(window, qtbot):
     set_epochs(qtbot, window, 10_000_000)
     click(qtbot, window.training_panel._train)
     type_into(qtbot, window.training_panel._lr, "0.02")
-    worker_lr = window._worker._lr
+    worker_lr = window.run.worker._lr
     assert worker_lr in (0.02, None)  # None: already taken by the loop
     click(qtbot, window.training_panel._stop)
     wait_state(qtbot, window, "stopped")
@@ -276,10 +276,10 @@ def test_closing_during_training_joins_the_thread(qtbot, answers, qtlog):
     w.show()
     set_epochs(qtbot, w, 10_000_000)
     w.train()
-    thread = w._thread
+    thread = w.run.thread
     qtbot.waitUntil(lambda: w.loss_plot.epochs > 0, timeout=10_000)
     assert w.close()
-    assert w._worker is None and thread.isFinished()
+    assert not w.run.running and thread.isFinished()
     assert answers.asked("question"), "unsaved training: asked first"
     assert not [r for r in qtlog.records if "QThread" in r.message]
     w.deleteLater()
@@ -293,7 +293,7 @@ def test_cancel_close_keeps_training(window, answers, qtbot):
     window.setWindowModified(True)
     answers.reply = QMessageBox.StandardButton.Cancel
     assert not window.close()
-    assert window.state == "training" and window._worker is not None
+    assert window.state == "training" and window.run.running
 
 
 def test_drop_opens_a_model(window, qtbot, monkeypatch, tmp_path):

@@ -69,6 +69,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_text(path: str | os.PathLike, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path`` atomically (raises OSError on failure)."""
-    write_atomically(path, lambda f: f.write(text.encode("utf-8")))
+def write_file(path: str | os.PathLike, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` atomically (raises OSError on failure)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    write_atomically(path, lambda f: f.write(data))

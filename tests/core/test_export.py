@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from nngui.core.export import HISTORY_COLUMNS, history_columns, history_csv, table_csv, write_text
+from nngui.core.export import HISTORY_COLUMNS, history_columns, history_csv, table_csv, write_file
 from nngui.core.training import History, Series
 
 
@@ -76,15 +76,15 @@ def test_table_csv_writes_columns_in_order_and_floats_exactly() -> None:
     assert float(back[1]["rmse"]) == 1e-300 and back[1]["r2"] == "0.5"
 
 
-def test_write_text_replaces_atomically(tmp_path) -> None:
+def test_write_file_replaces_atomically(tmp_path) -> None:
     path = tmp_path / "loss.csv"
     path.write_text("old")
-    write_text(path, "new,ü\n")
+    write_file(path, "new,ü\n")
     assert path.read_bytes() == "new,ü\n".encode()
     assert [p.name for p in tmp_path.iterdir()] == ["loss.csv"]
 
 
-def test_write_text_failure_leaves_nothing_behind(tmp_path) -> None:
+def test_write_file_failure_leaves_nothing_behind(tmp_path) -> None:
     with pytest.raises(OSError):
-        write_text(tmp_path / "missing-folder" / "loss.csv", "x")
+        write_file(tmp_path / "missing-folder" / "loss.csv", "x")
     assert list(tmp_path.iterdir()) == []

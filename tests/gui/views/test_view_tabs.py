@@ -1,0 +1,75 @@
+"""ViewTabs: only the visible view refreshes, live refreshes are rate-limited, tabs catch up."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QLabel
+
+from nngui.gui.views import view_tabs
+from nngui.gui.views.base import View
+from nngui.gui.views.view_tabs import ViewTabs
+
+
+class CountingView(View):
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.title = title
+        self.shown: list[object] = []
+
+    def show_state(self, state) -> None:
+        self.shown.append(state)
+
+
+@pytest.fixture
+def tabs(qtbot):
+    views = [CountingView("One"), CountingView("Two")]
+    t = ViewTabs(QLabel("loss"), "Loss", views)
+    qtbot.addWidget(t)
+    t.show()
+    return t
+
+
+def states(n: int) -> list[object]:
+    return [object() for _ in range(n)]  # stand-ins: the tabs never look inside a state
+
+
+def test_tabs_are_titled_and_start_on_the_first(tabs):
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Loss", "One", "Two"]
+    assert tabs.currentIndex() == 0
+
+
+def test_hidden_views_are_not_refreshed_and_catch_up_when_shown(tabs):
+    one, two = tabs.views
+    s1, s2 = states(2)
+    tabs.set_state(s1)
+    tabs.set_state(s2)
+    assert one.shown == [] and two.shown == []
+    tabs.show_view(two)
+    assert two.shown == [s2] and one.shown == []
+    tabs.show_view(one)
+    tabs.show_view(two)  # already shows s2: no redundant refresh
+    assert one.shown == [s2] and two.shown == [s2]
+
+
+def test_a_final_state_refreshes_at_once(tabs):
+    one = tabs.views[0]
+    tabs.show_view(one)
+    assert one.shown == [None]  # nothing to show yet
+    five = states(5)
+    for s in five:
+        tabs.set_state(s)
+    assert one.shown[1:] == five
+    tabs.set_state(None)
+    assert one.shown[-1] is None and tabs.state is None
+
+
+def test_live_states_are_rate_limited_and_the_latest_arrives(tabs, qtbot, monkeypatch):
+    monkeypatch.setattr(view_tabs, "REFRESH_RATE", 20.0)  # one refresh per 50 ms
+    one = tabs.views[0]
+    tabs.show_view(one)
+    burst = states(200)
+    for s in burst:
+        tabs.set_state(s, live=True)
+    assert len(one.shown) <= 2  # the first at once, the rest wait for the timer
+    qtbot.waitUntil(lambda: one.shown[-1] is burst[-1], timeout=2_000)
+    assert len(one.shown) <= 3

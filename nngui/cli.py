@@ -41,7 +41,7 @@ from nngui.cli_report import (
     train_report,
     train_summary,
 )
-from nngui.core.data import Dataset, DataSpec, DataSpecError, Split, make_dataset
+from nngui.core.data import Dataset, DataSpec, DataSpecError, make_dataset
 from nngui.core.model import Model
 from nngui.core.model_file import ModelFileError, load_model, save_model
 from nngui.core.network import LayerSpec, Network
@@ -210,25 +210,8 @@ def continued_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainCo
         raise UsageError("--patience needs a validation split, and this model was trained without")
     if model.network.dtype != np.dtype(config.dtype):
         model.network = model.network.astype(np.dtype(config.dtype).type)
-    ds = with_scalers(model.regenerate_data(), model)
+    ds = model.training_data()
     return model.network, ds, config, model.history
-
-
-def with_scalers(ds: Dataset, model: Model) -> Dataset:
-    """``ds`` with every split standardised by the model's stored scalers."""
-    dtype = model.network.dtype
-
-    def rescale(split: Split | None) -> Split | None:
-        if split is None:
-            return None
-        xs = model.x_scaler.transform(split.x).astype(dtype)
-        ys = model.y_scaler.transform(split.y).astype(dtype)
-        return Split(split.x, split.y, xs, ys)
-
-    return dataclasses.replace(
-        ds, train=rescale(ds.train), val=rescale(ds.val), test=rescale(ds.test),
-        x_scaler=model.x_scaler, y_scaler=model.y_scaler,
-    )  # fmt: skip
 
 
 # ----- train: running ---------------------------------------------------------------------

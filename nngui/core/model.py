@@ -6,12 +6,13 @@ original units: standardise the inputs, forward, undo the output standardisation
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from nngui.core.data import Dataset, DataSpec, make_dataset
+from nngui.core.data import Dataset, DataSpec, Split, make_dataset
 from nngui.core.losses import objective, regression_metrics, seed_loss
 from nngui.core.network import Network
 from nngui.core.scaling import Scaler
@@ -75,6 +76,28 @@ class Model:
             raise ValueError("this model does not record its data settings")
         dtype = self.network.dtype
         return make_dataset(self.data_spec, dtype=dtype.type)
+
+    def training_data(self, dtype: type | None = None) -> Dataset:
+        """The regenerated data set standardised by the model's *stored* scalers.
+
+        This is the data to continue training on, or to explain the model with: the stored
+        scalers are the ones its weights were learnt under. The standardised splits are of
+        ``dtype`` (default: the network's).
+        """
+        ds = self.regenerate_data()
+        dtype = self.network.dtype if dtype is None else np.dtype(dtype)
+
+        def rescale(split: Split | None) -> Split | None:
+            if split is None:
+                return None
+            xs = self.x_scaler.transform(split.x).astype(dtype)
+            ys = self.y_scaler.transform(split.y).astype(dtype)
+            return Split(split.x, split.y, xs, ys)
+
+        return dataclasses.replace(
+            ds, train=rescale(ds.train), val=rescale(ds.val), test=rescale(ds.test),
+            x_scaler=self.x_scaler, y_scaler=self.y_scaler,
+        )  # fmt: skip
 
     def evaluate(self, dataset: Dataset) -> dict[str, Any]:
         """Metrics on every split of ``dataset``, using the model's own scalers.

@@ -7,13 +7,12 @@ article and the CLI do, so that the same settings always give the same starting 
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from nngui.core.data import Dataset, DataSpec, Split, make_dataset
+from nngui.core.data import Dataset, DataSpec, make_dataset
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
 from nngui.core.training import History, TrainConfig, Trainer
@@ -69,24 +68,8 @@ def session_from_model(model: Model) -> Session:
     """The session a saved model continues: regenerated data under the model's own scalers."""
     if model.data_spec is None:
         raise ValueError("the model does not record its data settings, so it cannot be trained on")
-    ds = with_scalers(make_dataset(model.data_spec), model)
+    ds = model.training_data(np.float64)  # as fresh sessions: any dtype can train on it
     return Session(ds, model.network, copy_history(model.history), model.outcome)
-
-
-def with_scalers(ds: Dataset, model: Model) -> Dataset:
-    """``ds`` with every split standardised by the model's stored scalers."""
-
-    def rescale(split: Split | None) -> Split | None:
-        if split is None:
-            return None
-        xs = model.x_scaler.transform(split.x)
-        ys = model.y_scaler.transform(split.y)
-        return Split(split.x, split.y, xs, ys)
-
-    return dataclasses.replace(
-        ds, train=rescale(ds.train), val=rescale(ds.val), test=rescale(ds.test),
-        x_scaler=model.x_scaler, y_scaler=model.y_scaler,
-    )  # fmt: skip
 
 
 def copy_history(h: History) -> History:

@@ -9,6 +9,7 @@ from nngui.core.data import DataSpec, make_dataset
 from nngui.core.losses import METRIC_NAMES, objective, seed_loss
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network, seed_layers
+from nngui.core.scaling import Scaler
 from nngui.core.training import TrainConfig, Trainer
 
 
@@ -125,3 +126,19 @@ def test_float32_model_predicts_float64(model: Model) -> None:
     out = m32.predict(x)
     assert out.dtype == np.float64
     np.testing.assert_allclose(out, model.predict(x), rtol=1e-4, atol=1e-3)
+
+
+def test_training_data_uses_the_stored_scalers_and_the_networks_dtype() -> None:
+    spec = DataSpec(samples=200, val_ratio=0.2)
+    ds = make_dataset(spec)
+    net = Network.initialise(2, seed_layers(3), np.random.RandomState(0), dtype=np.float32)
+    model = Model.from_dataset(net, ds)
+    model.x_scaler = Scaler(ds.x_scaler.mean + 1.0, ds.x_scaler.std * 2.0)  # as if stored
+    data = model.training_data()
+    assert data.x_scaler is model.x_scaler and data.y_scaler is model.y_scaler
+    for name in ("train", "val", "test"):
+        split = getattr(data, name)
+        np.testing.assert_array_equal(split.x, getattr(ds, name).x)
+        assert split.xs.dtype == np.float32
+        np.testing.assert_allclose(split.xs, model.x_scaler.transform(split.x), rtol=1e-6)
+    assert model.training_data(np.float64).train.xs.dtype == np.float64

@@ -1,0 +1,179 @@
+"""The nine steps made visible: one sample's forward and backward pass, layer by layer.
+
+For ONE sample (a row vector: m = 1) and its training objective L = ½ Σ (ŷ − y)², this module
+redoes plainly what the engine's ``Backprop`` does for a whole batch, in the article's order
+(the article keeps one sample per column; here, as everywhere in nngui, one sample per row):
+
+    forward,  l = 1 … L:   Zˡ = Aˡ⁻¹ · Wˡ + bˡ        Aˡ = act(Zˡ)          (A⁰ = x)
+    loss:                  L = ½ Σ (Ŷ − Y)²           (Ŷ = Aᴸ)
+    backward, l = L … 1:   dAᴸ = Ŷ − Y
+                           dZˡ = dAˡ ⊙ act′(Zˡ)        (output layer, linear: dZᴸ = Ŷ − Y)
+                           dWˡ = Aˡ⁻¹ᵀ · dZˡ           dbˡ = dZˡ
+                           dAˡ⁻¹ = dZˡ · Wˡᵀ
+
+It does not use ``Backprop``: it is a second, readable implementation, for the "Inside" view
+and for tests that compare both with numbers worked out by hand. Training divides dW and db by
+the batch size m; here m = 1. Everything is computed in float64 (a float32 network's weights
+are widened exactly).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from nngui.core.activations import LEAKY_SLOPE, apply, get_activation
+from nngui.core.network import Network
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _relu_prime(z: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(np.float64)  # the article's rule: 1 where the unit is active
+
+
+def _linear_prime(z: np.ndarray) -> np.ndarray:
+    return np.ones_like(z)
+
+
+def _tanh_prime(z: np.ndarray) -> np.ndarray:
+    return 1.0 - np.tanh(z) ** 2
+
+
+def _sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _leaky_relu_prime(z: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+
+
+#: act′(z) by activation name: (function of Z, the formula as people read it).
+DERIVATIVES: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
+    "relu": (_relu_prime, "1 where z > 0, else 0"),
+    "linear": (_linear_prime, "1"),
+    "tanh": (_tanh_prime, "1 − tanh²(z)"),
+    "sigmoid": (_sigmoid_prime, "σ(z) · (1 − σ(z))"),
+    "leaky_relu": (_leaky_relu_prime, f"1 where z > 0, else {LEAKY_SLOPE:g}"),
+}
+
+
+def derivative(name: str, z: np.ndarray) -> np.ndarray:
+    """act′(z) for the activation ``name``, a new float64 array shaped like z.
+
+    Activations without a rule here (none today) fall back to the registry's backward rule
+    applied to ones.
+    """
+    if name in DERIVATIVES:
+        return DERIVATIVES[name][0](z)
+    d = np.ones_like(z)
+    get_activation(name).backward(d, z, apply(name, z))
+    return d
+
+
+def derivative_formula(name: str) -> str:
+    """act′(z) for ``name`` as text, e.g. "1 where z > 0, else 0" for relu."""
+    return DERIVATIVES[name][1] if name in DERIVATIVES else f"{name}′(z)"
+
+
+@dataclass(frozen=True)
+class LayerTrace:
+    """Layer l of one sample's pass. Row vectors have shape (1, units), like a batch of one.
+
+    fan_in = units of layer l − 1 (the inputs for l = 1), fan_out = units of layer l.
+    """
+
+    number: int  # l: 1 for the first layer after the input
+    activation: str  # its activation's name
+    a_prev: np.ndarray  # Aˡ⁻¹ (1, fan_in): what the layer receives
+    w: np.ndarray  # Wˡ (fan_in, fan_out)
+    b: np.ndarray  # bˡ (fan_out,)
+    z: np.ndarray  # Zˡ (1, fan_out) = Aˡ⁻¹ · Wˡ + bˡ
+    a: np.ndarray  # Aˡ (1, fan_out) = act(Zˡ)
+    da: np.ndarray  # dAˡ = ∂L/∂Aˡ (1, fan_out)
+    d_act: np.ndarray  # act′(Zˡ) (1, fan_out)
+    dz: np.ndarray  # dZˡ = dAˡ ⊙ act′(Zˡ) (1, fan_out)
+    dw: np.ndarray  # dWˡ = Aˡ⁻¹ᵀ · dZˡ (fan_in, fan_out)
+    db: np.ndarray  # dbˡ = dZˡ summed over the one row (fan_out,)
+    da_prev: np.ndarray  # dAˡ⁻¹ = dZˡ · Wˡᵀ (1, fan_in)
+
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Every array's shape by field name, e.g. {"z": (1, 4), "dw": (2, 4), …}."""
+        names = ("a_prev", "w", "b", "z", "a", "da", "d_act", "dz", "dw", "db", "da_prev")
+        return {name: getattr(self, name).shape for name in names}
+
+
+@dataclass(frozen=True)
+class SampleTrace:
+    """One sample's forward and backward pass through every layer.
+
+    xs : (n_inputs,) standardised inputs; ys : (n_outputs,) standardised targets;
+    yhat : (n_outputs,) the network's output Ŷ; loss : ½ Σ (ŷ − y)²; layers : one LayerTrace
+    per layer after the input, first to last.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    yhat: np.ndarray
+    loss: float
+    layers: tuple[LayerTrace, ...]
+
+
+def trace_sample(network: Network, xs: np.ndarray, ys: np.ndarray) -> SampleTrace:
+    """Forward and backward pass of one sample through ``network``, every step kept.
+
+    xs : standardised inputs of shape (n_inputs,); ys : standardised targets (n_outputs,).
+    Non-finite weights give NaN or inf values, never an error or a warning.
+    """
+    x = np.asarray(xs, dtype=np.float64).reshape(1, -1)
+    y = np.asarray(ys, dtype=np.float64).reshape(1, -1)
+    if x.shape[1] != network.n_inputs or y.shape[1] != network.n_outputs:
+        raise ValueError(
+            f"expected {network.n_inputs} inputs and {network.n_outputs} targets, "
+            f"got {x.shape[1]} and {y.shape[1]}"
+        )
+    with np.errstate(all="ignore"):
+        forward = _forward(network, x)
+        yhat = forward[-1]["a"]
+        loss = 0.5 * float(np.sum((yhat - y) ** 2))
+        layers = _backward(network, forward, yhat - y)
+    return SampleTrace(xs=x[0], ys=y[0], yhat=yhat[0], loss=loss, layers=layers)
+
+
+def _forward(network: Network, x: np.ndarray) -> list[dict[str, np.ndarray]]:
+    """Zˡ = Aˡ⁻¹ · Wˡ + bˡ and Aˡ = act(Zˡ) for l = 1 … L, with each layer's inputs."""
+    steps, a = [], x
+    for w, b, layer in zip(network.weights, network.biases, network.layers, strict=True):
+        w, b = w.astype(np.float64), b.astype(np.float64)
+        z = a @ w + b
+        steps.append({"a_prev": a, "w": w, "b": b, "z": z, "a": apply(layer.activation, z)})
+        a = steps[-1]["a"]
+    return steps
+
+
+def _backward(
+    network: Network, forward: list[dict[str, np.ndarray]], error: np.ndarray
+) -> tuple[LayerTrace, ...]:
+    """Walk back from dAᴸ = Ŷ − Y (``error``, (1, n_outputs)) to the input."""
+    traces: list[LayerTrace] = []
+    da = error  # ∂L/∂Ŷ for L = ½ Σ (Ŷ − Y)²
+    for l in range(len(forward) - 1, -1, -1):
+        step, name = forward[l], network.layers[l].activation
+        d_act = derivative(name, step["z"])
+        dz = da * d_act  # chain rule through Aˡ = act(Zˡ)
+        dw = step["a_prev"].T @ dz  # Zˡ depends on Wˡ through Aˡ⁻¹
+        db = dz.sum(axis=0)  # … and on bˡ with slope 1 (m = 1: the row itself)
+        da_prev = dz @ step["w"].T  # how the loss moves with the layer's inputs
+        traces.append(
+            LayerTrace(
+                number=l + 1, activation=name, da=da, d_act=d_act, dz=dz, dw=dw, db=db,
+                da_prev=da_prev, **step,
+            )
+        )  # fmt: skip
+        da = da_prev
+    return tuple(reversed(traces))

@@ -1,12 +1,13 @@
-"""The ``nngui`` command: opens the window, or trains, predicts, evaluates and describes models.
+"""The ``nngui`` command: opens the window, or trains, predicts, evaluates and explains models.
 
 ``nngui`` and ``nngui MODEL.npz`` open the window (the GUI is imported only then, so the other
-commands work on machines without Qt). ``train``, ``predict``, ``evaluate`` and ``info`` run
-headless; ``--help`` on each explains the options. Exit status: 0 when the command did its
-work, including training that was interrupted with Ctrl+C, stopped early, hit its time limit or
-diverged (the outcome is reported and the finite weights are saved); 1 when the trained model
-could not be saved; 2 for a bad argument or file, or when the window is not available; 130 when
-a second Ctrl+C aborts at once.
+commands work on machines without Qt). ``train``, ``predict``, ``evaluate``, ``info``,
+``inside``, ``check-gradients`` and ``export`` run headless; ``--help`` on each explains the
+options. Exit status: 0 when the command did its work, including training that was interrupted
+with Ctrl+C, stopped early, hit its time limit or diverged (the outcome is reported and the
+finite weights are saved); 1 when the trained model could not be saved or a gradient check
+failed; 2 for a bad argument or file, or when the window is not available; 130 when a second
+Ctrl+C aborts at once.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from nngui.cli_args import (
     build_parser,
     parse_numbers,
     protect_negative_numbers,
+    read_model,
 )
+from nngui.cli_explain import cmd_check_gradients, cmd_export, cmd_inside
 from nngui.cli_report import (
     info_text,
     metrics_table,
@@ -43,7 +46,7 @@ from nngui.cli_report import (
 )
 from nngui.core.data import Dataset, DataSpec, DataSpecError, make_dataset
 from nngui.core.model import Model
-from nngui.core.model_file import ModelFileError, load_model, save_model
+from nngui.core.model_file import ModelFileError, save_model
 from nngui.core.network import LayerSpec, Network
 from nngui.core.training import History, Progress, TrainConfig, TrainConfigError, Trainer
 
@@ -121,16 +124,6 @@ def run_gui(argv: list[str]) -> int:
         )
         return 2
     return int(run_app(args.model))
-
-
-def read_model(path: str) -> Model:
-    """Load a model file; a missing file or a bad one raises a one-line error."""
-    p = Path(path)
-    if not p.exists():
-        raise UsageError(f"{path}: no such file")
-    if p.is_dir():
-        raise UsageError(f"{path} is a folder, not a model file")
-    return load_model(p)
 
 
 # ----- train: settings --------------------------------------------------------------------
@@ -359,4 +352,7 @@ COMMAND_FUNCTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "predict": cmd_predict,
     "evaluate": cmd_evaluate,
     "info": cmd_info,
+    "inside": cmd_inside,
+    "check-gradients": cmd_check_gradients,
+    "export": cmd_export,
 }

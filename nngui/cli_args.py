@@ -10,16 +10,19 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 from nngui import __version__
 from nngui.core.activations import ACTIVATIONS
 from nngui.core.data import INPUT_NAMES, TARGETS, DataSpec
+from nngui.core.model import Model
+from nngui.core.model_file import load_model
 from nngui.core.network import INIT_SCHEMES, MAX_LAYERS
 from nngui.core.optimizers import OPTIMIZER_NAMES
 from nngui.core.training import DTYPES, TrainConfig
 
-COMMANDS = ("train", "predict", "evaluate", "info")
+COMMANDS = ("train", "predict", "evaluate", "info", "inside", "check-gradients", "export")
 
 #: Short names for targets whose formulas need quoting in a shell.
 TARGET_ALIASES = {
@@ -72,6 +75,17 @@ def protect_negative_numbers(argv: list[str]) -> list[str]:
 
 
 # ----- value parsers ----------------------------------------------------------------------
+def read_model(path: str) -> Model:
+    """Load the model file named by an argument; a missing or bad file raises a one-line error
+    (UsageError or ModelFileError)."""
+    p = Path(path)
+    if not p.exists():
+        raise UsageError(f"{path}: no such file")
+    if p.is_dir():
+        raise UsageError(f"{path} is a folder, not a model file")
+    return load_model(p)
+
+
 def parse_number(text: str) -> float:
     """A finite float; raises ArgumentTypeError naming the bad text."""
     try:
@@ -169,6 +183,22 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def count(text: str) -> int:
+    """A whole number >= 1."""
+    value = positive_int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def non_negative_float(text: str) -> float:
+    """A finite number >= 0."""
+    value = parse_number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text.strip()!r} must be >= 0")
+    return value
+
+
 # ----- parsers ----------------------------------------------------------------------------
 DATA, TRAIN = DataSpec(), TrainConfig()
 
@@ -181,6 +211,9 @@ A workbench for small NumPy neural networks.
   nngui predict …        outputs of a saved model for some inputs
   nngui evaluate …       metrics of a saved model on its regenerated data
   nngui info …           what a saved model is and how it was trained
+  nngui inside …         one sample's pass through every layer, with the gradients
+  nngui check-gradients  compare backprop with finite differences
+  nngui export …         loss history, fit table and error map as CSV
 """
 
 TRAIN_EPILOG = """\
@@ -377,7 +410,7 @@ def build_parser() -> Parser:
     """The ``nngui`` parser with the subcommands train, predict, evaluate and info."""
     parser = Parser(
         prog="nngui",
-        usage="nngui [MODEL.npz] | nngui {train,predict,evaluate,info} …",
+        usage="nngui [MODEL.npz] | nngui COMMAND …",
         description=MAIN_DESCRIPTION,
         formatter_class=_Formatter,
     )
@@ -436,7 +469,54 @@ def build_parser() -> Parser:
     )
     info.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
     _add_output_options(info)
+    _add_explain_commands(sub)
     return parser
+
+
+def _add_explain_commands(sub: argparse._SubParsersAction) -> None:
+    """The subcommands inside, check-gradients and export (see cli_explain)."""
+    inside = sub.add_parser(
+        "inside", prog="nngui inside", help="one sample's pass through every layer",
+        formatter_class=_Formatter,
+        description="For one input point (original units; its target from the formulas) print "
+        "every layer's Z, A and, after the backward pass, dZ, dW and db, then the dead relu "
+        "units on the training data.",
+        epilog="example:\n  nngui inside article.npz 30,70",
+    )  # fmt: skip
+    inside.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    inside.add_argument("point", metavar="A,B", help="input values, comma-separated")
+    _add_output_options(inside)
+    check = sub.add_parser(
+        "check-gradients", prog="nngui check-gradients", formatter_class=_Formatter,
+        help="compare backprop with finite differences",
+        description="Compare the gradients the training engine computes (backprop) with "
+        "central finite differences on the model's training data. Exit status 1 when the "
+        "largest relative difference exceeds the tolerance.",
+    )  # fmt: skip
+    check.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    check.add_argument("--samples", type=count, default=32, metavar="N",
+                       help="training rows to use (default: 32)")  # fmt: skip
+    check.add_argument("--params", type=count, default=400, metavar="N",
+                       help="most parameters to check, a random subset (default: 400)")  # fmt: skip
+    _add_output_options(check)
+    export = sub.add_parser(
+        "export", prog="nngui export", help="loss history, fit table, error map as CSV",
+        formatter_class=_Formatter,
+        description="Write tables of a saved model as CSV files (- for stdout).",
+        epilog="example:\n  nngui export article.npz --history loss.csv --fit fit.csv",
+    )  # fmt: skip
+    export.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    export.add_argument("--history", metavar="FILE.csv",
+                        help="every epoch's train, validation and test loss")  # fmt: skip
+    export.add_argument("--fit", metavar="FILE.csv",
+                        help="MSE, RMSE, MAE, R² and max error per split and output")  # fmt: skip
+    export.add_argument("--error-map", metavar="FILE.csv",
+                        help="|prediction − truth| on an (a, b) grid, per output")  # fmt: skip
+    export.add_argument("--resolution", type=count, default=100, metavar="N",
+                        help="error map grid points per axis (default: 100)")  # fmt: skip
+    export.add_argument("--extend", type=non_negative_float, default=0.0, metavar="F",
+                        help="extend the error map past the training range by F range "
+                        "widths on each side (default: 0)")  # fmt: skip
 
 
 def build_gui_parser() -> Parser:

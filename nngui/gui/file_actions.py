@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QSettings
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nngui.core.model import Model
@@ -71,6 +71,13 @@ def last_directory() -> str:
     return folder if folder and os.path.isdir(folder) else str(Path.home())
 
 
+def dropped_model(event: QDragEnterEvent | QDropEvent) -> str | None:
+    """The path of the one local .npz file dragged or dropped, or None."""
+    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+    paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
+    return paths[0] if len(paths) == 1 and paths[0].lower().endswith(".npz") else None
+
+
 class FileActions(QObject):
     """The File menu's actions and dialogs, for a window implementing ``Workbench``."""
 
@@ -105,14 +112,16 @@ class FileActions(QObject):
         self.window.addAction(action)
         return action
 
-    def fill_menu(self, menu: QMenu) -> None:
-        """Add the actions to the File menu."""
+    def fill_menu(self, menu: QMenu, export_menu: QMenu | None = None) -> None:
+        """Add the actions to the File menu (and ``export_menu`` after the save actions)."""
         menu.addAction(self.new_action)
         menu.addAction(self.open_action)
         menu.addMenu(self.recent_menu)
         menu.addSeparator()
         menu.addAction(self.save_action)
         menu.addAction(self.save_as_action)
+        if export_menu is not None:
+            menu.addMenu(export_menu)
         menu.addSeparator()
         menu.addAction(self.quit_action)
 

@@ -12,11 +12,12 @@ import dataclasses
 import os
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, Slot
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QScrollArea,
     QSplitter,
@@ -25,12 +26,14 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.data import DataSpecError
+from nngui.core.fit import fit_table
 from nngui.core.model import Model
 from nngui.core.presets import ARTICLE, PRESETS
-from nngui.core.training import TrainConfig, TrainConfigError, Trainer
+from nngui.core.training import History, TrainConfig, TrainConfigError, Trainer
 from nngui.gui.app import app_icon
 from nngui.gui.data_panel import DataPanel
-from nngui.gui.file_actions import FileActions
+from nngui.gui.export_actions import ExportActions
+from nngui.gui.file_actions import FileActions, dropped_model
 from nngui.gui.layer_builder import LayerBuilder
 from nngui.gui.loss_plot import LossPlot
 from nngui.gui.predict_panel import PredictPanel
@@ -47,11 +50,16 @@ from nngui.gui.session import (
 )
 from nngui.gui.training_panel import TrainingPanel
 from nngui.gui.training_run import TrainingRun
+from nngui.gui.views.base import ViewState
+from nngui.gui.views.error_map_view import ErrorMapView
+from nngui.gui.views.fit_view import FitView
+from nngui.gui.views.inside_view import InsideView
+from nngui.gui.views.network_view import NetworkView
+from nngui.gui.views.view_tabs import ViewTabs
 from nngui.gui.widgets import describe
+from nngui.gui.window_geometry import remember_geometry, restore_geometry
 
 APP_NAME = "nngui"
-DEFAULT_SIZE = (1280, 800)
-GEOMETRY_KEY = "main_window/geometry"
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
@@ -79,6 +87,7 @@ class MainWindow(QMainWindow):
         self._last_progress = None
         self._build_panels()
         self.files = FileActions(self, self)
+        self.exports = ExportActions(self, self)
         self._build_menus()
         self._build_status_bar()
         self._connect()
@@ -86,7 +95,7 @@ class MainWindow(QMainWindow):
         self.set_file(None)
         self.apply_preset(ARTICLE.name)
         self.setWindowModified(False)
-        self._restore_geometry()
+        restore_geometry(self)
 
     # ----- construction -------------------------------------------------------------------
     def _build_panels(self) -> None:
@@ -102,8 +111,11 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(2)
         self.tabs.setMinimumWidth(360)
         # The plot takes the space; the predict panel keeps the height it needs.
+        self.views = ViewTabs(
+            self.loss_plot, "&Loss", [NetworkView(), FitView(), ErrorMapView(), InsideView()]
+        )
         right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.loss_plot)
+        right.addWidget(self.views)
         right.addWidget(self.predict_panel)
         right.setStretchFactor(0, 1)
         right.setStretchFactor(1, 0)
@@ -120,7 +132,9 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
-        self.files.fill_menu(bar.addMenu("&File"))
+        export_menu = QMenu("E&xport", self)
+        self.exports.fill_menu(export_menu)
+        self.files.fill_menu(bar.addMenu("&File"), export_menu)
         edit = bar.addMenu("&Edit")
         edit.addAction(self.layer_builder.undo_action)
         edit.addAction(self.layer_builder.redo_action)
@@ -158,23 +172,6 @@ class MainWindow(QMainWindow):
         self.run.snapshot.connect(self._on_snapshot)
         self.run.paused.connect(self._on_paused)
         self.run.ended.connect(self._on_ended)
-
-    def _restore_geometry(self) -> None:
-        saved = QSettings().value(GEOMETRY_KEY, QByteArray(), type=QByteArray)
-        if saved and self.restoreGeometry(saved):
-            return
-        screen = QGuiApplication.primaryScreen()
-        width, height = DEFAULT_SIZE
-        if screen is not None:
-            free = screen.availableGeometry()
-            width, height = (
-                min(width, int(free.width() * 0.95)),
-                min(height, int(free.height() * 0.9)),
-            )
-            self.resize(width, height)
-            self.move(free.center() - self.rect().center())
-        else:
-            self.resize(width, height)
 
     # ----- sessions -----------------------------------------------------------------------
     def config(self) -> TrainConfig:
@@ -225,7 +222,7 @@ class MainWindow(QMainWindow):
         self.data_panel.show_dataset(ds)
         self.layer_builder.set_io(ds.n_inputs, list(ds.output_names), len(ds.train))
         self.predict_panel.set_training_ranges(training_ranges(ds))
-        self._update_predictor()
+        self._show_network()
         self._show_metrics()
 
     def apply_model(self, model: Model, path: str) -> bool:
@@ -262,6 +259,29 @@ class MainWindow(QMainWindow):
         if self.run.running:  # paused: the plot holds the history sent so far
             self.session.history = self.loss_plot.history()
         return self.session.model(self.config())
+
+    # ----- exports (ExportSource protocol) ------------------------------------------------
+    def export_view(self) -> tuple[QWidget, str]:
+        """The visible plot or view and its tab's name."""
+        return self.views.currentWidget(), self.views.tabText(self.views.currentIndex()).replace(
+            "&", ""
+        )
+
+    def export_history(self) -> History:
+        """The loss history so far (while a run is going, what it has reported)."""
+        if self.run.running or self.session is None:
+            return self.loss_plot.history()
+        return self.session.history
+
+    def export_fit_rows(self) -> list[dict]:
+        """The fit table of the network shown."""
+        state = self.views.state
+        return [] if state is None else fit_table(state.model, state.dataset)
+
+    def export_base_name(self) -> str:
+        """The model file's name without ".npz" ("untitled" before the first save)."""
+        path = self.files.path
+        return os.path.splitext(os.path.basename(path))[0] if path else "untitled"
 
     def has_unsaved_work(self) -> bool:
         """Whether trained work would be lost (Workbench protocol)."""
@@ -352,7 +372,7 @@ class MainWindow(QMainWindow):
     def _on_snapshot(self, params: list) -> None:
         if self.session is not None:
             self.session.network.set_params(params)
-            self._update_predictor()
+            self._show_network(live=True)
 
     @Slot(int)
     def _on_paused(self, epoch: int) -> None:
@@ -376,7 +396,7 @@ class MainWindow(QMainWindow):
         s.network = trainer.net.copy()
         s.history = copy_history(trainer.history)
         s.outcome = outcome
-        self._update_predictor()
+        self._show_network()
         self._set_state(OUTCOME_STATES.get(outcome, "stopped"))
         self.setWindowModified(True)
         self._show_metrics(full=True)
@@ -400,7 +420,8 @@ class MainWindow(QMainWindow):
         self.files.set_enabled(editable)
         self.state_label.setText(f"<b>{state.capitalize()}</b>")
 
-    def _update_predictor(self) -> None:
+    def _show_network(self, live: bool = False) -> None:
+        """Show the session's network in the predict panel and the views (``live``: training)."""
         s = self.session
         if s is None:
             return
@@ -409,6 +430,8 @@ class MainWindow(QMainWindow):
             self.predict_panel.set_predictor(
                 list(model.input_names), list(model.output_names), model.predict
             )
+        epoch = self.loss_plot.epochs if live else s.history.epochs
+        self.views.set_state(ViewState(model, s.dataset, epoch), live=live)
 
     def _show_metrics(
         self, epoch: int | None = None, train: float = np.nan, val: float = np.nan,
@@ -444,23 +467,17 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.stop_training()
-        QSettings().setValue(GEOMETRY_KEY, self.saveGeometry())
+        remember_geometry(self)
         event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         """Accept a dragged .npz file."""
-        if _dropped_model(event) is not None:
+        if dropped_model(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
         """Open a dropped .npz file."""
-        path = _dropped_model(event)
+        path = dropped_model(event)
         if path is not None:
             event.acceptProposedAction()
             self.files.open_path(path)
-
-
-def _dropped_model(event: QDragEnterEvent | QDropEvent) -> str | None:
-    urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
-    paths = [u.toLocalFile() for u in urls if u.isLocalFile()]
-    return paths[0] if len(paths) == 1 and paths[0].lower().endswith(".npz") else None

@@ -23,7 +23,6 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QSizePolicy,
     QStackedLayout,
@@ -35,7 +34,7 @@ from nngui.core.data import TARGETS, true_outputs
 from nngui.core.error_map import DEFAULT_RESOLUTION, ErrorGrid, colour_levels, error_grid
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
-from nngui.gui.widgets import describe, hint_label, int_spin, run_preview
+from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_preview
 
 RESOLUTION = DEFAULT_RESOLUTION
 MAX_EXTEND_PERCENT = 200
@@ -139,8 +138,8 @@ class ErrorMapView(View):
         layout.addWidget(self.readout)
         return page
 
-    def _toolbar(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _toolbar(self) -> FlowLayout:
+        row = FlowLayout()
         row.setContentsMargins(6, 4, 6, 0)
         self.output_combo = describe(
             QComboBox(), "Output", "The output whose absolute error the map shows."
@@ -170,12 +169,9 @@ class ErrorMapView(View):
         output_label.setBuddy(self.output_combo)
         extend_label = QLabel("&Extend each side:")
         extend_label.setBuddy(self.extend_spin)
-        for w in (output_label, self.output_combo, extend_label, self.extend_spin):
-            row.addWidget(w)
-        row.addSpacing(8)
-        row.addWidget(self.log_check)
-        row.addWidget(self.lock_check)
-        row.addStretch(1)
+        row.add_group(output_label, self.output_combo)
+        row.add_group(extend_label, self.extend_spin)
+        row.add_group(self.log_check, self.lock_check, spacing=12)
         return row
 
     def _plot(self) -> pg.PlotWidget:

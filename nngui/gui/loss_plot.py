@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.training import History, Series
+from nngui.gui.plot_range import SteppedRange, nice_step_up, stepped_range
 from nngui.gui.widgets import describe
 
 #: Points drawn per curve at most (two per bucket: its minimum and its maximum).
@@ -88,7 +89,12 @@ class LossPlot(QWidget):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.redraw)
-        self.plot_item.getViewBox().sigXRangeChanged.connect(self._on_range_changed)
+        # Following the data (until the user zooms or pans): the view range is set in coarse
+        # steps, so that most frames redraw only the curves, not the axes.
+        self._range = SteppedRange(self.plot_item)
+        vb = self.plot_item.getViewBox()
+        vb.sigXRangeChanged.connect(self._on_range_changed)
+        vb.sigYRangeChanged.connect(self._on_range_changed)
         self.redraw()
 
     # ----- construction -------------------------------------------------------------------
@@ -210,8 +216,13 @@ class LossPlot(QWidget):
 
     def auto_range(self) -> None:
         """Fit the view to the whole history and keep following it."""
-        self.plot_item.getViewBox().enableAutoRange()
+        self._range.follow()
         self.redraw()
+
+    @property
+    def following(self) -> bool:
+        """Whether the view follows the data (False after the user zoomed or panned)."""
+        return self._range.following
 
     def export_png(self, path: str) -> bool:
         """Save the plot as a PNG image; returns whether it was written."""
@@ -230,6 +241,22 @@ class LossPlot(QWidget):
             curve.setData(x, _positive(y) if self.log_check.isChecked() else y)
             curve.setVisible(bool(np.isfinite(y).any()) if len(y) else name != "val")
         self._show_legend_for_val()
+        if self._range.following:
+            self._follow()
+
+    def _follow(self) -> None:
+        """Show every epoch and loss, the range growing in steps (see ``stepped_range``)."""
+        x_range = (0.0, nice_step_up(max(len(self._train), 1) * 1.02))
+        log = self.log_check.isChecked()
+        y = np.concatenate([self._train.values, self._val.values, self._test.values])
+        y = y[np.isfinite(y) & (y > 0)] if log else y[np.isfinite(y)]
+        if not len(y):
+            y_range = (0.0, 1.0)
+        elif log:
+            y_range = stepped_range(float(y.min()), float(y.max()), log=True)
+        else:  # a loss is >= 0: start the axis at 0
+            y_range = (0.0, nice_step_up(float(y.max()) * 1.02) if y.max() > 0 else 1.0)
+        self._range.show(x_range, y_range)
 
     def _show_legend_for_val(self) -> None:
         has_val = bool(np.isfinite(self._val.values).any()) if len(self._val) else False
@@ -242,15 +269,17 @@ class LossPlot(QWidget):
 
     def _visible_epochs(self) -> tuple[float, float] | None:
         """The epochs in view when the user has zoomed (None: everything is drawn)."""
-        vb = self.plot_item.getViewBox()
-        if vb.autoRangeEnabled()[0]:
+        if self._range.following:
             return None
-        lo, hi = vb.viewRange()[0]
+        lo, hi = self.plot_item.getViewBox().viewRange()[0]
         margin = 0.05 * (hi - lo)
         return lo - margin, hi + margin
 
     def _on_range_changed(self, *_: object) -> None:
-        if self._visible_epochs() is not None and not self._timer.isActive():
+        if self._range.is_setting():
+            return
+        self._range.stop_following()  # the user zoomed or panned: stay where they look
+        if not self._timer.isActive():
             self._timer.start(round(1000 / MAX_FPS))
 
     def _on_log_toggled(self, on: bool) -> None:

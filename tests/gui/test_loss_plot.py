@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 
 from nngui.core.training import History, Series
 from nngui.gui.loss_plot import MAX_POINTS, LossPlot, decimate
@@ -119,8 +119,8 @@ def test_readout_shows_losses_at_epoch(plot, qtbot):
     assert plot.readout.text().startswith("epoch 3")
     # A real mouse move over the plot goes through the rate-limited proxy.
     vb = plot.plot_item.getViewBox()
-    centre = vb.mapViewToScene(vb.viewRect().center())
-    plot.plot_widget.scene().sigMouseMoved.emit(centre)
+    at_epoch_2 = vb.mapViewToScene(QPointF(2.0, vb.viewRect().center().y()))
+    plot.plot_widget.scene().sigMouseMoved.emit(at_epoch_2)
     qtbot.waitUntil(lambda: plot.readout.text().startswith("epoch 2"), timeout=2_000)
 
 
@@ -136,3 +136,22 @@ def test_export_png(plot, tmp_path):
     plot.append(np.linspace(1, 0.1, 50), np.array([]), np.array([]), np.array([]))
     assert plot.export_png(str(tmp_path / "loss.png"))
     assert (tmp_path / "loss.png").stat().st_size > 0
+
+
+def test_following_grows_the_view_in_steps_and_a_zoom_stops_it(plot):
+    vb = plot.plot_item.getViewBox()
+    ranges = []
+    for n in range(1, 400):
+        plot.append(np.array([10.0 / n]), np.array([]), np.array([]), np.array([]))
+        plot.redraw()
+        ranges.append(tuple(map(tuple, vb.viewRange())))
+    (x0, x1), (y0, y1) = ranges[-1]
+    assert x0 == 0 and x1 >= 399 and y0 <= np.log10(10 / 399) and y1 >= 1
+    assert len(set(ranges)) <= 30, "the range changes in steps (here 399 frames), not every frame"
+    vb.setXRange(10, 20, padding=0)  # as a zoom would
+    assert not plot.following
+    plot.append(np.array([0.01]), np.array([]), np.array([]), np.array([]))
+    plot.redraw()
+    assert vb.viewRange()[0] == pytest.approx([10, 20])
+    plot.fit_button.click()
+    assert plot.following and vb.viewRange()[0][1] >= 400

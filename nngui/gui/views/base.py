@@ -41,6 +41,9 @@ class View(QWidget):
     """
 
     title = ""
+    #: Refreshes per second at most while training (the tabs cap it at their REFRESH_RATE);
+    #: views that cost more to draw set less, to keep within the 5 % training budget.
+    live_rate = 4.0
 
     def show_state(self, state: ViewState | None) -> None:
         """Show ``state`` (None: clear the view and say why it is empty)."""

@@ -40,6 +40,7 @@ from nngui.core.fit import (
     sample_rows,
     split_fits,
 )
+from nngui.gui.plot_range import SteppedRange, nice_step_up, stepped_range
 from nngui.gui.views.base import View, ViewState
 from nngui.gui.widgets import describe, hint_label, read_only_item
 
@@ -131,6 +132,9 @@ class FitView(View):
     """Regression plots, residual histograms and the metrics table of the network's fit."""
 
     title = "Fit"
+    # Six plots and a table over every split: about 40 ms a refresh with painting, so once a
+    # second while training (measured with bench/bench_gui.py).
+    live_rate = 1.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,7 +169,7 @@ class FitView(View):
             "from, the validation rows that chose the kept weights, or the unseen test rows.",
         )  # fmt: skip
         label.setBuddy(self.split_combo)
-        self.split_combo.currentIndexChanged.connect(self._draw_split)
+        self.split_combo.currentIndexChanged.connect(self._on_split_chosen)
         self.summary = describe(
             QLabel(), "Plotted rows", "How many rows of the split are plotted and summarised."
         )
@@ -220,6 +224,7 @@ class FitView(View):
         self.plots.clear()
         self.scatter_plots, self.scatters, self.diagonals = [], [], []
         self.histograms, self.r2_labels = [], []
+        self._ranges: list[tuple[SteppedRange, SteppedRange]] = []
         text = self._text
         for j, name in enumerate(outputs):
             top = self.plots.addPlot(row=0, col=j)
@@ -236,6 +241,8 @@ class FitView(View):
             )  # fmt: skip
             zero = pg.InfiniteLine(0.0, angle=90, pen=pg.mkPen(ZERO_COLOUR, width=1))
             bottom.addItem(zero, ignoreBounds=True)
+            # Stepped ranges: live updates then rarely move the axes, which are costly to draw.
+            self._ranges.append((SteppedRange(top), SteppedRange(bottom)))
             self.scatter_plots.append(top)
             self.scatters.append(scatter)
             self.diagonals.append(diagonal)
@@ -269,6 +276,13 @@ class FitView(View):
         self._table_keys = keys
         if not self._user_sized:
             self._fit_table_height()
+
+    def _on_split_chosen(self) -> None:
+        """Another split: its points decide the ranges again, even after a zoom."""
+        for ranges in self._ranges:
+            for stepped in ranges:
+                stepped.follow()
+        self._draw_split()
 
     def _on_splitter_moved(self, *_: object) -> None:
         self._user_sized = True
@@ -381,14 +395,21 @@ class FitView(View):
         ok = _drawable(predicted) & _drawable(truth)
         self.scatters[j].setData(truth[ok], predicted[ok])
         values = np.concatenate([truth[ok], predicted[ok]])
+        scatter_range, histogram_range = self._ranges[j]
         if len(values):
             lo, hi = float(values.min()), float(values.max())
             self.diagonals[j].setData([lo, hi], [lo, hi])
+            both = stepped_range(lo, hi)  # the same on both axes: y = x is the diagonal
+            scatter_range.show(both, both)
         else:
             self.diagonals[j].setData([], [])
         edges, counts = residual_histogram(residuals[_drawable(residuals)], HIST_BINS)
         if len(counts):
             self.histograms[j].setData(edges, counts)
+            histogram_range.show(
+                stepped_range(float(edges[0]), float(edges[-1])),
+                (0.0, nice_step_up(max(float(counts.max()), 1.0) * 1.05)),
+            )
         self.histograms[j].setVisible(bool(len(counts)))
         self.r2_labels[j].setText(f"R² = {format_metric(r2)}")
 

@@ -2,7 +2,7 @@
 
 The window hands every new state (a weight snapshot while training, the final network after a
 run, a loaded model) to ``set_state``. Only the visible view is refreshed, at most
-``REFRESH_RATE`` times a second while training; a view that becomes visible catches up at
+``REFRESH_RATE`` times a second while training (or its own lower ``live_rate``); a view that becomes visible catches up at
 once. Hidden views cost nothing, so the views never slow training down noticeably.
 """
 
@@ -52,7 +52,9 @@ class ViewTabs(QTabWidget):
             self._timer.stop()
             self.refresh()
             return
-        wait = self._last_refresh + 1.0 / REFRESH_RATE - time.perf_counter()
+        view = self.currentWidget()
+        rate = min(REFRESH_RATE, getattr(view, "live_rate", REFRESH_RATE))
+        wait = self._last_refresh + 1.0 / rate - time.perf_counter()
         if wait <= 0:
             self.refresh()
         elif not self._timer.isActive():

@@ -73,3 +73,17 @@ def test_live_states_are_rate_limited_and_the_latest_arrives(tabs, qtbot, monkey
     assert len(one.shown) <= 2  # the first at once, the rest wait for the timer
     qtbot.waitUntil(lambda: one.shown[-1] is burst[-1], timeout=2_000)
     assert len(one.shown) <= 3
+
+
+def test_a_view_may_ask_for_fewer_live_refreshes(tabs, qtbot, monkeypatch):
+    monkeypatch.setattr(view_tabs, "REFRESH_RATE", 20.0)
+    slow = tabs.views[1]
+    slow.live_rate = 5.0  # one refresh per 200 ms
+    tabs.show_view(slow)
+    qtbot.wait(250)
+    burst = states(3)
+    tabs.set_state(burst[0], live=True)  # at once: the last refresh is 250 ms old
+    tabs.set_state(burst[1], live=True)
+    qtbot.wait(100)
+    assert slow.shown[-1] is burst[0]  # 100 ms: still waiting
+    qtbot.waitUntil(lambda: slow.shown[-1] is burst[1], timeout=1_000)

@@ -2,8 +2,9 @@
 
 The window hands every new state (a weight snapshot while training, the final network after a
 run, a loaded model) to ``set_state``. Only the visible view is refreshed, at most
-``REFRESH_RATE`` times a second while training (or its own lower ``live_rate``); a view that becomes visible catches up at
-once. Hidden views cost nothing, so the views never slow training down noticeably.
+``REFRESH_RATE`` times a second while training (or its own lower ``live_rate``); a view
+that becomes visible catches up at once. Hidden views cost nothing, so the views never slow
+training down noticeably.
 """
 
 from __future__ import annotations

@@ -136,23 +136,24 @@ def in_window(
     return epochs / elapsed, gaps
 
 
-def measure(app, args: argparse.Namespace) -> tuple[dict[str, float], list[float]]:
-    """Median epochs/s of every configuration over ``args.repeat`` interleaved rounds."""
+def measure(app, args: argparse.Namespace) -> tuple[dict[str, float], dict[str, list[float]]]:
+    """Median epochs/s of every configuration over ``args.repeat`` interleaved rounds, and the
+    timer gaps of each window configuration."""
     from nngui.gui.main_window import MainWindow
 
     names = [v.title for v in MainWindow().views.views]
     rates: dict[str, list[float]] = {}
-    gaps: list[float] = []
+    gaps: dict[str, list[float]] = {}
     for _ in range(args.repeat):
         rates.setdefault("headless", []).append(headless(args.hidden, args.seconds))
         rates.setdefault("worker", []).append(in_worker(app, args.hidden, args.seconds))
         rate, round_gaps = in_window(app, args.hidden, args.seconds)
         rates.setdefault("window", []).append(rate)
-        gaps += round_gaps
+        gaps.setdefault("window", []).extend(round_gaps)
         for i, name in enumerate(names):
             rate, round_gaps = in_window(app, args.hidden, args.seconds, view=i)
             rates.setdefault(f"+ {name}", []).append(rate)
-            gaps += round_gaps
+            gaps.setdefault(f"+ {name}", []).extend(round_gaps)
     return {k: float(np.median(v)) for k, v in rates.items()}, gaps
 
 
@@ -174,11 +175,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.seconds:g} s each, median of {args.repeat}, {os.cpu_count()} CPUs")  # fmt: skip
     rates, gaps = measure(app, args)
     base, window = rates["headless"], rates["window"]
-    print(f"{'where':<16} {'epochs/s':>10} {'samples/s':>14} {'vs headless':>12} {'vs window':>10}")
+    print(f"{'where':<16} {'epochs/s':>10} {'samples/s':>14} {'vs headless':>12} "
+          f"{'vs window':>10} {'max gap':>8}")  # fmt: skip
     for name, rate in rates.items():
-        versus = f"{rate / window - 1:>+10.1%}" if name.startswith("+") else ""
-        print(f"{name:<16} {rate:>10,.0f} {rate * rows:>14,.0f} {rate / base:>11.0%} {versus}")
-    g = np.array(gaps) * 1000
+        versus = f"{rate / window - 1:>+10.1%}" if name.startswith("+") else " " * 10
+        gap = f"{max(gaps[name]) * 1000:>6.0f} ms" if gaps.get(name) else ""
+        print(f"{name:<16} {rate:>10,.0f} {rate * rows:>14,.0f} {rate / base:>11.0%} "
+              f"{versus} {gap}")  # fmt: skip
+    g = np.concatenate([np.array(v) for v in gaps.values()]) * 1000
     if len(g):
         p95, median = np.percentile(g, 95), np.median(g)
         print(f"event loop (10 ms timer, {len(g)} ticks): max gap {g.max():.1f} ms, "

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -45,16 +46,20 @@ class PredictPanel(QWidget):
         self._predict: Predictor | None = None
         self._ranges: list[tuple[float, float]] | None = None
         self._spins: list[QDoubleSpinBox] = []
-        layout = QVBoxLayout(self)
+        # Inputs beside outputs: the panel stays short, leaving the height to the plots above.
+        layout = QHBoxLayout(self)
+        left = QVBoxLayout()
         self._inputs_box = QGroupBox("Inputs")
         self._form = QFormLayout(self._inputs_box)
-        layout.addWidget(self._inputs_box)
+        left.addWidget(self._inputs_box)
         self._extrapolation = describe(
             hint_label(), "Extrapolation note",
             "Networks are only reliable inside the range they were trained on.",
         )  # fmt: skip
         self._extrapolation.hide()
-        layout.addWidget(self._extrapolation)
+        left.addWidget(self._extrapolation)
+        left.addStretch(1)
+        layout.addLayout(left, 2)
         outputs = QGroupBox("Outputs")
         box = QVBoxLayout(outputs)
         self._table = describe(
@@ -66,8 +71,8 @@ class PredictPanel(QWidget):
         box.addWidget(self._table)
         self._status = hint_label(warning=False)
         box.addWidget(self._status)
-        layout.addWidget(outputs)
-        layout.addStretch(1)
+        box.addStretch(1)
+        layout.addWidget(outputs, 5)
         self.set_predictor(list(INPUT_NAMES), list(SEED_TARGETS), None)
 
     # ----- public API ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QCoreApplication, QSettings
+from PySide6.QtWidgets import QMessageBox
 
 from nngui.core.data import DataSpec, make_dataset
 from nngui.core.network import LayerSpec, Network
@@ -42,3 +43,42 @@ def tiny_trainer(
 def make_trainer():
     """The ``tiny_trainer`` factory, for tests that build their own trainers."""
     return tiny_trainer
+
+
+class Answers:
+    """Stand-ins for QMessageBox's static functions: record calls, answer ``reply``."""
+
+    def __init__(self, monkeypatch, reply=QMessageBox.StandardButton.Discard) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.reply = reply
+        for name in ("question", "warning", "critical", "information"):
+            monkeypatch.setattr(QMessageBox, name, self._fake(name))
+
+    def _fake(self, name: str):
+        def answer(parent, title, text, *args, **kwargs):
+            self.calls.append((name, text))
+            return self.reply if name == "question" else QMessageBox.StandardButton.Ok
+
+        return answer
+
+    def asked(self, name: str) -> list[str]:
+        return [text for kind, text in self.calls if kind == name]
+
+
+@pytest.fixture
+def answers(monkeypatch):
+    """QMessageBox's static functions patched to answer Discard (or ``answers.reply``)."""
+    return Answers(monkeypatch)
+
+
+@pytest.fixture
+def main_window(qtbot, answers):
+    """A shown MainWindow whose message boxes answer at once; training stopped afterwards."""
+    from nngui.gui import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.stop_training()

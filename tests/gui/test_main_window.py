@@ -22,39 +22,9 @@ from nngui.gui.file_actions import recent_files
 from nngui.gui.predict_panel import format_value
 
 
-class Answers:
-    """Stand-ins for QMessageBox's static functions: record calls, answer ``reply``."""
-
-    def __init__(self, monkeypatch, reply=QMessageBox.StandardButton.Discard) -> None:
-        self.calls: list[tuple[str, str]] = []
-        self.reply = reply
-        for name in ("question", "warning", "critical", "information"):
-            monkeypatch.setattr(QMessageBox, name, self._fake(name))
-
-    def _fake(self, name: str):
-        def answer(parent, title, text, *args, **kwargs):
-            self.calls.append((name, text))
-            return self.reply if name == "question" else QMessageBox.StandardButton.Ok
-
-        return answer
-
-    def asked(self, name: str) -> list[str]:
-        return [text for kind, text in self.calls if kind == name]
-
-
 @pytest.fixture
-def answers(monkeypatch):
-    return Answers(monkeypatch)
-
-
-@pytest.fixture
-def window(qtbot, answers):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.stop_training()
+def window(main_window):
+    return main_window
 
 
 def click(qtbot, button: QAbstractButton) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog
 
 from nngui.core.fit import fit_table
 from nngui.core.network import LayerSpec
@@ -21,15 +21,8 @@ from nngui.gui.views.network_view import NetworkView
 
 
 @pytest.fixture
-def window(qtbot, monkeypatch):
-    for name in ("question", "warning", "critical", "information"):
-        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Discard)
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.stop_training()
+def window(main_window):
+    return main_window
 
 
 def step(qtbot, window: MainWindow) -> None:

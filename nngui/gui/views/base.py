@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLayout, QStackedWidget, QVBoxLayout, QWidget
 
 from nngui.core.data import Dataset
 from nngui.core.model import Model
 from nngui.core.network import Network
+from nngui.gui.widgets import hint_label
 
 
 @dataclass(frozen=True)
@@ -48,3 +50,16 @@ class View(QWidget):
     def show_state(self, state: ViewState | None) -> None:
         """Show ``state`` (None: clear the view and say why it is empty)."""
         raise NotImplementedError
+
+    def build_frame(self, toolbar: QLayout, content: QWidget, empty_text: str) -> None:
+        """Lay the view out as ``toolbar`` above a stack: page 0 a centred note saying why
+        the view is empty (``self._empty``), page 1 ``content`` (``self._stack``)."""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(toolbar)
+        self._stack = QStackedWidget()
+        self._empty = hint_label(empty_text, warning=False)
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._stack.addWidget(self._empty)
+        self._stack.addWidget(content)
+        layout.addWidget(self._stack, 1)

@@ -26,9 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSplitter,
-    QStackedWidget,
     QTableWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -42,7 +40,7 @@ from nngui.core.fit import (
 )
 from nngui.gui.plot_range import SteppedRange, nice_step_up, stepped_range
 from nngui.gui.views.base import View, ViewState
-from nngui.gui.widgets import describe, hint_label, read_only_item
+from nngui.gui.widgets import describe, read_only_item
 
 #: Points drawn per scatter at most (a fixed, evenly spread subset of the split's rows).
 MAX_POINTS = 2000
@@ -148,15 +146,7 @@ class FitView(View):
         self.diagonals: list[pg.PlotDataItem] = []
         self.histograms: list[pg.PlotDataItem] = []
         self.r2_labels: list[pg.TextItem] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(self._toolbar())
-        self._stack = QStackedWidget()
-        self._empty = hint_label(EMPTY_TEXT, warning=False)
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._stack.addWidget(self._empty)
-        self._stack.addWidget(self._content())
-        layout.addWidget(self._stack, 1)
+        self.build_frame(self._toolbar(), self._content(), EMPTY_TEXT)
         self.show_state(None)
 
     # ----- construction -------------------------------------------------------------------

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,7 @@ from nngui.gui.views.base import View, ViewState
 from nngui.gui.views.inside_formulas import fmt, sup
 from nngui.gui.views.inside_histograms import HistogramsPanel
 from nngui.gui.views.inside_steps import StepsPanel
-from nngui.gui.widgets import FitTable, describe, float_spin, hint_label, int_spin
+from nngui.gui.widgets import FitTable, describe, float_spin, int_spin
 
 EMPTY_TEXT = "No network yet: build a network and generate data to look inside it."
 MISMATCH_TEXT = (
@@ -65,15 +64,7 @@ class InsideView(View):
         self.typed_spins: list[QDoubleSpinBox] = []
         #: The gradient function "Check gradients" tests: the engine's (tests plant errors).
         self.gradient_fn = _engine_gradients
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(self._toolbar())
-        self._stack = QStackedWidget()
-        self._empty = hint_label(EMPTY_TEXT, warning=False)
-        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._stack.addWidget(self._empty)
-        self._stack.addWidget(self._content())
-        layout.addWidget(self._stack, 1)
+        self.build_frame(self._toolbar(), self._content(), EMPTY_TEXT)
         self.show_state(None)
 
     # ----- construction -------------------------------------------------------------------

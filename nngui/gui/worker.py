@@ -31,8 +31,10 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from nngui.core.training import Progress, RunResult, Trainer
 
-#: Progress reports per second at most (the core throttles ``on_progress`` to this).
-PROGRESS_RATE = 30.0
+#: Progress reports per second at most (the core throttles ``on_progress`` to this). Every
+#: report wakes the GUI thread, which then competes for the GIL: 20 a second keep the
+#: progress bar smooth and cost a few per cent less training speed than 30 (bench_gui.py).
+PROGRESS_RATE = 20.0
 #: Weight snapshots per second at most.
 SNAPSHOT_RATE = 4.0
 #: How often a paused worker wakes up to look at the stop flag, in seconds.

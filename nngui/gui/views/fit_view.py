@@ -130,9 +130,10 @@ class FitView(View):
     """Regression plots, residual histograms and the metrics table of the network's fit."""
 
     title = "Fit"
-    # Six plots and a table over every split: about 40 ms a refresh with painting, so once a
-    # second while training (measured with bench/bench_gui.py).
-    live_rate = 1.0
+    # Six plots and a table over every split: about 40 ms a refresh with painting, so every
+    # two seconds while training, which keeps it within 5 % of the loss plot's training speed
+    # (bench/bench_gui.py: once a second cost 5 %).
+    live_rate = 0.5
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -7,7 +7,8 @@ epochs, so that spikes stay visible while a million epochs draw as fast as a tho
 the user zooms in, only the visible epochs are decimated, so detail comes back. Redraws are
 limited to ``MAX_FPS`` per second for zooming and panning, and to ``LIVE_FPS`` while training
 appends data: painting costs the GUI thread (and through the GIL, the training thread) time,
-and a loss curve reads as smooth at ten frames a second.
+and a loss curve that grows from the right reads as smooth at six frames a second (ten cost
+training about 2 % more in bench_gui.py).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ MAX_POINTS = 4000
 #: Redraws per second at most.
 MAX_FPS = 30
 #: Redraws per second at most for newly appended data.
-LIVE_FPS = 10
+LIVE_FPS = 6
 #: (name, legend label, colour) of the three curves.
 CURVES = (
     ("train", "train", "#1f77b4"),

@@ -75,8 +75,8 @@ def test_updates_are_throttled(plot, qtbot):
     plot._timer.timeout.connect(plot.redraw)
     for i in range(500):
         plot.append(np.array([1.0 / (i + 1)]), np.array([]), np.array([]), np.array([]))
-    qtbot.wait(150)
-    assert 1 <= len(calls) <= 6
+    qtbot.waitUntil(lambda: len(calls) >= 1, timeout=2_000)  # one redraw for the burst
+    assert len(calls) <= 2
     assert drawn(plot, "train")[0][-1] == 500
 
 

@@ -15,7 +15,6 @@ import numpy as np
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -48,6 +47,7 @@ from nngui.gui.session import (
     trainer_for,
     training_ranges,
 )
+from nngui.gui.status_line import StatusLine
 from nngui.gui.training_panel import TrainingPanel
 from nngui.gui.training_run import TrainingRun
 from nngui.gui.views.base import ViewState
@@ -83,13 +83,12 @@ class MainWindow(QMainWindow):
         self.state = "idle"
         self._trainer: Trainer | None = None
         self.run = TrainingRun(self)
-        self._notice: QMessageBox | None = None
         self._last_progress = None
         self._build_panels()
         self.files = FileActions(self, self)
         self.exports = ExportActions(self, self)
         self._build_menus()
-        self._build_status_bar()
+        self.status = StatusLine(self)
         self._connect()
         self.setAcceptDrops(True)
         self.set_file(None)
@@ -145,15 +144,6 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         about = help_menu.addAction("&About nngui")
         about.triggered.connect(self._about)
-
-    def _build_status_bar(self) -> None:
-        self.state_label = describe(QLabel(), "Training state", "What training is doing now.")
-        self.metrics_label = describe(
-            QLabel(), "Latest metrics", "Epoch and losses of the latest report."
-        )
-        self.metrics_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.statusBar().addWidget(self.state_label)
-        self.statusBar().addWidget(self.metrics_label, 1)
 
     def _connect(self) -> None:
         self.data_panel.changed.connect(self._on_settings_changed)
@@ -408,7 +398,7 @@ class MainWindow(QMainWindow):
         if message:
             self.statusBar().showMessage(message, 8000)
         if outcome == "diverged":
-            self._show_notice("Training diverged", message)
+            self.status.show_notice("Training diverged", message)
 
     # ----- display ------------------------------------------------------------------------
     def _set_state(self, state: str) -> None:
@@ -418,7 +408,7 @@ class MainWindow(QMainWindow):
         self.data_panel.set_editable(editable)
         self.layer_builder.set_editable(editable)
         self.files.set_enabled(editable)
-        self.state_label.setText(f"<b>{state.capitalize()}</b>")
+        self.status.show_state(state)
 
     def _show_network(self, live: bool = False) -> None:
         """Show the session's network in the predict panel and the views (``live``: training)."""
@@ -444,15 +434,7 @@ class MainWindow(QMainWindow):
             val, test = h.val_loss.values[-1], h.test_loss.values[-1]
             full = True
         extra = summary_metrics(self.session.model(None).metrics) if full and h else ""
-        self.metrics_label.setText(metrics_text(epoch, train, val, test, extra))
-
-    def _show_notice(self, title: str, text: str) -> None:
-        """A non-modal message that does not stop the user from working."""
-        if self._notice is not None:
-            self._notice.close()
-        self._notice = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self)
-        self._notice.setModal(False)
-        self._notice.show()
+        self.status.show_metrics(metrics_text(epoch, train, val, test, extra))
 
     def _about(self) -> None:
         QMessageBox.about(

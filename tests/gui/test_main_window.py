@@ -73,7 +73,7 @@ def test_starts_with_the_articles_setup(window):
     assert window.windowTitle() == "nngui — untitled[*]"
     assert not window.isWindowModified()
     assert window.windowIcon() is not None
-    assert "No epochs" in window.metrics_label.text()
+    assert "No epochs" in window.status.metrics_label.text()
 
 
 def test_article_preset_and_1000_epochs_reproduce_the_article(window, qtbot):
@@ -83,7 +83,7 @@ def test_article_preset_and_1000_epochs_reproduce_the_article(window, qtbot):
     assert window.session.history.epochs == 1000
     metrics = window.current_model().evaluate(window.session.dataset)
     assert metrics["test"]["seed_loss"] == pytest.approx(0.56108, abs=1e-4)
-    assert "test seed loss 0.56108" in window.metrics_label.text()
+    assert "test seed loss 0.56108" in window.status.metrics_label.text()
     assert window.isWindowModified()
     np.testing.assert_array_equal(
         window.loss_plot.data()["train"][1], window.session.history.train_loss.values
@@ -130,7 +130,7 @@ def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
     assert not window.run.running and window.session.outcome == "interrupted"
     trained = window.session.history.epochs
     assert trained > paused_at and window.loss_plot.epochs == trained
-    assert "stopped" in window.state_label.text().lower()
+    assert "stopped" in window.status.state_label.text().lower()
     # Save through the patched dialog ('.npz' is appended).
     path = tmp_path / "journey.npz"
     patch_dialogs(monkeypatch, tmp_path / "journey")
@@ -358,12 +358,12 @@ def test_divergence_shows_a_non_modal_notice_and_keeps_finite_weights(window, qt
     assert window.training_panel.config().lr == 10
     click(qtbot, window.training_panel._train)
     wait_state(qtbot, window, "diverged")
-    notice = window._notice
+    notice = window.status.notice
     assert notice is not None and notice.isVisible() and not notice.isModal()
     assert "diverged" in notice.windowTitle().lower()
     assert "smaller learning rate" in notice.text()
     assert window.session.network.is_finite()
-    assert "Diverged" in window.state_label.text()
+    assert "Diverged" in window.status.state_label.text()
     # The window is not blocked: the user can lower the rate and train again at once.
     type_into(qtbot, window.training_panel._lr, "0.001")
     click(qtbot, window.training_panel._step)

@@ -158,6 +158,7 @@ class LayerBuilder(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab goes on to the row editors, not cell to cell
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 14)
@@ -424,6 +425,22 @@ class LayerBuilder(QWidget):
                     spin.setValue(layer.units)
                 combo.setCurrentIndex(combo.findData(layer.activation))
         table.setVerticalHeaderLabels([f"Hidden {i + 1}" for i in range(len(self._hidden))])
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes top to bottom: the table, each row's units and activation, the buttons, the form.
+
+        (Row editors are created after the buttons and the form, so Qt's default order, the
+        order of creation, would visit them last.)
+        """
+        table = self._table
+        chain: list[QWidget] = [table]
+        for row in range(table.rowCount()):
+            chain += [table.cellWidget(row, 0), table.cellWidget(row, 1)]
+        chain += [self._add, self._insert, self._duplicate, self._remove, self._up, self._down]
+        chain += [self._undo, self._redo, self._output_combo, self._init_combo]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _sync_combos(self) -> None:
         with QSignalBlocker(self._output_combo), QSignalBlocker(self._init_combo):

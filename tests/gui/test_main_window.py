@@ -10,9 +10,22 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QComboBox,
+    QFileDialog,
+    QHeaderView,
+    QLineEdit,
+    QMessageBox,
+    QScrollBar,
+    QTabBar,
+    QWidget,
+)
 
 from nngui.core.model_file import load_model
 from nngui.core.network import LayerSpec, seed_layers
@@ -368,3 +381,60 @@ def test_divergence_shows_a_non_modal_notice_and_keeps_finite_weights(window, qt
     type_into(qtbot, window.training_panel._lr, "0.001")
     click(qtbot, window.training_panel._step)
     wait_state(qtbot, window, "finished")
+
+
+CONTROLS = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView,
+            QAbstractSlider)
+#: Parts that Qt's scroll areas and tables build for themselves.
+PARTS = (QScrollBar, QHeaderView)
+
+
+def own_controls(window: MainWindow) -> list[QWidget]:
+    """The window's controls, without the parts Qt builds inside its own widgets."""
+    return [
+        w for w in window.findChildren(QWidget)
+        if isinstance(w, CONTROLS) and w.window() is window
+        and not w.objectName().startswith("qt_") and not isinstance(w, PARTS)
+        and not isinstance(w.parent(), QTabBar)
+    ]  # fmt: skip
+
+
+def test_every_control_has_a_tooltip_and_an_accessible_name(window):
+    controls = own_controls(window)
+    assert len(controls) > 60  # the panels, the views' toolbars and tables
+    unnamed = [
+        f"{type(w).__name__} {w.accessibleName()!r}"
+        for w in controls
+        if not (w.toolTip() and w.accessibleName())
+    ]
+    assert not unnamed
+
+
+def tab_chain(page: QWidget) -> list[QWidget]:
+    """The visible, enabled widgets of ``page`` that Tab visits, in the order it visits them."""
+    chain, w = [], page.nextInFocusChain()
+    while w is not page and len(chain) < 500:
+        if (
+            page.isAncestorOf(w) and w.isVisible() and w.isEnabled()
+            and w.focusPolicy() & Qt.FocusPolicy.TabFocus and not w.objectName().startswith("qt_")
+        ):  # fmt: skip
+            chain.append(w)
+        w = w.nextInFocusChain()
+    return chain
+
+
+def test_tab_goes_through_each_settings_page_in_reading_order(window, qtbot):
+    show_tab(window, 1)
+    click(qtbot, window.layer_builder._add)  # a row added later still fits in the order
+    for index in range(window.tabs.count()):
+        show_tab(window, index)
+        page = window.tabs.widget(index)
+        chain = tab_chain(page)
+        assert len(chain) >= 5, window.tabs.tabText(index)
+        spots = [w.mapTo(page, QPoint(0, 0)) for w in chain]
+        for (a, b), (p, q) in zip(zip(chain, chain[1:]), zip(spots, spots[1:])):
+            same_row = abs(q.y() - p.y()) < 8
+            assert (q.x() > p.x()) if same_row else (q.y() > p.y()), (
+                f"{window.tabs.tabText(index)}: Tab goes from {a.accessibleName()!r} "
+                f"to {b.accessibleName()!r}"
+            )

@@ -8,6 +8,8 @@ blocked, so applying a command never feeds back into a new one.
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -428,7 +430,7 @@ class LayerBuilder(QWidget):
         self._set_tab_order()
 
     def _set_tab_order(self) -> None:
-        """Tab goes top to bottom: the table, each row's units and activation, the buttons, the form.
+        """Tab goes top to bottom: table, each row's units and activation, buttons, form.
 
         (Row editors are created after the buttons and the form, so Qt's default order, the
         order of creation, would visit them last.)
@@ -439,7 +441,7 @@ class LayerBuilder(QWidget):
             chain += [table.cellWidget(row, 0), table.cellWidget(row, 1)]
         chain += [self._add, self._insert, self._duplicate, self._remove, self._up, self._down]
         chain += [self._undo, self._redo, self._output_combo, self._init_combo]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _sync_combos(self) -> None:

@@ -7,6 +7,7 @@ QMessageBox functions answer at once (and record that they were asked).
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -383,8 +384,14 @@ def test_divergence_shows_a_non_modal_notice_and_keeps_finite_weights(window, qt
     wait_state(qtbot, window, "finished")
 
 
-CONTROLS = (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QAbstractItemView,
-            QAbstractSlider)
+CONTROLS = (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLineEdit,
+    QAbstractItemView,
+    QAbstractSlider,
+)
 #: Parts that Qt's scroll areas and tables build for themselves.
 PARTS = (QScrollBar, QHeaderView)
 
@@ -432,7 +439,7 @@ def test_tab_goes_through_each_settings_page_in_reading_order(window, qtbot):
         chain = tab_chain(page)
         assert len(chain) >= 5, window.tabs.tabText(index)
         spots = [w.mapTo(page, QPoint(0, 0)) for w in chain]
-        for (a, b), (p, q) in zip(zip(chain, chain[1:]), zip(spots, spots[1:])):
+        for (a, b), (p, q) in zip(pairwise(chain), pairwise(spots), strict=True):
             same_row = abs(q.y() - p.y()) < 8
             assert (q.x() > p.x()) if same_row else (q.y() > p.y()), (
                 f"{window.tabs.tabText(index)}: Tab goes from {a.accessibleName()!r} "

@@ -16,7 +16,8 @@ from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
 from nngui.gui.views import diagram_layout as dl
 from nngui.gui.views.base import ViewState
-from nngui.gui.views.network_view import DIMMED_OPACITY, EMPTY_MESSAGE, NetworkView
+from nngui.gui.views.network_diagram import DIMMED_OPACITY, EMPTY_MESSAGE
+from nngui.gui.views.network_view import NetworkView
 
 # The known network: 2 inputs → 2 relu → 1 linear. max |w| = 2, max |b| = 0.6.
 W0 = np.array([[1.0, 0.25], [-0.5, 2.0]])

@@ -1,0 +1,466 @@
+"""The network diagram widget: every neuron and every weight, painted.
+
+Layers are columns (input, hidden layers, output); a weight is a line coloured by its sign
+(blue positive, orange negative: safe for colour-blind readers) and as wide as its magnitude
+relative to the largest |w| in the network; a neuron's fill shows its bias the same way.
+Hovering a neuron or a line shows its value (a tooltip and the ``hovered`` signal); clicking a
+neuron highlights its incoming and outgoing weights.
+
+The geometry, elision of wide layers and styles come from ``diagram_layout`` (pure NumPy); this
+module only paints them. A new snapshot with the same layer sizes only restyles the lines, so
+live training at a few updates a second costs well under a millisecond plus one repaint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QResizeEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from nngui.core.network import Network
+from nngui.gui.views import diagram_layout as dl
+
+EMPTY_MESSAGE = "No network to show yet: build one in the layer builder or open a model."
+PAD = 8.0
+#: (positive, negative) colours: Okabe-Ito blue and vermillion on light backgrounds, sky blue
+#: and orange on dark ones.
+LIGHT_SIGNS = ("#0072B2", "#D55E00")
+DARK_SIGNS = ("#56B4E9", "#E69F00")
+NAN_COLOUR = "#9a9a9a"
+#: How far (0-1) from the background towards its sign colour a line a selection does not
+#: highlight is drawn. Lines are opaque, pre-blended with the background: antialiased
+#: translucent lines cost several times more to paint.
+DIMMED_OPACITY = 0.12
+
+#: ("neuron", column, unit) | ("edge", matrix, line index) | ("marker" | "header", column, 0)
+Target = tuple[str, int, int]
+
+
+@dataclass(frozen=True)
+class Colours:
+    """The diagram's colours for one palette."""
+
+    positive: QColor
+    negative: QColor
+    nan: QColor
+    base: QColor
+    text: QColor
+    quiet: QColor
+    highlight: QColor
+    input_fill: QColor
+
+    @classmethod
+    def from_palette(cls, palette: QPalette) -> Colours:
+        """Sign colours that read on ``palette``'s background, and its own text colours."""
+        role = QPalette.ColorRole
+        base = palette.color(role.Base)
+        positive, negative = DARK_SIGNS if base.lightness() < 128 else LIGHT_SIGNS
+        return cls(
+            QColor(positive), QColor(negative), QColor(NAN_COLOUR), base,
+            palette.color(role.Text), palette.color(role.PlaceholderText),
+            palette.color(role.Highlight), palette.color(role.AlternateBase),
+        )  # fmt: skip
+
+    def sign(self, strength: float) -> QColor:
+        """The colour of a signed strength in [-1, 1] (NaN: grey)."""
+        if np.isnan(strength):
+            return QColor(self.nan)
+        return QColor(self.negative if strength < 0 else self.positive)
+
+
+def blend(a: QColor, b: QColor, t: float) -> QColor:
+    """The colour a·(1 − t) + b·t."""
+    t = float(np.clip(t, 0.0, 1.0))
+    mix = [round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    return QColor(*mix)
+
+
+class NetworkDiagram(QWidget):
+    """The painted diagram of one network; hover and click it to read and highlight weights."""
+
+    #: Text describing what the mouse is over ("" when nothing).
+    hovered = Signal(str)
+    #: The selected neuron changed (or was cleared).
+    selection_changed = Signal()
+
+    def __init__(self, max_per_column: int = dl.MAX_PER_COLUMN, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
+        self.setMinimumSize(240, 160)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.limit = max_per_column
+        self._structure: dl.Structure | None = None
+        self._placement: dl.Placement | None = None
+        self._headers: list[list[str]] = []
+        self._header_bottom = 0.0
+        self._styles: list[dl.EdgeStyle] = []
+        self._bias_strength: list[np.ndarray] = []
+        self._biases: list[np.ndarray] = []
+        self._selected: tuple[int, int] | None = None
+        self._masks: list[np.ndarray] | None = None
+        self._hover: Target | None = None
+        self._lines: list[tuple[list[QLineF], list[QPen], np.ndarray]] | None = None
+
+    # ----- content ------------------------------------------------------------------------
+    def set_network(
+        self, net: Network | None, input_names: tuple[str, ...], output_names: tuple[str, ...]
+    ) -> None:
+        """Draw ``net``; with the same layer sizes, activations and names only restyle."""
+        if net is None:
+            self._structure, self._placement, self._hover = None, None, None
+            self._set_selection(None)
+        else:
+            activations = tuple(layer.activation for layer in net.layers)
+            key = (tuple(net.sizes), activations, input_names, output_names)
+            if self._structure is None or key != self._structure.key:
+                self._rebuild(dl.Structure.build(*key, limit=self.limit))
+            self._restyle(net)
+        self._invalidate()
+
+    def _rebuild(self, structure: dl.Structure) -> None:
+        self._structure, self._hover = structure, None
+        self._relayout()
+        if self._selected is not None and not self._is_drawn(*self._selected):
+            self._set_selection(None)
+        elif self._selected is not None:
+            self._masks = dl.touching(structure.edges, *self._selected)
+
+    def _restyle(self, net: Network) -> None:
+        s = self._structure
+        with np.errstate(all="ignore"):
+            self._styles = dl.edge_styles(net.weights, s.edges)
+            self._biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
+            self._bias_strength = dl.bias_strengths(self._biases, s.columns)
+
+    def _is_drawn(self, layer: int, unit: int) -> bool:
+        columns = self._structure.columns
+        return layer < len(columns) and unit in columns[layer].shown
+
+    # ----- geometry -----------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _relayout(self) -> None:
+        """Fit the columns, names and headings to the widget's size."""
+        if self._structure is None:
+            return
+        fm = QFontMetrics(self.font())
+        s = self._structure
+        columns, ins, outs = s.columns, s.input_names, s.output_names
+        n = len(columns)
+        side = PAD + 18.0
+        left = max([fm.horizontalAdvance(name) for name in ins] + [0]) + side
+        right = max([fm.horizontalAdvance(name) for name in outs] + [0]) + side
+        title_half = [fm.horizontalAdvance(c.title) / 2 + PAD for c in columns]
+        left, right = max(left, min(title_half[0], 90)), max(right, min(title_half[-1], 90))
+        step = (self.width() - left - right) / max(n - 1, 1)
+        self._headers = [self._header_lines(c, step - 2 * PAD, fm) for c in columns]
+        lines = max(len(h) for h in self._headers)
+        self._header_bottom = PAD + lines * fm.lineSpacing()
+        top = self._header_bottom + PAD
+        box = (left, top + 4, self.width() - right, self.height() - PAD - 4)
+        self._placement = dl.place(columns, s.edges, box)
+        self._lines = None
+
+    @staticmethod
+    def _header_lines(column: dl.Column, width: float, fm: QFontMetrics) -> list[str]:
+        """The heading on one line if it fits, else on two, else the short one (elided)."""
+        candidates = ([column.title], column.title.split(" · "), column.short.split(" · "))
+        for lines in candidates:
+            if all(fm.horizontalAdvance(line) <= width for line in lines):
+                return lines
+        mode = Qt.TextElideMode.ElideRight
+        return [fm.elidedText(line, mode, max(int(width), 16)) for line in candidates[-1]]
+
+    # ----- what is where ------------------------------------------------------------------
+    def neuron_point(self, layer: int, unit: int) -> QPoint:
+        """The centre of unit ``unit`` of column ``layer`` (it must be drawn), in pixels."""
+        p = self._placement
+        return QPointF(p.xs[layer], p.ys[layer][self._structure.position(layer, unit)]).toPoint()
+
+    def edge_point(self, matrix: int, i: int, j: int, t: float = 0.25) -> QPoint:
+        """A point on the line of W[matrix][i, j], a fraction ``t`` of the way along it."""
+        k = self._structure.edge_index(matrix, i, j)
+        x0, y0, x1, y1 = self._placement.segments[matrix][k]
+        return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0)).toPoint()
+
+    def target_at(self, pos: QPoint | QPointF) -> Target | None:
+        """What is under ``pos``: a heading, a neuron, an elision marker, or the nearest line."""
+        if self._placement is None:
+            return None
+        point = (float(pos.x()), float(pos.y()))
+        if point[1] <= self._header_bottom:
+            return ("header", int(np.abs(self._placement.xs - point[0]).argmin()), 0)
+        hit = dl.neuron_at(point, self._placement)
+        if hit is not None:
+            return ("neuron", hit[0], int(self._structure.columns[hit[0]].shown[hit[1]]))
+        half_width = QFontMetrics(self.font()).horizontalAdvance("… 9999 more") / 2 + 4
+        marker = dl.marker_at(point, self._placement, half_width)
+        if marker is not None:
+            return ("marker", marker, 0)
+        edge = dl.segment_at(point, self._placement.segments)
+        return None if edge is None else ("edge", *edge)
+
+    def describe_target(self, target: Target | None) -> str:
+        """The hover text of ``target`` (see ``target_at``); "" for None."""
+        s = self._structure
+        if target is None or s is None:
+            return ""
+        kind, a, b = target
+        if kind == "edge":
+            return s.edge_text(a, b, self._styles[a].values[b])
+        if kind == "header":
+            return s.header_text(a)
+        if kind == "marker":
+            return s.marker_text(a)
+        return s.neuron_text(a, b, self._biases[a - 1][b] if a else np.nan)
+
+    def structure(self) -> dl.Structure | None:
+        """What is drawn: columns, lines and names (None when empty)."""
+        return self._structure
+
+    def selection_text(self) -> str:
+        """What the highlight shows ("" without a selected neuron)."""
+        return "" if self._selected is None else self._structure.selection_text(*self._selected)
+
+    def message(self) -> str:
+        """Why the diagram is empty ("" when it shows a network)."""
+        return EMPTY_MESSAGE if self._placement is None else ""
+
+    def titles(self) -> list[str]:
+        """The column headings, input first."""
+        return [] if self._structure is None else [c.title for c in self._structure.columns]
+
+    def markers(self) -> list[str]:
+        """The elision marker of each column ("" where every unit is drawn)."""
+        columns = [] if self._structure is None else self._structure.columns
+        return [f"… {c.hidden} more" if c.hidden else "" for c in columns]
+
+    # ----- selection ----------------------------------------------------------------------
+    def selected(self) -> tuple[int, int] | None:
+        """(column, unit) of the selected neuron, or None."""
+        return self._selected
+
+    def select(self, layer: int, unit: int) -> None:
+        """Highlight the weights into and out of a drawn neuron (select it again: clear)."""
+        self._set_selection(None if self._selected == (layer, unit) else (layer, unit))
+
+    def clear_selection(self) -> None:
+        """Show every line at full strength again."""
+        self._set_selection(None)
+
+    def highlighted(self) -> set[tuple[int, int, int]]:
+        """(matrix, i, j) of every highlighted line (empty without a selection)."""
+        if self._masks is None:
+            return set()
+        found = set()
+        for m, (mask, e) in enumerate(zip(self._masks, self._structure.edges, strict=True)):
+            found |= {(m, int(i), int(j)) for i, j in zip(e.rows[mask], e.cols[mask], strict=True)}
+        return found
+
+    def _set_selection(self, selected: tuple[int, int] | None) -> None:
+        self._selected = selected
+        edges = None if selected is None else self._structure.edges
+        self._masks = None if selected is None else dl.touching(edges, *selected)
+        self.selection_changed.emit()
+        self._invalidate()
+
+    # ----- mouse --------------------------------------------------------------------------
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return super().mousePressEvent(event)
+        target = self.target_at(event.position())
+        if target is not None and target[0] == "neuron":
+            self.select(target[1], target[2])
+        else:
+            self.clear_selection()
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt override)
+        self._set_hover(self.target_at(event.position()))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        self._set_hover(None)
+        super().leaveEvent(event)
+
+    def _set_hover(self, target: Target | None) -> None:
+        if target != self._hover:
+            self._hover = target
+            self.hovered.emit(self.describe_target(target))
+            self.update()
+
+    def hover_text(self) -> str:
+        """The text of what the mouse is over now ("" when nothing)."""
+        return self.describe_target(self._hover)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.describe_target(self.target_at(event.pos()))
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+                return True
+        return super().event(event)
+
+    # ----- styles -------------------------------------------------------------------------
+    def edge_pen(self, matrix: int, i: int, j: int) -> QPen:
+        """The pen of the line of W[matrix][i, j] as drawn now (dimmed if not highlighted)."""
+        return self._drawing()[matrix][1][self._structure.edge_index(matrix, i, j)]
+
+    def _pen(self, colours: Colours, matrix: int, k: int, dimmed: bool) -> QPen:
+        """Sign colour faded towards the background for weak (and dimmed) lines; width |w|."""
+        style = self._styles[matrix]
+        s = float(style.strength[k])
+        # weak lines fade, so that the strong ones stand out
+        opacity = 0.35 + 0.65 * abs(s) if np.isfinite(s) else 0.8
+        if dimmed:
+            opacity = DIMMED_OPACITY
+        pen = QPen(blend(colours.base, colours.sign(s), opacity), float(style.widths[k]))
+        pen.setCapStyle(Qt.PenCapStyle.FlatCap)  # round caps cost more and hide under neurons
+        if np.isnan(s):
+            pen.setStyle(Qt.PenStyle.DashLine)
+        return pen
+
+    def _drawing(self) -> list[tuple[list[QLineF], list[QPen], np.ndarray]]:
+        """Per weight matrix: the lines, their pens and the drawing order (cached)."""
+        if self._lines is None:
+            colours = Colours.from_palette(self.palette())
+            self._lines = []
+            for m, (segments, style) in enumerate(
+                zip(self._placement.segments, self._styles, strict=True)
+            ):
+                mask = None if self._masks is None else self._masks[m]
+                order = style.order
+                if mask is not None:  # dimmed lines first, highlighted ones on top
+                    order = order[np.argsort(mask[order], kind="stable")]
+                lines = [QLineF(*segment) for segment in segments.tolist()]
+                pens = [
+                    self._pen(colours, m, k, mask is not None and not mask[k])
+                    for k in range(len(lines))
+                ]
+                self._lines.append((lines, pens, order))
+        return self._lines
+
+    def _invalidate(self) -> None:
+        """Rebuild the cached lines and pens at the next paint."""
+        self._lines = None
+        self.update()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._invalidate()
+        super().changeEvent(event)
+
+    def neuron_fill(self, layer: int, unit: int) -> QColor:
+        """The fill of a drawn neuron: its bias's sign colour, deeper for larger |b|."""
+        position = self._structure.position(layer, unit)
+        return self._fill(Colours.from_palette(self.palette()), layer, position)
+
+    def _fill(self, colours: Colours, layer: int, position: int) -> QColor:
+        if layer == 0:
+            return colours.input_fill
+        s = float(self._bias_strength[layer - 1][position])
+        if np.isnan(s):
+            return colours.nan
+        return blend(colours.base, colours.sign(s), abs(s))
+
+    # ----- painting -----------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colours = Colours.from_palette(self.palette())
+        if self._placement is None:
+            painter.setPen(colours.quiet)
+            rect = QRectF(self.rect()).adjusted(PAD, PAD, -PAD, -PAD)
+            painter.drawText(
+                rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self.message()
+            )
+            return
+        self._paint_lines(painter, colours)
+        self._paint_neurons(painter, colours)
+        self._paint_text(painter, colours)
+
+    def _paint_lines(self, painter: QPainter, colours: Colours) -> None:
+        for lines, pens, order in self._drawing():
+            for k in order.tolist():
+                painter.setPen(pens[k])
+                painter.drawLine(lines[k])
+        if self._hover is not None and self._hover[0] == "edge":
+            _, m, k = self._hover
+            lines, pens, _ = self._drawing()[m]
+            pen = QPen(pens[k])
+            pen.setColor(colours.highlight)
+            pen.setWidthF(pen.widthF() + 2)
+            painter.setPen(pen)
+            painter.drawLine(lines[k])
+
+    def _paint_neurons(self, painter: QPainter, colours: Colours) -> None:
+        p = self._placement
+        r = p.radius
+        outline = QColor(colours.text)
+        outline.setAlpha(150)
+        for layer, column in enumerate(self._structure.columns):
+            for position, unit in enumerate(column.shown):
+                centre = QPointF(p.xs[layer], p.ys[layer][position])
+                pen = QPen(outline, 1.0)
+                if self._selected == (layer, unit):
+                    pen = QPen(colours.highlight, 3.0)
+                elif self._hover == ("neuron", layer, unit):
+                    pen = QPen(colours.text, 2.0)
+                painter.setPen(pen)
+                painter.setBrush(self._fill(colours, layer, position))
+                painter.drawEllipse(centre, r, r)
+
+    def _paint_text(self, painter: QPainter, colours: Colours) -> None:
+        p, fm = self._placement, QFontMetrics(self.font())
+        painter.setPen(colours.text)
+        self._paint_names(painter, fm)
+        bold = QFont(self.font())
+        bold.setBold(True)
+        painter.setFont(bold)
+        for x, lines in zip(p.xs, self._headers, strict=True):
+            for row, line in enumerate(lines):
+                rect = QRectF(x - 200, PAD + row * fm.lineSpacing(), 400, fm.lineSpacing())
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, line)
+        painter.setFont(self.font())
+        for x, y, text in zip(p.xs, p.gap_ys, self.markers(), strict=True):
+            if text:
+                w = fm.horizontalAdvance(text) + 8
+                rect = QRectF(x - w / 2, y - fm.height() / 2, w, fm.height())
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(colours.base)
+                painter.drawRoundedRect(rect, 4, 4)
+                painter.setPen(colours.quiet)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+    def _paint_names(self, painter: QPainter, fm: QFontMetrics) -> None:
+        """Input names left of the input neurons, output names right of the outputs."""
+        p, r, h = self._placement, self._placement.radius, fm.height()
+        s = self._structure
+        last = len(s.columns) - 1
+        for layer, align in ((0, Qt.AlignmentFlag.AlignRight), (last, Qt.AlignmentFlag.AlignLeft)):
+            x = p.xs[layer]
+            for position, unit in enumerate(s.columns[layer].shown):
+                text, y = s.neuron_name(layer, int(unit)), p.ys[layer][position]
+                if layer == 0:
+                    rect = QRectF(0, y - h / 2, x - r - 6, h)
+                else:
+                    rect = QRectF(x + r + 6, y - h / 2, self.width() - x - r - 6, h)
+                painter.drawText(rect, align | Qt.AlignmentFlag.AlignVCenter, text)

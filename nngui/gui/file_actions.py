@@ -131,15 +131,19 @@ class FileActions(QObject):
         self.save_as_action.setEnabled(saving)
 
     # ----- unsaved work -------------------------------------------------------------------
-    def confirm_discard(self, doing: str) -> bool:
-        """Ask Save / Discard / Cancel when trained work is unsaved; True to go on."""
+    def confirm_discard(self, doing: str, question: str | None = None) -> bool:
+        """Ask Save / Discard / Cancel when trained work is unsaved; True to go on.
+
+        ``doing`` ends the default question ("… Save it before {doing}?"); ``question``
+        replaces it.
+        """
         if not self.bench.has_unsaved_work():
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
             self.window,
             "Unsaved model",
-            f"The trained model has unsaved changes. Save it before {doing}?",
+            question or f"The trained model has unsaved changes. Save it before {doing}?",
             buttons.Save | buttons.Discard | buttons.Cancel,
             buttons.Save,
         )

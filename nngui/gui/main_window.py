@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -60,6 +61,7 @@ from nngui.gui.widgets import describe
 from nngui.gui.window_geometry import remember_geometry, restore_geometry
 
 APP_NAME = "nngui"
+SPLITS = ("train", "val", "test")
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
@@ -84,6 +86,8 @@ class MainWindow(QMainWindow):
         self._trainer: Trainer | None = None
         self.run = TrainingRun(self)
         self._last_progress = None
+        self._reverting = False  # undoing a layer edit the user cancelled
+        self._single_step = False  # the run is one Step from idle: no bar to a target
         self._build_panels()
         self.files = FileActions(self, self)
         self.exports = ExportActions(self, self)
@@ -141,13 +145,15 @@ class MainWindow(QMainWindow):
         fit = view.addAction("&Fit Loss Plot")
         fit.setToolTip("Show the whole loss history and follow new epochs")
         fit.triggered.connect(self.loss_plot.auto_range)
+        # The run's actions, whose shortcuts (F5, F6, F7, Shift+F5, Ctrl+R) work on every tab.
+        bar.addMenu("&Training").addActions(self.training_panel.run_actions())
         help_menu = bar.addMenu("&Help")
         about = help_menu.addAction("&About nngui")
         about.triggered.connect(self._about)
 
     def _connect(self) -> None:
-        self.data_panel.changed.connect(self._on_settings_changed)
-        self.layer_builder.changed.connect(self._on_settings_changed)
+        self.data_panel.changed.connect(self._on_data_changed)
+        self.layer_builder.changed.connect(self._on_layers_changed)
         tp = self.training_panel
         tp.changed.connect(lambda: self.setWindowModified(True))
         tp.train_clicked.connect(self.train)
@@ -155,9 +161,10 @@ class MainWindow(QMainWindow):
         tp.resume_clicked.connect(self.resume)
         tp.step_clicked.connect(self.step)
         tp.stop_clicked.connect(self.stop)
-        tp.reset_clicked.connect(self.reset_weights)
+        tp.reset_clicked.connect(self._on_reset_clicked)
         tp.learning_rate_changed.connect(self._on_learning_rate)
         tp.preset_chosen.connect(self.apply_preset)
+        tp.set_preset_guard(lambda name: self._may_start_over("applying a preset"))
         self.run.progress.connect(self._on_progress)
         self.run.snapshot.connect(self._on_snapshot)
         self.run.paused.connect(self._on_paused)
@@ -279,22 +286,80 @@ class MainWindow(QMainWindow):
         return self.isWindowModified() and (trained or self.run.running)
 
     def set_file(self, path: str | None) -> None:
-        """Show ``path`` in the title ("nngui — name[*]") and mark the window unmodified."""
+        """Show ``path`` in the title ("name[*] — nngui") and mark the window unmodified.
+
+        The application's name comes last: Qt appends it on X11 and Windows to titles that do
+        not already end with it.
+        """
         self.setWindowFilePath(path or "")
         name = os.path.basename(path) if path else "untitled"
-        self.setWindowTitle(f"{APP_NAME} — {name}[*]")
+        self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(False)
 
-    def _on_settings_changed(self) -> None:
-        if not self.run.running:
+    # ----- edits that start a new network -------------------------------------------------
+    def _may_start_over(self, doing: str) -> bool:
+        """Whether an edit that replaces the network may go on (asks about unsaved work)."""
+        return self.files.confirm_discard(
+            doing, f"{doing.capitalize()} starts a new, untrained network. "
+            "Save the trained model first?",
+        )  # fmt: skip
+
+    def _on_data_changed(self) -> None:
+        if self.run.running or self._reverting:
+            return
+        if self._may_start_over("changing the data"):
+            self._settings_edited()
+        else:  # Cancel: the settings go back to those of the trained network's data
+            spec = self.session.dataset.spec
+            self._revert_later(lambda: self.data_panel.set_spec(spec))
+
+    def _on_layers_changed(self) -> None:
+        if self.run.running or self._reverting:
+            return
+        if self._may_start_over("changing the layers"):
+            self._settings_edited()
+        else:  # Cancel: undo the edit (it stays on the redo stack)
+            self._revert_later(self.layer_builder.undo_stack.undo)
+
+    def _revert_later(self, revert: Callable[[], None]) -> None:
+        """Undo a cancelled edit once the widget that made it has finished with the event.
+
+        (Reverting inside the edit's own signal would be overwritten: a spin box still holds
+        the typed text, and an undo command is not on its stack until its signal returns.)
+        Edits made meanwhile are ignored: the revert restores what the network was built from.
+        """
+        self._reverting = True
+
+        def run() -> None:
+            try:
+                revert()
+            finally:
+                self._reverting = False
+
+        QTimer.singleShot(0, self, run)
+
+    def _settings_edited(self) -> None:
+        self.reset_weights()
+        self.setWindowModified(True)
+
+    def _on_reset_clicked(self) -> None:
+        if self._may_start_over("resetting the weights"):
             self.reset_weights()
-            self.setWindowModified(True)
 
     # ----- training -----------------------------------------------------------------------
     @Slot()
     def train(self, epochs: int | None = None) -> None:
         """Train for the configured epochs (or ``epochs``) in a worker thread."""
         if self.run.running or self.session is None:
+            return
+        try:
+            self.data_panel.spec()
+        except DataSpecError as exc:  # the session's data no longer matches the settings shown
+            QMessageBox.warning(
+                self, "Cannot train",
+                f"The data settings cannot be used: {exc}.\n\nFix them in the Data tab, then "
+                "train again.",
+            )  # fmt: skip
             return
         try:
             config = self.config()
@@ -305,6 +370,7 @@ class MainWindow(QMainWindow):
             return
         trainer = self._trainer_for(config)
         self._last_progress = None
+        self._single_step = epochs == 1
         self.run.start(trainer, config.epochs if epochs is None else epochs)
         self._set_state("training")
 
@@ -355,7 +421,7 @@ class MainWindow(QMainWindow):
         limit = self.training_panel.config().time_limit
         if limit > 0 and left is not None:
             left = min(left, max(0.0, limit - p.elapsed))  # the time limit ends the run first
-        self.training_panel.show_progress(p.epoch, p.epochs_target, rate, left)
+        self._show_progress(p.epoch, p.epochs_target, rate, left)
         self._show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss)
 
     @Slot(object)
@@ -386,22 +452,32 @@ class MainWindow(QMainWindow):
         s.network = trainer.net.copy()
         s.history = copy_history(trainer.history)
         s.outcome = outcome
+        result = self.run.last_result
+        s.weights_epoch = result.restored_epoch if result is not None else None
         self._show_network()
         self._set_state(OUTCOME_STATES.get(outcome, "stopped"))
         self.setWindowModified(True)
         self._show_metrics(full=True)
         p = self._last_progress
         if p is not None:  # the final count, without a stale "time left"
-            self.training_panel.show_progress(
-                s.history.epochs, max(p.epochs_target, s.history.epochs), p.epochs_per_second, None
-            )
+            target = max(p.epochs_target, s.history.epochs)
+            self._show_progress(s.history.epochs, target, p.epochs_per_second, None)
         if message:
             self.statusBar().showMessage(message, 8000)
         if outcome == "diverged":
             self.status.show_notice("Training diverged", message)
 
     # ----- display ------------------------------------------------------------------------
+    def _show_progress(self, epoch: int, target: int, rate: float, left: float | None) -> None:
+        """The progress bar: of the run, or for Step outside a run, the epoch it reached."""
+        if self._single_step:
+            self.training_panel.show_step(epoch)
+        else:
+            self.training_panel.show_progress(epoch, target, rate, left)
+
     def _set_state(self, state: str) -> None:
+        if state != self.state:
+            self.statusBar().clearMessage()  # e.g. "Paused after epoch …" once stopped
         self.state = state
         self.training_panel.set_state(state)
         editable = state not in ("training", "paused")
@@ -420,21 +496,31 @@ class MainWindow(QMainWindow):
             self.predict_panel.set_predictor(
                 list(model.input_names), list(model.output_names), model.predict
             )
-        epoch = self.loss_plot.epochs if live else s.history.epochs
+        epoch = self.loss_plot.epochs if live else s.kept_epoch
         self.views.set_state(ViewState(model, s.dataset, epoch), live=live)
 
     def _show_metrics(
         self, epoch: int | None = None, train: float = np.nan, val: float = np.nan,
         test: float = np.nan, full: bool = False,
     ) -> None:  # fmt: skip
-        """Latest losses in the status bar; with ``full`` (or no epoch given) final metrics."""
-        h = self.session.history if self.session is not None else None
-        if epoch is None and h is not None and h.epochs:
-            epoch, train = h.epochs, h.train_loss.values[-1]
-            val, test = h.val_loss.values[-1], h.test_loss.values[-1]
-            full = True
-        extra = summary_metrics(self.session.model(None).metrics) if full and h else ""
-        self.status.show_metrics(metrics_text(epoch, train, val, test, extra))
+        """Latest losses in the status bar; with ``full`` (or no epoch given) final metrics.
+
+        Final metrics are measured on the weights the network holds (perhaps an earlier
+        epoch's, restored), as ``nngui info`` reports them, not taken from the history.
+        """
+        s = self.session
+        if s is None or not (s.trained or epoch is not None):
+            self.status.show_metrics(metrics_text(None, train, val, test))
+            return
+        if epoch is not None and not full:
+            self.status.show_metrics(metrics_text(epoch, train, val, test))
+            return
+        metrics = s.model(None).metrics
+        train, val, test = (metrics.get(k, {}).get("loss", np.nan) for k in SPLITS)
+        text = metrics_text(
+            s.kept_epoch, train, val, test, summary_metrics(metrics), trained=s.history.epochs
+        )
+        self.status.show_metrics(text)
 
     def _about(self) -> None:
         QMessageBox.about(

@@ -35,11 +35,19 @@ class Session:
     network: Network
     history: History = field(default_factory=History)
     outcome: str = ""
+    #: The epoch whose weights the network holds when training restored earlier ones (the
+    #: best validation epoch, or the last finite one after a divergence); None: the last.
+    weights_epoch: int | None = None
 
     @property
     def trained(self) -> bool:
         """Whether any epoch has been trained."""
         return self.history.epochs > 0
+
+    @property
+    def kept_epoch(self) -> int:
+        """The epoch whose weights the network holds (the history may go on past it)."""
+        return self.history.epochs if self.weights_epoch is None else self.weights_epoch
 
     def model(self, config: TrainConfig | None) -> Model:
         """A Model of the current network, with its final metrics, ready to save."""
@@ -113,11 +121,18 @@ def trainer_for(session: Session, kept: Trainer | None, config: TrainConfig) -> 
     return Trainer(net, session.dataset, config, copy_history(session.history))
 
 
-def metrics_text(epoch: int | None, train: float, val: float, test: float, extra: str = "") -> str:
-    """The status bar's metrics: "epoch 1,000 · train loss 0.74 · test loss 0.73 · …"."""
+def metrics_text(
+    epoch: int | None, train: float, val: float, test: float, extra: str = "",
+    trained: int | None = None,
+) -> str:  # fmt: skip
+    """The status bar's metrics: "epoch 1,000 · train loss 0.74 · test loss 0.73 · …".
+
+    ``trained``: the epochs trained when the weights shown are those of an earlier ``epoch``.
+    """
     if epoch is None:
         return "No epochs trained yet"
-    parts = [f"epoch {epoch:,}", f"train loss {train:.5g}"]
+    kept = f" (kept weights; {trained:,} trained)" if trained not in (None, epoch) else ""
+    parts = [f"epoch {epoch:,}{kept}", f"train loss {train:.5g}"]
     if not np.isnan(val):
         parts.append(f"validation loss {val:.5g}")
     parts += [f"test loss {test:.5g}", extra]

@@ -7,9 +7,10 @@ the panel the run's state (``set_state``) and progress (``show_progress``) in re
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -76,6 +77,8 @@ class TrainingPanel(QWidget):
         super().__init__(parent)
         self._base = TrainConfig()
         self._state = "idle"
+        self._preset_guard: Callable[[str], bool] = lambda name: True
+        self._shown_preset = ""
         layout = QVBoxLayout(self)
         layout.addWidget(self._preset_group())
         self._optimiser_box = self._optimiser_group()
@@ -177,13 +180,20 @@ class TrainingPanel(QWidget):
         return box
 
     def _button(self, text: str, icon: QStyle.StandardPixmap, key: str, tip: str) -> QPushButton:
+        """A button and its twin action, which carries the shortcut (see ``run_actions``)."""
         button = QPushButton(self.style().standardIcon(icon), text)
-        button.setShortcut(QKeySequence(key))
         describe(button, text.replace("&", ""), f"{tip} ({key})")
+        action = QAction(button.icon(), text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setToolTip(f"{tip} ({key})")
+        action.triggered.connect(button.click)  # click() does nothing while disabled
+        self.addAction(action)  # the shortcut works in this panel even without the menu
+        self._actions.append((button, action))
         return button
 
     def _controls(self) -> QGridLayout:
         sp = QStyle.StandardPixmap
+        self._actions: list[tuple[QPushButton, QAction]] = []
         self._train = self._button("Train", sp.SP_MediaPlay, "F5", "Start training")
         self._pause = self._button("Pause", sp.SP_MediaPause, "F6", "Pause or resume training")
         self._step = self._button("Step", sp.SP_MediaSkipForward, "F7", "Train one epoch")
@@ -202,7 +212,23 @@ class TrainingPanel(QWidget):
         grid.addWidget(self._reset, 1, 0, 1, 4)
         return grid
 
+    def _sync_actions(self) -> None:
+        """Give each action its button's text, icon and enabled state."""
+        for button, action in self._actions:
+            action.setEnabled(button.isEnabled())
+            action.setText(button.text())
+            action.setIcon(button.icon())
+
     # ----- public API ---------------------------------------------------------------------
+    def run_actions(self) -> list[QAction]:
+        """Train, Pause/Resume, Step, Stop and Reset weights as actions with their shortcuts.
+
+        For a window menu: there the shortcuts (F5, F6, F7, Shift+F5, Ctrl+R) work whichever
+        settings tab is showing. Each action clicks its button, so it does what the button does
+        and is enabled when the button is.
+        """
+        return [action for _, action in self._actions]
+
     def config(self) -> TrainConfig:
         """The settings as a TrainConfig (init and fields not shown here come from set_config)."""
         return dataclasses.replace(
@@ -245,9 +271,17 @@ class TrainingPanel(QWidget):
         """Show ``name`` (a PRESETS name) as the chosen preset, without emitting a signal."""
         index = self._preset.findData(name)
         if index >= 0:
+            self._shown_preset = name
             blocked = self._preset.blockSignals(True)
             self._preset.setCurrentIndex(index)
             self._preset.blockSignals(blocked)
+
+    def set_preset_guard(self, guard: Callable[[str], bool]) -> None:
+        """Ask ``guard(name)`` before applying a preset; when it says False nothing changes.
+
+        (The window asks there whether unsaved trained work may be replaced.)
+        """
+        self._preset_guard = guard
 
     def set_state(self, state: str) -> None:
         """Enable the buttons and settings that make sense in ``state`` (one of STATES)."""
@@ -255,7 +289,7 @@ class TrainingPanel(QWidget):
             raise ValueError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
         self._state = state
         running = state in ("training", "paused")
-        self._train.setEnabled(state != "training")
+        self._train.setEnabled(not running)  # a paused run goes on with Resume or Step
         self._pause.setEnabled(running)
         paused = state == "paused"
         self._pause.setText("Resume" if paused else "Pause")
@@ -266,6 +300,7 @@ class TrainingPanel(QWidget):
         self._step.setEnabled(state != "training")
         self._stop.setEnabled(running)
         self._reset.setEnabled(state != "training")
+        self._sync_actions()
         if state == "idle":  # fresh weights: nothing run yet
             self._progress.setRange(0, 1)
             self._progress.setValue(0)
@@ -279,6 +314,12 @@ class TrainingPanel(QWidget):
         self._progress.setRange(0, max(target, 1))
         self._progress.setValue(min(epoch, max(target, 1)))
         self._progress.setFormat(progress_text(epoch, target, epochs_per_second, seconds_left))
+
+    def show_step(self, epoch: int) -> None:
+        """Show that Step, outside a run, trained up to ``epoch`` (no target, no time left)."""
+        self._progress.setRange(0, 1)
+        self._progress.setValue(1)
+        self._progress.setFormat(f"epoch {epoch:,} · one step")
 
     # ----- reactions ----------------------------------------------------------------------
     def _update_enabled(self) -> None:
@@ -309,6 +350,10 @@ class TrainingPanel(QWidget):
 
     def _on_apply_preset(self) -> None:
         name = self._preset.currentData()
+        if not self._preset_guard(name):
+            self.show_preset(self._shown_preset or name)
+            return
+        self._shown_preset = name
         self.set_config(PRESETS[name].training)
         self.preset_chosen.emit(name)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nngui.core.training import Trainer
+from nngui.core.training import RunResult, Trainer
 from nngui.gui.worker import TrainingWorker, join, start_worker
 
 
@@ -31,6 +31,8 @@ class TrainingRun(QObject):
         super().__init__(parent)
         self._worker: TrainingWorker | None = None
         self._thread: QThread | None = None
+        #: How the last joined run ended (None before the first, or if it failed).
+        self.last_result: RunResult | None = None
 
     @property
     def running(self) -> bool:
@@ -51,6 +53,7 @@ class TrainingRun(QObject):
         """Train ``trainer`` for ``epochs`` more epochs in a new thread (none may be running)."""
         if self._worker is not None:
             raise RuntimeError("a training run is already going")
+        self.last_result = None
         worker = TrainingWorker(trainer, epochs)
         worker.progress.connect(self._on_progress)
         worker.snapshot.connect(self._on_snapshot)
@@ -96,6 +99,7 @@ class TrainingRun(QObject):
             return ""
         join(worker, self._thread)
         self._worker = self._thread = None
+        self.last_result = worker.result
         return worker.result.message if worker.result else ""
 
     # ----- the worker's signals -----------------------------------------------------------
@@ -129,5 +133,6 @@ class TrainingRun(QObject):
 
     def _end(self, outcome: str, message: str) -> None:
         join(self._worker, self._thread, stop=False)
+        self.last_result = self._worker.result
         self._worker = self._thread = None
         self.ended.emit(outcome, message)

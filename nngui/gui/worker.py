@@ -18,6 +18,7 @@ thread-safe flags that the training loop reads between steps.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import threading
 import time
@@ -95,6 +96,10 @@ class TrainingWorker(QObject):
         self._sent = (len(trainer.history.train_loss), len(trainer.history.eval_epochs))
         self._last_snapshot = 0.0
         self._pause_params: list[np.ndarray] | None = None
+        # The run's first epoch, its training seconds so far (pauses excluded), and those
+        # before the current segment (a stretch between pauses, or a single step).
+        self._run_start = self._target = trainer.history.epochs
+        self._spent = self._segment_base = 0.0
 
     # ----- controls (any thread) ----------------------------------------------------------
     def request_stop(self) -> None:
@@ -144,27 +149,41 @@ class TrainingWorker(QObject):
         self.finished.emit(result.outcome, result.message)
 
     def _train(self) -> RunResult:
+        """The whole run: segments between pauses; time limit and speed count training only."""
         t = self.trainer
-        target = t.history.epochs + self.epochs
+        start = t.history.epochs
+        target = start + self.epochs
         limit = t.config.time_limit
-        t0 = time.perf_counter()
+        self._run_start, self._target, self._spent = start, target, 0.0
         while True:
-            left = limit - (time.perf_counter() - t0) if limit else 0.0
-            result = t.run(
-                target - t.history.epochs,
-                on_progress=self._on_progress,
-                should_stop=self._should_stop,
-                time_limit=max(left, 1e-9) if limit else 0.0,
-                interrupt_epoch=self._should_interrupt,
-            )
-            self._flush()
+            left = limit - self._spent if limit else 0.0
+            result = self._segment(target - t.history.epochs, max(left, 1e-9) if limit else 0.0)
             if result.outcome != "interrupted" or self._stop.is_set():
-                return result
+                return self._whole_run(result)
             self._undo_pause_restore(result)
             if not self._wait_while_paused():
-                return result  # stopped while paused
+                return self._whole_run(result)  # stopped while paused
             if t.history.epochs >= target:
-                return RunResult("completed", self.epochs, time.perf_counter() - t0, None, "")
+                return self._whole_run(RunResult("completed", 0, 0.0, None, ""))
+
+    def _segment(self, epochs: int, time_limit: float) -> RunResult:
+        """Run the trainer for ``epochs`` (until a pause or stop); count its training time."""
+        self._segment_base = self._spent
+        result = self.trainer.run(
+            epochs,
+            on_progress=self._on_progress,
+            should_stop=self._should_stop,
+            time_limit=time_limit,
+            interrupt_epoch=self._should_interrupt,
+        )
+        self._spent += result.seconds
+        self._flush()
+        return result
+
+    def _whole_run(self, last: RunResult) -> RunResult:
+        """``last`` segment's outcome with the epochs and training seconds of the whole run."""
+        epochs = self.trainer.history.epochs - self._run_start
+        return dataclasses.replace(last, epochs_run=epochs, seconds=self._spent)
 
     def _should_interrupt(self) -> bool:
         """Between minibatches: apply a new learning rate; end the epoch only on stop."""
@@ -202,15 +221,9 @@ class TrainingWorker(QObject):
             while self._take_step():
                 self._stepping = True
                 try:
-                    self.trainer.run(
-                        1,
-                        on_progress=self._on_progress,
-                        should_stop=self._should_stop,
-                        interrupt_epoch=self._should_interrupt,
-                    )
+                    self._segment(1, 0.0)
                 finally:
                     self._stepping = False
-                self._flush()
                 self._send_snapshot(force=True)
         return not self._stop.is_set()
 
@@ -223,8 +236,15 @@ class TrainingWorker(QObject):
 
     # ----- reports ------------------------------------------------------------------------
     def _on_progress(self, p: Progress) -> None:
-        self._flush(p)
+        self._flush(self._of_whole_run(p))
         self._send_snapshot()
+
+    def _of_whole_run(self, p: Progress) -> Progress:
+        """``p`` (of one segment) with the target, training time and speed of the whole run."""
+        elapsed = self._segment_base + p.elapsed
+        rate = (p.epoch - self._run_start) / elapsed if elapsed > 0 else 0.0
+        target = max(self._target, p.epoch)
+        return dataclasses.replace(p, epochs_target=target, elapsed=elapsed, epochs_per_second=rate)
 
     def _flush(self, p: Progress | None = None) -> None:
         """Emit the history points not sent yet (with ``p``, or a Progress made from them)."""
@@ -243,11 +263,15 @@ class TrainingWorker(QObject):
         self.progress.emit(payload)
 
     def _latest_progress(self) -> Progress:
+        """Progress made from the history's last points and the whole run's time so far."""
         h = self.trainer.history
         last = h.train_loss.values[-1] if len(h.train_loss) else float("nan")
         val = h.val_loss.values[-1] if len(h.val_loss) else float("nan")
         test = h.test_loss.values[-1] if len(h.test_loss) else float("nan")
-        return Progress(h.epochs, h.epochs, float(last), float(val), float(test), 0.0, 0.0)
+        elapsed = self._spent
+        rate = (h.epochs - self._run_start) / elapsed if elapsed > 0 else 0.0
+        target = max(self._target, h.epochs)
+        return Progress(h.epochs, target, float(last), float(val), float(test), elapsed, rate)
 
     def _send_snapshot(self, force: bool = False) -> None:
         now = time.perf_counter()

@@ -84,7 +84,7 @@ def test_starts_with_the_articles_setup(window):
     assert window.data_panel.spec() == ARTICLE.data
     assert window.config() == ARTICLE.training
     assert window.state == "idle" and window.session.history.epochs == 0
-    assert window.windowTitle() == "nngui — untitled[*]"
+    assert window.windowTitle() == "untitled[*] — nngui"
     assert not window.isWindowModified()
     assert window.windowIcon() is not None
     assert "No epochs" in window.status.metrics_label.text()
@@ -150,7 +150,7 @@ def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
     patch_dialogs(monkeypatch, tmp_path / "journey")
     window.files.save_as_action.trigger()
     assert path.exists() and not window.isWindowModified()
-    assert window.windowTitle() == "nngui — journey.npz[*]"
+    assert window.windowTitle() == "journey.npz[*] — nngui"
     assert recent_files() == [str(path)]
     weights, layers = params(window), window.session.network.layers
     history = window.session.history.arrays()
@@ -158,7 +158,7 @@ def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
     window.files.new_action.trigger()
     assert not answers.asked("question"), "saved: nothing to ask"
     assert window.session.network.sizes == [2, 4, 4, 3] and window.loss_plot.epochs == 0
-    assert window.windowTitle() == "nngui — untitled[*]"
+    assert window.windowTitle() == "untitled[*] — nngui"
     # Open the saved file: same weights, layers, data, settings and history.
     patch_dialogs(monkeypatch, path)
     window.files.open_action.trigger()
@@ -193,7 +193,7 @@ def test_broken_file_warns_and_changes_nothing(window, answers, tmp_path):
     assert window.session is session
     for a, b in zip(weights, params(window), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert window.windowTitle() == "nngui — untitled[*]"
+    assert window.windowTitle() == "untitled[*] — nngui"
 
 
 def test_save_error_is_reported(window, answers, monkeypatch, tmp_path):

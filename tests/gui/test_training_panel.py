@@ -82,7 +82,7 @@ def test_momentum_is_editable_only_for_its_optimiser(panel, qtbot):
     [
         ("idle", {"train", "step", "reset"}),
         ("training", {"pause", "stop"}),
-        ("paused", {"train", "pause", "step", "stop", "reset"}),
+        ("paused", {"pause", "step", "stop", "reset"}),  # Resume, not Train, goes on
         ("finished", {"train", "step", "reset"}),
         ("diverged", {"train", "step", "reset"}),
         ("stopped", {"train", "step", "reset"}),
@@ -95,6 +95,9 @@ def test_buttons_follow_the_run_state(panel, state, enabled):
         "stop": panel._stop, "reset": panel._reset,
     }  # fmt: skip
     assert {name for name, b in buttons.items() if b.isEnabled()} == enabled
+    actions = dict(zip(buttons, panel.run_actions(), strict=True))
+    assert {name for name, a in actions.items() if a.isEnabled()} == enabled
+    assert actions["pause"].text() == ("Resume" if state == "paused" else "Pause")
     assert panel.state() == state
 
 
@@ -147,7 +150,32 @@ def test_f5_starts_training(panel, qtbot):
     panel._lr.setFocus()
     with qtbot.waitSignal(panel.train_clicked, timeout=1000):
         qtbot.keyClick(panel._lr, Qt.Key.Key_F5)
-    assert panel._stop.shortcut().toString() == "Shift+F5"
+    keys = [a.shortcut().toString() for a in panel.run_actions()]
+    assert keys == ["F5", "F6", "F7", "Shift+F5", "Ctrl+R"]
+
+
+def test_a_disabled_button_ignores_its_shortcut(panel, qtbot):
+    panel.set_state("training")
+    emitted = []
+    panel.train_clicked.connect(lambda: emitted.append(True))
+    panel.activateWindow()
+    panel._lr.setFocus()
+    qtbot.keyClick(panel._lr, Qt.Key.Key_F5)
+    assert not emitted
+
+
+def test_a_refused_preset_changes_nothing(panel, qtbot):
+    asked = []
+    panel.set_preset_guard(lambda name: asked.append(name) or False)
+    before = panel.config()
+    panel.show_preset("The article's setup")
+    choose(qtbot, panel._preset, "Fast and accurate")
+    emitted = []
+    panel.preset_chosen.connect(emitted.append)
+    click(qtbot, panel._apply)
+    assert asked == ["Fast and accurate"] and not emitted
+    assert panel.config() == before
+    assert panel._preset.currentData() == "The article's setup"
 
 
 def test_applying_a_preset_sets_its_training_and_says_so(panel, qtbot):

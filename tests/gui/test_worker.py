@@ -191,3 +191,34 @@ def test_bad_learning_rate_is_refused(make_trainer):
     worker = TrainingWorker(make_trainer(), 10)
     with pytest.raises(ValueError, match="positive"):
         worker.set_learning_rate(float("nan"))
+
+
+def test_time_limit_and_speed_count_training_time_not_pauses(qtbot, make_trainer):
+    limit = 0.6
+    config = TrainConfig(epochs=10_000_000, time_limit=limit)
+    trainer = make_trainer(samples=200, config=config)
+    worker = TrainingWorker(trainer, 10_000_000)
+    rec = Recorder(worker)
+    thread = start_worker(worker)
+    qtbot.waitUntil(lambda: len(rec.progress) >= 1, timeout=10_000)
+    worker.request_pause()
+    qtbot.waitUntil(lambda: bool(rec.paused), timeout=5_000)
+    at_pause = trainer.history.epochs
+    before = rec.progress[-1]["progress"]
+    qtbot.wait(int(2 * limit * 1000))  # paused longer than the whole time limit
+    worker.step_once()  # a step while paused counts towards the run, too
+    qtbot.waitUntil(lambda: trainer.history.epochs == at_pause + 1, timeout=5_000)
+    worker.resume()
+    qtbot.waitUntil(lambda: bool(rec.finished), timeout=20_000)
+    join(worker, thread, stop=False)
+    assert rec.finished[0][0] == "time_limit"
+    after_resume = trainer.history.epochs - at_pause - 1
+    assert after_resume > 10, "the run went on after resuming: the pause did not use the limit"
+    result = worker.result
+    assert result.epochs_run == trainer.history.epochs
+    assert limit <= result.seconds < limit + 0.5  # training time only, not the 1.2 s paused
+    last = rec.progress[-1]["progress"]
+    assert last.epochs_target == 10_000_000 and last.elapsed == pytest.approx(result.seconds)
+    # The speed is of the whole run's training time: it does not drop after a pause.
+    assert last.epochs_per_second == pytest.approx(trainer.history.epochs / result.seconds)
+    assert last.epochs_per_second > 0.3 * before.epochs_per_second

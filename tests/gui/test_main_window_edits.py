@@ -1,0 +1,147 @@
+"""MainWindow: edits that would replace a trained network ask first; the run controls work from
+every tab; the status, views and progress bar tell the truth about the weights shown."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QMessageBox
+
+from nngui.gui import MainWindow
+
+Reply = QMessageBox.StandardButton
+
+
+@pytest.fixture
+def window(main_window):
+    return main_window
+
+
+def click(qtbot, button: QAbstractButton) -> None:
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+
+def trained(qtbot, window: MainWindow) -> list[np.ndarray]:
+    """One epoch trained (unsaved work); the weights it gave."""
+    window.tabs.setCurrentIndex(2)
+    click(qtbot, window.training_panel._step)
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
+    assert window.has_unsaved_work()
+    return [p.copy() for p in window.session.network.params]
+
+
+def same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_a_data_edit_after_training_asks_and_cancel_keeps_everything(window, answers, qtbot):
+    weights = trained(qtbot, window)
+    answers.reply = Reply.Cancel
+    window.tabs.setCurrentIndex(0)
+    type_into(qtbot, window.data_panel._seed, "7")
+    assert len(answers.asked("question")) == 1
+    assert "untrained network" in answers.asked("question")[0]
+    qtbot.waitUntil(lambda: window.data_panel.spec().seed == 42)  # the edit is undone
+    assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
+    answers.reply = Reply.Discard
+    type_into(qtbot, window.data_panel._seed, "7")
+    assert window.session.dataset.spec.seed == 7 and window.session.history.epochs == 0
+
+
+def test_a_layer_edit_after_training_asks_and_cancel_undoes_it(window, answers, qtbot):
+    weights = trained(qtbot, window)
+    layers = window.layer_builder.layers()
+    answers.reply = Reply.Cancel
+    window.tabs.setCurrentIndex(1)
+    click(qtbot, window.layer_builder._add)
+    assert len(answers.asked("question")) == 1
+    qtbot.waitUntil(lambda: window.layer_builder.layers() == layers)
+    assert window.layer_builder.undo_stack.canRedo()
+    assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
+    answers.reply = Reply.Discard
+    click(qtbot, window.layer_builder._add)
+    assert len(window.session.network.layers) == len(layers) + 1
+    assert window.session.history.epochs == 0
+
+
+def test_reset_weights_and_presets_ask_about_unsaved_work(window, answers, qtbot):
+    weights = trained(qtbot, window)
+    answers.reply = Reply.Cancel
+    panel = window.training_panel
+    click(qtbot, panel._reset)
+    panel._preset.setCurrentIndex(panel._preset.findData("Fast and accurate"))
+    click(qtbot, panel._apply)
+    assert len(answers.asked("question")) == 2
+    assert same(weights, window.session.network.params)
+    assert panel._preset.currentData() == "The article's setup"
+    assert window.config().optimizer == "gd", "the refused preset's settings are not shown"
+    answers.reply = Reply.Discard
+    click(qtbot, panel._reset)
+    assert window.session.history.epochs == 0
+
+
+def test_run_shortcuts_work_on_every_tab(window, qtbot):
+    window.tabs.setCurrentIndex(0)  # the Data tab: the training buttons are hidden
+    window.activateWindow()
+    window.data_panel._seed.setFocus()
+    qtbot.keyClick(window.data_panel._seed, Qt.Key.Key_F7)  # Step
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
+    assert window.session.history.epochs == 1
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Training")
+    assert [a.text() for a in menu.actions()][:4] == ["Train", "Pause", "Step", "Stop"]
+
+
+def test_invalid_data_settings_refuse_to_train(window, answers, qtbot):
+    window.tabs.setCurrentIndex(0)
+    type_into(qtbot, window.data_panel._samples, "10")
+    type_into(qtbot, window.data_panel._train, "5")
+    with pytest.raises(Exception):  # noqa: B017 (the panel's own error type)
+        window.data_panel.spec()
+    window.train()
+    assert window.state != "training" and not window.run.running
+    assert "data settings cannot be used" in answers.asked("warning")[0]
+
+
+def test_step_outside_a_run_says_one_step(window, qtbot):
+    trained(qtbot, window)
+    text = window.training_panel._progress.format()
+    assert text == "epoch 1 · one step"
+
+
+def test_stopping_a_paused_run_clears_the_paused_message(window, qtbot):
+    window.tabs.setCurrentIndex(2)
+    panel = window.training_panel
+    type_into(qtbot, panel._epochs, "1000000")
+    click(qtbot, panel._train)
+    qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
+    click(qtbot, panel._pause)
+    qtbot.waitUntil(lambda: "Paused" in window.statusBar().currentMessage(), timeout=10_000)
+    click(qtbot, panel._stop)
+    qtbot.waitUntil(lambda: window.state == "stopped", timeout=10_000)
+    assert "Paused" not in window.statusBar().currentMessage()
+
+
+def test_restored_weights_are_labelled_with_their_epoch(window, qtbot):
+    window.tabs.setCurrentIndex(2)
+    panel = window.training_panel
+    type_into(qtbot, panel._epochs, "1000")
+    type_into(qtbot, panel._lr, "10")  # diverges: the last finite weights are restored
+    click(qtbot, panel._train)
+    qtbot.waitUntil(lambda: window.state == "diverged", timeout=20_000)
+    s = window.session
+    kept = window.run.last_result.restored_epoch
+    assert kept is not None and kept < s.history.epochs
+    assert s.kept_epoch == kept and window.views.state.epoch == kept
+    text = window.status.metrics_label.text()
+    assert text.startswith(f"epoch {kept:,} (kept weights; {s.history.epochs:,} trained)")
+    # The losses shown are those of the weights held, as `nngui info` would report them.
+    loss = s.model(None).metrics["train"]["loss"]
+    assert f"train loss {loss:.5g}" in text

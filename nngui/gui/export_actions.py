@@ -13,12 +13,13 @@ from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from nngui.core.export import history_csv, table_csv, write_file
 from nngui.core.fit import FIT_COLUMNS
 from nngui.core.training import History
 from nngui.gui.file_actions import LAST_DIR_KEY, last_directory
+from nngui.gui.save_dialog import ask_save_path
 
 PNG_FILTER = "PNG image (*.png)"
 CSV_FILTER = "CSV table (*.csv)"
@@ -104,11 +105,8 @@ class ExportActions(QObject):
         """The chosen path (with the filter's extension added if missing), or ""."""
         base = self.source.export_base_name()
         start = os.path.join(last_directory(), f"{base}-{suffix_name}")
-        path, _ = QFileDialog.getSaveFileName(self.window, title, start, file_filter)
         ext = file_filter[file_filter.index("*") + 1 : -1]
-        if path and not path.lower().endswith(ext):
-            path += ext
-        return path
+        return ask_save_path(self.window, title, start, file_filter, ext)
 
     def _write(self, path: str, content: str | bytes) -> bool:
         try:

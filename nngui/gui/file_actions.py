@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
 
 from nngui.core.model import Model
 from nngui.core.model_file import ModelFileError, load_model, save_model
+from nngui.gui.save_dialog import ask_save_path
 
 MAX_RECENT = 8
 FILE_FILTER = "nngui model (*.npz)"
@@ -197,12 +198,8 @@ class FileActions(QObject):
     def save_as(self) -> bool:
         """File ▸ Save Model As…: ask for a file name (".npz" is added if missing)."""
         start = os.path.join(last_directory(), os.path.basename(self.path or "model.npz"))
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save model", start, FILE_FILTER)
-        if not path:
-            return False
-        if not path.lower().endswith(".npz"):
-            path += ".npz"
-        return self.save_to(path)
+        path = ask_save_path(self.window, "Save model", start, FILE_FILTER, ".npz")
+        return bool(path) and self.save_to(path)
 
     def save_to(self, path: str) -> bool:
         """Write the model to ``path``; an error is shown and nothing is lost."""

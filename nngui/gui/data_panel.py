@@ -33,12 +33,22 @@ from nngui.gui.widgets import (
     run_preview,
 )
 
+#: Bounds of every range box; the core takes any finite range, these keep the boxes readable.
 RANGE_LIMIT = 1e9
 RANGE_DECIMALS = 3
-#: The smallest gap the range spin boxes can show: low <= high - RANGE_STEP keeps low < high.
-RANGE_STEP = 10.0**-RANGE_DECIMALS
+RANGE_BOUNDS = f"from {-RANGE_LIMIT:,.0f} to {RANGE_LIMIT:,.0f}"
 PREVIEW_ROWS = 8
+PREVIEW_DECIMALS = 2  # enough to recognise the rows; narrow enough to show every column
 MAX_SEED = 2**31 - 1  # QSpinBox holds a C int; DataSpec accepts up to 2**32 - 1
+
+
+def target_tip(name: str, *, last: bool) -> str:
+    """Tooltip of target ``name``'s check box; ``last``: it is the only target checked."""
+    tip = f"Learn the formula {name} as one output."
+    if last:
+        tip += " It is the only target chosen and the network needs an output: check another "
+        tip += "target first to drop this one."
+    return tip
 
 
 class DataPanel(QWidget):
@@ -68,7 +78,8 @@ class DataPanel(QWidget):
         self._forms.append(form)
         self._samples = int_spin(
             10, MAX_SAMPLES, 10_000, name="Samples",
-            tip="How many (a, b) pairs to draw, before splitting into train, validation and test.",
+            tip=f"How many (a, b) pairs to draw (10 to {MAX_SAMPLES:,}), before splitting "
+            "into train, validation and test.",
         )  # fmt: skip
         form.addRow("&Samples:", self._samples)
         self._lows: list[QDoubleSpinBox] = []
@@ -77,7 +88,8 @@ class DataPanel(QWidget):
             form.addRow(f"Range of &{name}:", self._range_row(name))
         self._seed = int_spin(
             0, MAX_SEED, 42, name="Seed",
-            tip="Random seed: the same seed draws the same data (and the same initial weights).",
+            tip=f"Random seed from 0 to {MAX_SEED:,}: the same seed draws the same data (and "
+            "the same initial weights).",
         )  # fmt: skip
         self._seed.setGroupSeparatorShown(False)
         form.addRow("S&eed:", self._seed)
@@ -88,15 +100,17 @@ class DataPanel(QWidget):
     def _range_row(self, name: str) -> QWidget:
         low = float_spin(
             -RANGE_LIMIT, RANGE_LIMIT, 0.0, RANGE_DECIMALS, name=f"Lowest {name}",
-            tip=f"Smallest value of input {name}; {name} is drawn uniformly from [low, high).",
+            tip=f"Smallest value of input {name}, {RANGE_BOUNDS}; {name} is drawn uniformly "
+            "from [lowest, highest), so it must be below the highest value.",
         )  # fmt: skip
         high = float_spin(
             -RANGE_LIMIT, RANGE_LIMIT, 100.0, RANGE_DECIMALS, name=f"Highest {name}",
-            tip=f"Upper end of input {name}'s range; it must stay above the lowest value.",
+            tip=f"Upper end of input {name}'s range, {RANGE_BOUNDS}; it must be above the "
+            "lowest value.",
         )  # fmt: skip
         for spin in (low, high):
             spin.setMinimumWidth(90)
-            spin.valueChanged.connect(self._range_edited)
+            spin.valueChanged.connect(self._edited)
         self._lows.append(low)
         self._highs.append(high)
         row = QWidget()
@@ -113,21 +127,17 @@ class DataPanel(QWidget):
         grid = QGridLayout()
         self._checks: dict[str, QCheckBox] = {}
         for i, name in enumerate(TARGETS):
-            check = describe(
-                QCheckBox(name), f"Target {name}", f"Learn the formula {name} as one output."
-            )
+            check = describe(QCheckBox(name), f"Target {name}", target_tip(name, last=False))
             check.toggled.connect(lambda on, n=name: self._target_toggled(n, on))
             grid.addWidget(check, i // 3, i % 3)
             self._checks[name] = check
         layout.addLayout(grid)
-        self._target_hint = hint_label("Keep at least one target: the network needs an output.")
-        self._target_hint.hide()
-        layout.addWidget(self._target_hint)
         form = QFormLayout()
         self._forms.append(form)
         self._noise = float_spin(
             0.0, 1e6, 0.0, 4, name="Noise", step=0.1,
-            tip="Standard deviation of Gaussian noise added to every target (original units).",
+            tip="Standard deviation of Gaussian noise added to every target (original units), "
+            "from 0 to 1,000,000.",
         )  # fmt: skip
         self._noise.setSpecialValueText("None")
         self._noise.valueChanged.connect(self._edited)
@@ -141,12 +151,13 @@ class DataPanel(QWidget):
         self._forms.append(form)
         self._train = float_spin(
             5.0, 95.0, 70.0, 1, name="Training share", step=5.0, suffix=" %",
-            tip="Leading share of the samples used to fit the network; the rest is the test set.",
+            tip="Leading share of the samples used to fit the network, from 5 to 95 %; the "
+            "rest is the test set.",
         )  # fmt: skip
         self._val = float_spin(
             0.0, 50.0, 0.0, 1, name="Validation share", step=5.0, suffix=" %",
             tip="Trailing share of the training part held out to watch for overfitting "
-            "(needed for early stopping). 0 = no validation set.",
+            "(needed for early stopping), from 0 to 50 %. 0 = no validation set.",
         )  # fmt: skip
         self._val.setSpecialValueText("None")
         for spin in (self._train, self._val):
@@ -177,7 +188,8 @@ class DataPanel(QWidget):
         layout.addWidget(self._scalers)
         self._preview = describe(
             FitTable(min_column=76), "Preview",
-            f"The first {PREVIEW_ROWS} rows of the training split, in original units.",
+            f"The first {PREVIEW_ROWS} rows of the training split, in original units "
+            f"(rounded to {PREVIEW_DECIMALS} decimals).",
         )  # fmt: skip
         layout.addWidget(self._preview)
         self._scalers.hide()
@@ -197,9 +209,7 @@ class DataPanel(QWidget):
         """The current settings as a DataSpec; raises DataSpecError if they are unusable."""
         return DataSpec(
             samples=self._samples.value(),
-            ranges=tuple(
-                (lo.value(), hi.value()) for lo, hi in zip(self._lows, self._highs, strict=True)
-            ),
+            ranges=self._ranges(),
             targets=tuple(self._target_order),
             noise=self._noise.value(),
             train_ratio=round(self._train.value() / 100, 4),
@@ -215,8 +225,6 @@ class DataPanel(QWidget):
         self._samples.setValue(spec.samples)
         self._seed.setValue(min(spec.seed, MAX_SEED))
         for (lo, hi), low, high in zip(spec.ranges, self._lows, self._highs, strict=True):
-            low.setRange(-RANGE_LIMIT, RANGE_LIMIT)
-            high.setRange(-RANGE_LIMIT, RANGE_LIMIT)
             low.setValue(lo)
             high.setValue(hi)
         self._target_order = [t for t in spec.targets if t in self._checks]
@@ -227,8 +235,7 @@ class DataPanel(QWidget):
         self._val.setValue(spec.val_ratio * 100)
         for blocker in blockers:
             blocker.unblock()
-        self._target_hint.hide()
-        self._sync_range_bounds()
+        self._lock_last_target()
         self._show_split()
 
     def show_dataset(self, ds: Dataset) -> None:
@@ -256,8 +263,12 @@ class DataPanel(QWidget):
 
     def _show_preview(self, ds: Dataset) -> None:
         n = min(PREVIEW_ROWS, len(ds.train))
-        rows = [[f"{v:.4f}" for v in (*ds.train.x[r], *ds.train.y[r])] for r in range(n)]
+        rows = [
+            [f"{v:.{PREVIEW_DECIMALS}f}" for v in (*ds.train.x[r], *ds.train.y[r])]
+            for r in range(n)
+        ]
         self._preview.fill([*ds.input_names, *ds.output_names], rows)
+        self._preview.shrink_columns_to_contents()
         self._preview.show()
 
     # ----- reactions to edits -------------------------------------------------------------
@@ -265,31 +276,38 @@ class DataPanel(QWidget):
         self._show_split()
         self.changed.emit()
 
-    def _range_edited(self) -> None:
-        self._sync_range_bounds()
-        self.changed.emit()
+    def _ranges(self) -> tuple[tuple[float, float], ...]:
+        """The (lowest, highest) pair of each input; raises DataSpecError unless low < high.
 
-    def _sync_range_bounds(self) -> None:
-        """Keep low < high by bounding each spin box by its partner."""
-        for low, high in zip(self._lows, self._highs, strict=True):
-            with QSignalBlocker(low), QSignalBlocker(high):
-                low.setMaximum(high.value() - RANGE_STEP)
-                high.setMinimum(low.value() + RANGE_STEP)
+        The boxes are not bound to each other, so a whole range can be moved past its old
+        other end (typing lowest 250 before highest 300); the pair is checked here instead.
+        """
+        ranges = []
+        for name, low, high in zip(INPUT_NAMES, self._lows, self._highs, strict=True):
+            if not low.value() < high.value():
+                raise DataSpecError(f"the lowest {name} must be below the highest {name}")
+            ranges.append((low.value(), high.value()))
+        return tuple(ranges)
 
     def _target_toggled(self, name: str, on: bool) -> None:
         if on:
             if name not in self._target_order:
                 self._target_order.append(name)  # a newly chosen target becomes the last output
-            self._target_hint.hide()
-        elif self._target_order == [name]:
+        elif self._target_order == [name]:  # the box is disabled; refuse other ways too
             with QSignalBlocker(self._checks[name]):
                 self._checks[name].setChecked(True)
-            self._target_hint.show()
             return
         else:
             self._target_order.remove(name)
-            self._target_hint.hide()
+        self._lock_last_target()
         self.changed.emit()
+
+    def _lock_last_target(self) -> None:
+        """Disable the box of the only checked target (its tooltip says why), enable the rest."""
+        last = self._target_order[0] if len(self._target_order) == 1 else None
+        for name, check in self._checks.items():
+            check.setEnabled(name != last)
+            check.setToolTip(target_tip(name, last=name == last))
 
     def _show_split(self) -> None:
         """Show the split sizes the settings give, or why they cannot be used."""

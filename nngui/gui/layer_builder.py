@@ -120,10 +120,7 @@ class LayerBuilder(QWidget):
         self._input_label = self._fixed_row("Input layer", "The inputs: fixed by the data.")
         layout.addWidget(self._input_label)
         layout.addWidget(self._make_table(), 1)
-        self._empty_note = hint_label(
-            "No hidden layers: the network is a linear model of the inputs.", warning=False
-        )
-        layout.addWidget(self._empty_note)
+        self._empty_note = self._make_empty_note()
         layout.addLayout(self._make_buttons())
         layout.addLayout(self._make_form())
         self._arch = describe(QLabel(), "Architecture", "Units and activation of every layer.")
@@ -140,6 +137,11 @@ class LayerBuilder(QWidget):
             hint_label(OVERFIT_WARNING), "Overfitting warning",
             "The article's rule of thumb: keep fewer parameters than training samples.",
         )  # fmt: skip
+        # Hidden, the warning keeps its place: the table above would otherwise grow and shrink
+        # with it and move every button as the parameter count crosses the training samples.
+        policy = self._warning.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self._warning.setSizePolicy(policy)
         for w in (self._arch, self._params, self._warning):
             layout.addWidget(w)
 
@@ -169,6 +171,19 @@ class LayerBuilder(QWidget):
         table.itemSelectionChanged.connect(self._update_buttons)
         self._table = table
         return table
+
+    def _make_empty_note(self) -> QLabel:
+        """The "no hidden layers" note, drawn over the empty table so it moves nothing."""
+        viewport = self._table.viewport()
+        note = hint_label(
+            "No hidden layers: the network is a linear model of the inputs.", warning=False
+        )
+        note.setParent(viewport)
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        note.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        viewport.installEventFilter(self)
+        return note
 
     def _tool(self, text: str, tip: str, slot: object) -> QToolButton:
         button = describe(QToolButton(), text.replace("&", ""), tip)
@@ -478,8 +493,13 @@ class LayerBuilder(QWidget):
         self.redo_action.setEnabled(on and can_redo)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        """Select a layer's row when one of its editors gets the keyboard focus."""
-        if event.type() == QEvent.Type.FocusIn:
+        """Select a layer's row when one of its editors gets the keyboard focus.
+
+        Also keep the "no hidden layers" note over the table's viewport as it resizes.
+        """
+        if event.type() == QEvent.Type.Resize and watched is self._table.viewport():
+            self._empty_note.setGeometry(self._table.viewport().rect().adjusted(8, 8, -8, -8))
+        elif event.type() == QEvent.Type.FocusIn:
             self._focus_session += 1  # units edits merge only within one visit to a box
             row = watched.property("layer_row")
             if isinstance(row, int) and row != self.selected_row():

@@ -53,7 +53,7 @@ class PredictPanel(QWidget):
         self._form = QFormLayout(self._inputs_box)
         left.addWidget(self._inputs_box)
         self._extrapolation = describe(
-            hint_label(), "Extrapolation note",
+            hint_label(keep_height=True), "Extrapolation note",
             "Networks are only reliable inside the range they were trained on.",
         )  # fmt: skip
         self._extrapolation.hide()
@@ -125,7 +125,8 @@ class PredictPanel(QWidget):
                 name=f"Input {name}", step=1.0,
                 tip=f"Value of input {name}; the outputs update as you type.",
             )  # fmt: skip
-            spin.setMinimumWidth(120)
+            # At least wide enough for the longest value, however narrow the column gets.
+            spin.setMinimumWidth(spin.sizeHint().width())
             spin.valueChanged.connect(self._update)
             self._form.addRow(f"&{name}:", spin)
             self._spins.append(spin)

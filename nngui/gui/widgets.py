@@ -97,9 +97,37 @@ def float_spin(
     return describe(spin, name, tip)
 
 
-def hint_label(text: str = "", *, warning: bool = True) -> QLabel:
-    """A word-wrapped label for inline hints; warning hints are shown in a warning colour."""
-    label = QLabel(text)
+class WrappedLabel(QLabel):
+    """A word-wrapped label that never gets less height than its text needs at its width.
+
+    Layouts size a wrapped QLabel from a guessed width, and a splitter ignores height-for-width
+    altogether; when the real width is narrower the text needs more lines, and the layout then
+    squeezes the label's neighbours instead. This label reports the height its text needs at
+    its current width as its minimum, so the parent grows (or scrolls) instead.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+        hint = super().minimumSizeHint()
+        if self.width() <= 0:
+            return hint
+        return QSize(hint.width(), max(hint.height(), self.heightForWidth(self.width())))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # a new width may need another number of lines
+
+
+def hint_label(text: str = "", *, warning: bool = True, keep_height: bool = False) -> QLabel:
+    """A word-wrapped label for inline hints; warning hints are shown in a warning colour.
+
+    ``keep_height`` makes it a WrappedLabel, whose neighbours are never squeezed by its lines.
+    """
+    label = WrappedLabel(text) if keep_height else QLabel(text)
     label.setWordWrap(True)
     if warning:
         label.setStyleSheet(WARNING_STYLE)
@@ -145,6 +173,21 @@ class FitTable(QTableWidget):
             for c, text in enumerate(row):
                 self.setItem(r, c, read_only_item(text, align_right=c >= right_from))
         self.resizeRowsToContents()
+        self.updateGeometry()
+
+    def shrink_columns_to_contents(self, floor: int = 24) -> None:
+        """Let the columns narrow down to their widest cell or header (at least ``floor`` px).
+
+        Call after ``fill``. Columns still share the width equally; the scroll bar appears only
+        when even columns that narrow do not fit.
+        """
+        header = self.horizontalHeader()
+        header.setMinimumSectionSize(floor)  # the header's size hints never go below it
+        widths = [
+            max(self.sizeHintForColumn(c), header.sectionSizeHint(c))
+            for c in range(self.columnCount())
+        ]
+        header.setMinimumSectionSize(max([floor, *widths]))
         self.updateGeometry()
 
     def _fit_width(self) -> int:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox
+from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLabel, QScrollArea
 
 from nngui.core.data import TARGETS, DataSpec, DataSpecError, make_dataset
 from nngui.gui.data_panel import DataPanel
+from nngui.gui.widgets import WARNING_STYLE
 
 
 @pytest.fixture
@@ -58,16 +59,41 @@ def test_typing_samples_emits_changed_and_updates_spec(panel, qtbot):
     assert panel._sizes.text() == "3,500 train · 0 validation · 1,500 test"
 
 
-def test_unchecking_the_last_target_is_refused_with_a_hint(panel, qtbot):
-    panel.set_spec(DataSpec(targets=("a+b",)))
-    check = panel._checks["a+b"]
+def visible_warnings(panel: DataPanel) -> list[str]:
+    """Texts of the warning-coloured labels the panel shows."""
+    labels = panel.findChildren(QLabel)
+    return [w.text() for w in labels if w.styleSheet() == WARNING_STYLE and w.isVisible()]
+
+
+def test_the_last_target_is_locked_quietly_with_a_tooltip(panel, qtbot):
+    click(qtbot, panel._checks["a+b"])
+    click(qtbot, panel._checks["a-b"])  # only |a-b| left: fine, nothing to warn about
+    last = panel._checks["|a-b|"]
+    assert not last.isEnabled()
+    assert "only target" in last.toolTip()
+    assert visible_warnings(panel) == []
     with qtbot.assertNotEmitted(panel.changed):
-        click(qtbot, check)
-    assert check.isChecked()
-    assert panel.spec().targets == ("a+b",)
-    assert panel._target_hint.isVisible()
-    click(qtbot, panel._checks["a-b"])
-    assert not panel._target_hint.isVisible()
+        click(qtbot, last)  # trying to uncheck it anyway
+    assert last.isChecked()
+    assert panel.spec().targets == ("|a-b|",)
+    assert visible_warnings(panel) == []
+    click(qtbot, panel._checks["a*b"])
+    assert last.isEnabled()
+    assert "only target" not in last.toolTip()
+    click(qtbot, last)
+    assert panel.spec().targets == ("a*b",)
+    assert not panel._checks["a*b"].isEnabled()
+
+
+def test_set_spec_locks_a_single_target_and_editing_keeps_the_lock(panel):
+    panel.set_spec(DataSpec(targets=("a+b",)))
+    assert not panel._checks["a+b"].isEnabled()
+    assert all(panel._checks[t].isEnabled() for t in TARGETS if t != "a+b")
+    panel.set_editable(False)
+    panel.set_editable(True)
+    assert not panel._checks["a+b"].isEnabled()
+    panel.set_spec(DataSpec())
+    assert all(check.isEnabled() for check in panel._checks.values())
 
 
 def test_checked_targets_keep_their_order_and_new_ones_come_last(panel, qtbot):
@@ -78,16 +104,32 @@ def test_checked_targets_keep_their_order_and_new_ones_come_last(panel, qtbot):
     assert panel.spec().targets == ("a-b", "|a-b|", "a*b", "a+b")
 
 
-def test_low_end_of_a_range_cannot_pass_the_high_end(panel, qtbot):
+def test_a_range_can_be_moved_past_its_other_end_and_the_pair_is_checked(panel, qtbot):
     low, high = panel._lows[0], panel._highs[0]
-    type_into(qtbot, low, "150")
-    assert low.value() < high.value()
+    with qtbot.waitSignal(panel.changed):
+        type_into(qtbot, low, "250")  # above the highest a (100) for now
+    assert low.value() == 250.0
+    assert panel._split_hint.isVisible()
+    message = "These settings cannot be used: the lowest a must be below the highest a."
+    assert panel._split_hint.text() == message
+    with pytest.raises(DataSpecError, match="lowest a must be below the highest a"):
+        panel.spec()
     type_into(qtbot, high, "300")
-    type_into(qtbot, low, "150")
-    assert panel.spec().ranges[0] == (150.0, 300.0)
-    type_into(qtbot, high, "100")  # below the low end: clamped above it
-    lo, hi = panel.spec().ranges[0]
-    assert lo < hi
+    assert panel.spec().ranges[0] == (250.0, 300.0)
+    assert not panel._split_hint.isVisible()
+    type_into(qtbot, panel._highs[1], "-5")  # equal ends are refused too
+    type_into(qtbot, panel._lows[1], "-5")
+    assert "the lowest b must be below the highest b" in panel._split_hint.text()
+
+
+def test_range_boxes_are_independent_and_document_their_bounds(panel, qtbot):
+    low, high = panel._lows[0], panel._highs[0]
+    type_into(qtbot, low, "123456")
+    type_into(qtbot, high, "-98765")
+    assert (low.value(), high.value()) == (123_456.0, -98_765.0)
+    for spin in (low, high):
+        assert (spin.minimum(), spin.maximum()) == (-1e9, 1e9)
+        assert "from -1,000,000,000 to 1,000,000,000" in spin.toolTip()
 
 
 def test_a_split_with_an_empty_part_is_explained(panel, qtbot):
@@ -120,8 +162,31 @@ def test_show_dataset_summarises_counts_scalers_and_first_rows(panel):
     preview = panel._preview
     assert preview.rowCount() == 8
     assert preview.columnCount() == 4
-    assert preview.item(0, 0).text() == f"{ds.train.x[0, 0]:.4f}"
-    assert preview.item(7, 3).text() == f"{ds.train.y[7, 1]:.4f}"
+    assert preview.item(0, 0).text() == f"{ds.train.x[0, 0]:.2f}"
+    assert preview.item(7, 3).text() == f"{ds.train.y[7, 1]:.2f}"
+
+
+def test_preview_shows_every_column_in_the_default_settings_width(qtbot):
+    """The settings column of a 1280 × 800 window is about 420 px, the panel in a scroll area."""
+    area = QScrollArea()
+    qtbot.addWidget(area)
+    panel = DataPanel()
+    area.setWidget(panel)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    area.resize(410, 700)
+    area.show()
+    qtbot.waitExposed(area)
+    panel.show_dataset(make_dataset(panel.spec()))
+    qtbot.wait(20)
+    preview = panel._preview
+    assert preview.columnCount() == 5
+    assert preview.horizontalScrollBar().maximum() == 0
+    right = preview.viewport().width()
+    for c in range(preview.columnCount()):
+        assert preview.columnViewportPosition(c) + preview.columnWidth(c) <= right
+        assert preview.columnWidth(c) >= preview.sizeHintForColumn(c)
 
 
 def test_set_editable_locks_the_settings_but_not_the_summary(panel):

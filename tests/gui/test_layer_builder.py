@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QToolButton
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QToolButton
 
 from nngui.core.network import LayerSpec, seed_layers
 from nngui.gui.layer_builder import MAX_HIDDEN, OVERFIT_WARNING, LayerBuilder
@@ -233,3 +233,47 @@ def test_a_new_visit_to_the_same_box_is_a_new_undo_step(builder, qtbot):
     assert builder.undo_stack.count() == 2
     builder.undo_stack.undo()
     assert units(builder) == [8, 4]
+
+
+def button_positions(builder: LayerBuilder) -> list[QPoint]:
+    """Where every tool button sits in the builder, once the layout has settled."""
+    QApplication.processEvents()
+    builder.layout().activate()
+    return [b.mapTo(builder, QPoint(0, 0)) for b in builder.findChildren(QToolButton)]
+
+
+@pytest.fixture(params=["roomy", "tight"])
+def sized_builder(builder, qtbot, request):
+    """The builder in a tall settings tab (the table takes the spare height) or a short one
+    (the table at its minimum height, so whatever appears pushes the rest down)."""
+    qtbot.waitExposed(builder)
+    tight = builder.minimumSizeHint().height()
+    builder.resize(400, 700 if request.param == "roomy" else tight)
+    QApplication.processEvents()
+    return builder
+
+
+def test_buttons_stay_put_when_the_overfitting_warning_toggles(sized_builder, qtbot):
+    builder = sized_builder
+    builder.set_io(2, ["a+b"], 50)  # 37 parameters: no warning yet
+    before = button_positions(builder)
+    click(qtbot, builder._add)  # 57 parameters >= 50 training samples
+    assert builder.parameter_count() >= 50
+    assert builder._warning.isVisible()
+    assert button_positions(builder) == before
+    click(qtbot, builder._undo)
+    assert not builder._warning.isVisible()
+    assert button_positions(builder) == before
+
+
+def test_buttons_stay_put_when_the_no_hidden_layers_note_toggles(sized_builder, qtbot):
+    builder = sized_builder
+    builder.set_hidden_layers([LayerSpec(4)])
+    before = button_positions(builder)
+    builder.select_row(0)
+    click(qtbot, builder._remove)
+    assert builder._empty_note.isVisible()
+    assert button_positions(builder) == before
+    click(qtbot, builder._undo)
+    assert not builder._empty_note.isVisible()
+    assert button_positions(builder) == before

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox
+from PySide6.QtWidgets import QAbstractSpinBox, QSplitter, QWidget
 
 from nngui.core.data import SEED_TARGETS, true_outputs
 from nngui.gui.predict_panel import PredictPanel
@@ -110,3 +110,25 @@ def test_inputs_have_tooltips_and_accessible_names(panel):
     assert [s.accessibleName() for s in panel._spins] == ["Input a", "Input b"]
     assert all(s.toolTip() for s in panel._spins)
     assert panel.table().accessibleName() == "Predictions"
+
+
+def test_extrapolation_note_never_squeezes_the_input_boxes(qtbot):
+    """As in the main window: the panel under a plot in a splitter, sized before the note shows."""
+    splitter = QSplitter(Qt.Orientation.Vertical)
+    qtbot.addWidget(splitter)
+    panel = PredictPanel()
+    splitter.addWidget(QWidget())
+    splitter.addWidget(panel)
+    splitter.resize(850, 600)
+    splitter.setSizes([10_000, panel.sizeHint().height()])
+    splitter.show()
+    qtbot.waitExposed(splitter)
+    panel.set_training_ranges([(0.0, 100.0), (0.0, 100.0)])
+    type_into(qtbot, panel._spins[0], "150")
+    assert panel._extrapolation.isVisible()
+    qtbot.wait(50)  # let the splitter and layouts settle
+    note = panel._extrapolation
+    assert note.height() >= note.heightForWidth(note.width())
+    for spin in panel._spins:
+        assert spin.height() >= spin.sizeHint().height(), spin.accessibleName()
+        assert spin.width() >= spin.fontMetrics().horizontalAdvance("-1,000,000.0000")

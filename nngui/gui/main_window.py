@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot, qVersion
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import nngui
 from nngui.core.data import DataSpecError
 from nngui.core.fit import fit_table
 from nngui.core.model import Model
@@ -62,6 +63,19 @@ from nngui.gui.window_geometry import remember_geometry, restore_geometry
 
 APP_NAME = "nngui"
 SPLITS = ("train", "val", "test")
+
+
+def about_text() -> str:
+    """Help ▸ About: what nngui is, its version and those of NumPy, Qt and pyqtgraph."""
+    import pyqtgraph
+    import PySide6
+
+    return (
+        f"<b>nngui {nngui.__version__}</b><br>Build, train and understand small neural "
+        "networks whose engine is pure NumPy.<br><br>"
+        f"NumPy {np.__version__} · PySide6 {PySide6.__version__} (Qt {qVersion()}) · "
+        f"pyqtgraph {pyqtgraph.__version__}"
+    )
 
 
 def scrolled(widget: QWidget) -> QScrollArea:
@@ -523,10 +537,7 @@ class MainWindow(QMainWindow):
         self.status.show_metrics(text)
 
     def _about(self) -> None:
-        QMessageBox.about(
-            self, "About nngui",
-            "<b>nngui</b>: build, train and understand small NumPy neural networks.",
-        )  # fmt: skip
+        QMessageBox.about(self, "About nngui", about_text())
 
     # ----- window events ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

@@ -445,3 +445,11 @@ def test_tab_goes_through_each_settings_page_in_reading_order(window, qtbot):
                 f"{window.tabs.tabText(index)}: Tab goes from {a.accessibleName()!r} "
                 f"to {b.accessibleName()!r}"
             )
+
+
+def test_about_names_the_versions():
+    import nngui
+    from nngui.gui.main_window import about_text
+
+    text = about_text()
+    assert f"nngui {nngui.__version__}" in text and f"NumPy {np.__version__}" in text

@@ -9,6 +9,10 @@ limited to ``MAX_FPS`` per second for zooming and panning, and to ``LIVE_FPS`` w
 appends data: painting costs the GUI thread (and through the GIL, the training thread) time,
 and a loss curve that grows from the right reads as smooth at six frames a second (ten cost
 training about 2 % more in bench_gui.py).
+
+While training runs (``set_live(True)``) the view grows in coarse steps, so that most frames
+leave the axes alone (``plot_range``); otherwise, and after "Fit" when not training, it ends
+at the last epoch. The loss axis labels decades only (``plot_range.LogTickAxis``).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.training import History, Series
-from nngui.gui.plot_range import SteppedRange, nice_step_up, stepped_range
+from nngui.gui.plot_range import LogTickAxis, SteppedRange, nice_step_up, stepped_range
 from nngui.gui.widgets import describe
 
 #: Points drawn per curve at most (two per bucket: its minimum and its maximum).
@@ -46,6 +50,8 @@ CURVES = (
     ("test", "test", "#2ca02c"),
 )
 NO_VALUE = "—"
+#: When not training, the view ends this fraction of the epochs (or loss) past the data.
+FIT_PADDING = 0.02
 
 
 def decimate(x: np.ndarray, y: np.ndarray, max_points: int) -> tuple[np.ndarray, np.ndarray]:
@@ -86,6 +92,7 @@ class LossPlot(QWidget):
         self._eval_epochs = Series()
         self._val = Series()
         self._test = Series()
+        self._live = False
         self._build()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -104,7 +111,10 @@ class LossPlot(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._toolbar())
         palette = self.palette()
-        self.plot_widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
+        self.plot_widget = pg.PlotWidget(
+            background=palette.color(QPalette.ColorRole.Base),
+            axisItems={"left": LogTickAxis("left")},
+        )
         describe(self.plot_widget, "Loss plot",
                  "Training, validation and test loss per epoch (log scale). Drag to pan, wheel "
                  "to zoom, right-click for more.")  # fmt: skip
@@ -215,6 +225,20 @@ class LossPlot(QWidget):
             "test_loss": self._test.values.copy(),
         })  # fmt: skip
 
+    def set_live(self, live: bool) -> None:
+        """Say whether training is running: while it is, the view range grows in steps (cheap
+        repaints); otherwise the view ends at the last epoch."""
+        if live == self._live:
+            return
+        self._live = live
+        if not live and self._range.following:
+            self.redraw()
+
+    @property
+    def live(self) -> bool:
+        """Whether training is running (see ``set_live``)."""
+        return self._live
+
     def auto_range(self) -> None:
         """Fit the view to the whole history and keep following it."""
         self._range.follow()
@@ -246,17 +270,23 @@ class LossPlot(QWidget):
             self._follow()
 
     def _follow(self) -> None:
-        """Show every epoch and loss, the range growing in steps (see ``stepped_range``)."""
-        x_range = (0.0, nice_step_up(max(len(self._train), 1) * 1.02))
+        """Show every epoch and loss: while live the range grows in steps (``stepped_range``),
+        otherwise it ends FIT_PADDING past the last epoch and the largest loss."""
+        pad = 1.0 + FIT_PADDING
+        last = max(len(self._train), 1) * pad
+        x_range = (0.0, nice_step_up(last) if self._live else last)
         log = self.log_check.isChecked()
         y = np.concatenate([self._train.values, self._val.values, self._test.values])
         y = y[np.isfinite(y) & (y > 0)] if log else y[np.isfinite(y)]
         if not len(y):
             y_range = (0.0, 1.0)
-        elif log:
+        elif log:  # whole quarter decades either way: tight enough, and tidy ticks
             y_range = stepped_range(float(y.min()), float(y.max()), log=True)
-        else:  # a loss is >= 0: start the axis at 0
-            y_range = (0.0, nice_step_up(float(y.max()) * 1.02) if y.max() > 0 else 1.0)
+        elif y.max() > 0:  # a loss is >= 0: start the axis at 0
+            top = float(y.max()) * pad
+            y_range = (0.0, nice_step_up(top) if self._live else top)
+        else:
+            y_range = (0.0, 1.0)
         self._range.show(x_range, y_range)
 
     def _show_legend_for_val(self) -> None:

@@ -493,6 +493,7 @@ class MainWindow(QMainWindow):
         if state != self.state:
             self.statusBar().clearMessage()  # e.g. "Paused after epoch …" once stopped
         self.state = state
+        self.loss_plot.set_live(state == "training")  # stepped, steady ranges only while live
         self.training_panel.set_state(state)
         editable = state not in ("training", "paused")
         self.data_panel.set_editable(editable)

@@ -9,7 +9,8 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from nngui.core.training import History, Series
-from nngui.gui.loss_plot import MAX_POINTS, LossPlot, decimate
+from nngui.gui.loss_plot import FIT_PADDING, MAX_POINTS, LossPlot, decimate
+from nngui.gui.plot_range import LogTickAxis
 
 
 @pytest.fixture
@@ -140,6 +141,7 @@ def test_export_png(plot, tmp_path):
 
 def test_following_grows_the_view_in_steps_and_a_zoom_stops_it(plot):
     vb = plot.plot_item.getViewBox()
+    plot.set_live(True)  # training runs: steps keep the axes from being rebuilt every frame
     ranges = []
     for n in range(1, 400):
         plot.append(np.array([10.0 / n]), np.array([]), np.array([]), np.array([]))
@@ -155,3 +157,51 @@ def test_following_grows_the_view_in_steps_and_a_zoom_stops_it(plot):
     assert vb.viewRange()[0] == pytest.approx([10, 20])
     plot.fit_button.click()
     assert plot.following and vb.viewRange()[0][1] >= 400
+
+
+def x_end(plot: LossPlot) -> float:
+    return plot.plot_item.getViewBox().viewRange()[0][1]
+
+
+def test_when_not_training_the_view_ends_at_the_last_epoch(plot):
+    plot.append(np.geomspace(1, 1e-3, 1000), np.array([]), np.array([]), np.array([]))
+    plot.redraw()
+    assert not plot.live
+    assert x_end(plot) == pytest.approx(1000 * (1 + FIT_PADDING))
+    plot.set_live(True)
+    plot.redraw()
+    assert x_end(plot) == 1500  # live: the next step, so that the axes rarely change
+    plot.set_live(False)  # paused or finished: tight again at once
+    assert x_end(plot) == pytest.approx(1000 * (1 + FIT_PADDING))
+
+
+def test_fit_ends_at_the_last_epoch_and_so_do_loaded_histories(plot):
+    plot.append(np.geomspace(1, 1e-3, 1000), np.array([]), np.array([]), np.array([]))
+    plot.plot_item.setXRange(10, 20, padding=0)  # a zoom
+    plot.redraw()
+    plot.fit_button.click()
+    assert x_end(plot) == pytest.approx(1000 * (1 + FIT_PADDING))
+    losses = Series(np.linspace(2, 1, 803))
+    plot.set_history(History(losses, Series([803]), Series([np.nan]), Series([1.0])))
+    assert x_end(plot) == pytest.approx(803 * (1 + FIT_PADDING))
+    plot.log_check.setChecked(False)  # linear: from 0 to just above the largest loss
+    assert plot.following, "switching the scale is not a zoom"
+    assert plot.plot_item.getViewBox().viewRange()[1][1] == pytest.approx(2 * (1 + FIT_PADDING))
+
+
+def test_log_axis_labels_decades_in_one_style(plot):
+    axis = plot.plot_item.getAxis("left")
+    assert isinstance(axis, LogTickAxis) and axis.logMode
+    levels = axis.tickValues(-5.0, -1.0, 300)  # 10⁻⁵ … 0.1: four decades
+    labelled = [v for _, values in levels[:2] for v in values]
+    np.testing.assert_allclose(labelled, [-5, -4, -3, -2, -1])
+    assert axis.tickStrings(labelled, 1.0, 1.0) == ["10⁻⁵", "10⁻⁴", "10⁻³", "10⁻²", "0.1"]
+    assert len(levels[2][1]) == 32  # 2 … 9 × 10ᵏ: ticks without labels
+    assert axis.style["maxTextLevel"] == 1
+
+
+def test_log_axis_labels_two_and_five_within_two_decades(plot):
+    axis = plot.plot_item.getAxis("left")
+    levels = axis.tickValues(-5.25, -3.5, 300)
+    strings = [axis.tickStrings(values, 1.0, spacing) for spacing, values in levels[:2]]
+    assert strings == [["10⁻⁵", "10⁻⁴"], ["2·10⁻⁵", "5·10⁻⁵", "2·10⁻⁴"]]

@@ -51,6 +51,12 @@ class View(QWidget):
         """Show ``state`` (None: clear the view and say why it is empty)."""
         raise NotImplementedError
 
+    def show_live_state(self, state: ViewState | None) -> None:
+        """Show a state that training has just reached; the next one follows soon. A view
+        whose refresh is costly may spread it over event-loop turns (the latest state wins).
+        By default: ``show_state``."""
+        self.show_state(state)
+
     def build_frame(self, toolbar: QLayout, content: QWidget, empty_text: str) -> None:
         """Lay the view out as ``toolbar`` above a stack: page 0 a centred note saying why
         the view is empty (``self._empty``), page 1 ``content`` (``self._stack``)."""

@@ -6,8 +6,8 @@ own. The diagram draws layer l (0 = the input) as column l; the weight matrix W[
 
 A column wider than ``limit`` neurons shows its first and last few and a "… N more" marker in
 the slot between them; lines go to drawn neurons only. Line width and opacity encode |w|
-relative to the largest finite |w| of the whole network, colour its sign; neuron fill encodes
-the bias the same way relative to the largest finite |b|.
+relative to the largest finite |w| or |b| of the whole network, colour its sign; neuron fill
+encodes the bias on that same scale, so that tiny biases beside large weights look pale.
 """
 
 from __future__ import annotations
@@ -203,6 +203,15 @@ def largest_magnitude(arrays: Sequence[np.ndarray]) -> float:
     return best
 
 
+def network_scale(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> float:
+    """The diagram's one scale: the largest finite |w| or |b| of the network (0: none).
+
+    Weights and biases share it, so that a fill and a line of the same depth mean the same
+    magnitude: biases of 4e-05 beside weights of 1 are drawn pale, not in the deepest colour.
+    """
+    return max(largest_magnitude(weights), largest_magnitude(biases))
+
+
 def signed_strength(values: np.ndarray, scale: float) -> np.ndarray:
     """values / scale clipped to [-1, 1] (±inf → ±1, NaN stays NaN; scale 0 → 0 for finite)."""
     values = np.asarray(values, dtype=np.float64)
@@ -219,13 +228,16 @@ def edge_styles(
     edges: Sequence[Edges],
     max_width: float = MAX_WIDTH,
     min_width: float = MIN_WIDTH,
+    scale: float | None = None,
 ) -> list[EdgeStyle]:
-    """The look of every drawn line; |w| is scaled by the largest finite |w| of all ``weights``.
+    """The look of every drawn line; |w| is scaled by ``scale`` (see ``network_scale``).
 
-    weights : one ndarray (fan_in, fan_out) per layer (all entries count for the scale, drawn
-    or not). A line's width is max(min_width, max_width·|w|/max|w|); NaN gets min_width.
+    weights : one ndarray (fan_in, fan_out) per layer. Without ``scale``, the largest finite
+    |w| of all ``weights`` (drawn or not). A line's width is max(min_width,
+    max_width·|w|/scale), at most max_width; NaN gets min_width.
     """
-    scale = largest_magnitude(weights)
+    if scale is None:
+        scale = largest_magnitude(weights)
     styles = []
     for w, e in zip(weights, edges, strict=True):
         values = np.asarray(w, dtype=np.float64)[e.rows, e.cols]
@@ -236,9 +248,13 @@ def edge_styles(
     return styles
 
 
-def bias_strengths(biases: Sequence[np.ndarray], columns: Sequence[Column]) -> list[np.ndarray]:
-    """b / max|b| in [-1, 1] for the drawn neurons of columns 1…: one ndarray (k,) per layer."""
-    scale = largest_magnitude(biases)
+def bias_strengths(
+    biases: Sequence[np.ndarray], columns: Sequence[Column], scale: float
+) -> list[np.ndarray]:
+    """b / scale in [-1, 1] for the drawn neurons of columns 1…: one ndarray (k,) per layer.
+
+    ``scale`` is the one the lines use (``network_scale``), not the largest |b| alone.
+    """
     return [
         signed_strength(np.asarray(b, dtype=np.float64)[c.shown], scale)
         for b, c in zip(biases, columns[1:], strict=True)

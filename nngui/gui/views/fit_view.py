@@ -9,14 +9,23 @@ Below, the metrics of every split and output (``core.fit.fit_table``, which the 
 Plot items and table cells are created once and updated with ``setData`` / ``setText``; they are
 rebuilt only when the outputs (or the splits) change. Large splits draw a fixed, evenly spread
 subset of at most ``MAX_POINTS`` points per scatter; the histograms and metrics use every row.
+
+A refresh (predicting every split, the table and two plots per output) takes 20-40 ms before
+painting. While training, ``show_live_state`` spreads it over event-loop turns: one split's
+predictions each, then the table and every plot in one turn (a turn per output would make Qt
+repaint all the plots after each), so that the window answers in between while the trainer
+holds the GIL; a newer state drops what is left of an older one. ``show_state`` does it all
+at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.functions as fn
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPalette, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,11 +41,11 @@ from PySide6.QtWidgets import (
 
 from nngui.core.fit import (
     FIT_COLUMNS,
+    SPLITS,
     SplitFit,
-    fit_rows,
     residual_histogram,
     sample_rows,
-    split_fits,
+    split_fit,
 )
 from nngui.gui.plot_range import SteppedRange, nice_step_up, stepped_range
 from nngui.gui.views.base import View, ViewState
@@ -147,6 +156,10 @@ class FitView(View):
         self.diagonals: list[pg.PlotDataItem] = []
         self.histograms: list[pg.PlotDataItem] = []
         self.r2_labels: list[pg.TextItem] = []
+        self._job: Iterator[None] | None = None  # the rest of a live refresh
+        self._job_timer = QTimer(self)
+        self._job_timer.setSingleShot(True)
+        self._job_timer.timeout.connect(self._advance)
         self.build_frame(self._toolbar(), self._content(), EMPTY_TEXT)
         self.show_state(None)
 
@@ -295,25 +308,73 @@ class FitView(View):
 
     # ----- public API ---------------------------------------------------------------------
     def show_state(self, state: ViewState | None) -> None:
-        """Plot the fit of ``state``'s network on its data (None: an empty view)."""
-        if state is None:
-            self._fits, self._rows = {}, []
-            self.table.setRowCount(0)
-            self._table_keys = []
-            self._set_splits([])
-            self.summary.clear()
-            self._stack.setCurrentWidget(self._empty)
+        """Plot the fit of ``state``'s network on its data (None: an empty view), now."""
+        self._job = self._refresh(state)
+        self.flush()
+
+    def show_live_state(self, state: ViewState | None) -> None:
+        """Like ``show_state``, but one step per event-loop turn (see the module docstring);
+        a newer state, or ``show_state``, drops the steps an older one has left."""
+        self._job = self._refresh(state)
+        self._job_timer.start(0)
+
+    def flush(self) -> None:
+        """Finish a live refresh now."""
+        self._job_timer.stop()
+        job, self._job = self._job, None
+        for _ in job or ():
+            pass
+
+    def pending(self) -> bool:
+        """Whether a live refresh has steps left."""
+        return self._job is not None
+
+    def _advance(self) -> None:
+        """Take the next step of the live refresh, and ask for another turn if one is left."""
+        if self._job is None:
             return
-        fits = split_fits(state.model, state.dataset)
+        try:
+            next(self._job)
+        except StopIteration:
+            self._job = None
+        else:
+            self._job_timer.start(0)
+
+    def _refresh(self, state: ViewState | None) -> Iterator[None]:
+        """The steps of one refresh: predict each split, then show the table and the plots."""
+        if state is None:
+            self._clear()
+            return
+        fits, rows = [], []
+        for name in SPLITS:
+            fit = split_fit(state.model, state.dataset, name)
+            if fit is not None:
+                fits.append(fit)
+                rows.extend(fit.rows())
+            yield
+        # Drawn in one turn: a turn per output would repaint all the plots after each one.
+        self._show_fits(tuple(state.dataset.output_names), fits, rows)
+        self._draw_split()
+
+    def _clear(self) -> None:
+        self._fits, self._rows = {}, []
+        self.table.setRowCount(0)
+        self._table_keys = []
+        self._set_splits([])
+        self.summary.clear()
+        self._stack.setCurrentWidget(self._empty)
+
+    def _show_fits(
+        self, outputs: tuple[str, ...], fits: list[SplitFit], rows: list[dict[str, str | float]]
+    ) -> None:
+        """Keep ``fits`` and their metrics ``rows``; show the table and the splits offered."""
         self._fits = {fit.split: fit for fit in fits}
-        self._rows = fit_rows(fits)
-        outputs = tuple(state.dataset.output_names)
+        self._rows = rows
         if outputs != self._outputs:
             self._build_plots(outputs)
         self._stack.setCurrentIndex(1)  # first: the table's height is fitted to the shown page
         self._fill_table()
         self._set_splits(list(self._fits))
-        self._draw_split()
 
     def table_rows(self) -> list[dict[str, str | float]]:
         """The metrics rows shown: ``core.fit.fit_table`` of the last state (keys FIT_COLUMNS).

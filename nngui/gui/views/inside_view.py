@@ -8,10 +8,16 @@ layer's Z, A, dZ, dW, db and dA beside the formula that produced them (``inside_
 the activations with the share of dead relu units (``inside_histograms``).
 
 ``show_state`` recomputes the sample's trace (microseconds) and, only while the histogram tab
-is shown, the layer statistics; widgets are created once and updated in place.
+is shown, the layer statistics; widgets are created once and updated in place. A gradient
+check's verdict stays while training goes on from the checked network (it names its epoch);
+once the network is reset, replaced or loaded it is greyed and says to check again, and it is
+hidden when the layers change (``CheckedNetwork``).
 """
 
 from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt
@@ -27,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nngui.core.data import TARGETS, Split, true_outputs
+from nngui.core.data import TARGETS, Dataset, Split, true_outputs
 from nngui.core.gradient_check import GradientCheck, ParameterDiff, affordable, check_gradients
 from nngui.core.gradient_check import engine_gradients as _engine_gradients
 from nngui.core.inside import SampleTrace, trace_sample
@@ -48,6 +54,42 @@ SOURCES = (("train", "train"), ("validation", "val"), ("test", "test"), ("typed"
 TYPED_DEFAULTS = {"a": 30.0, "b": 70.0}  # the article's example
 PASS_COLOUR = "#1a7f37"
 FAIL_COLOUR = "#c62828"
+STALE_COLOUR = "#808080"
+STALE_NOTE = ", before the network changed — check again"
+
+
+@dataclass(frozen=True)
+class CheckedNetwork:
+    """What a gradient check ran on, to tell whether a later state shows the same network.
+
+    params : copies of the checked ``network.params``; ``dataset`` a weak reference to the
+    data set it was checked on (the window keeps one per session: reset, open and new data
+    settings make a new one).
+    """
+
+    structure: tuple
+    params: tuple[np.ndarray, ...]
+    dataset: weakref.ref[Dataset]
+    epoch: int
+
+    @classmethod
+    def of(cls, state: ViewState) -> CheckedNetwork:
+        """The fingerprint of ``state``'s network, taken when it is checked."""
+        params = tuple(p.copy() for p in state.network.params)
+        return cls(_structure(state), params, weakref.ref(state.dataset), state.epoch)
+
+    def relation(self, state: ViewState) -> str:
+        """How ``state``'s network relates to the checked one: "same"; "trained" (the same
+        session at a later epoch); "changed" (reset, replaced or loaded: same layers, other
+        weights); "reshaped" (other layers)."""
+        if _structure(state) != self.structure:
+            return "reshaped"
+        if self.dataset() is not state.dataset:
+            return "changed"
+        params = state.network.params
+        if all(np.array_equal(a, b) for a, b in zip(self.params, params, strict=True)):
+            return "same"
+        return "trained" if state.epoch > self.epoch else "changed"
 
 
 class InsideView(View):
@@ -59,7 +101,9 @@ class InsideView(View):
         super().__init__(parent)
         self._state: ViewState | None = None
         self._trace: SampleTrace | None = None
-        self._check_key: tuple | None = None
+        self._checked: CheckedNetwork | None = None
+        self._check_result: GradientCheck | None = None
+        self._check_stale = False
         self._input_names: tuple[str, ...] = ()
         self.typed_spins: list[QDoubleSpinBox] = []
         #: The gradient function "Check gradients" tests: the engine's (tests plant errors).
@@ -148,12 +192,10 @@ class InsideView(View):
             self._trace = None
             self.steps.show_trace(None)
             self.histograms.show_stats(None)
-            self._check_key = None
-            self.verdict.hide()
+            self._forget_check()
             return
         self._stack.setCurrentIndex(1)
-        if self._check_key != _structure(state):
-            self.verdict.hide()
+        self._update_verdict(state)
         self._sync_controls(state)
         self._refresh()
 
@@ -188,10 +230,31 @@ class InsideView(View):
             )
         finally:
             QApplication.restoreOverrideCursor()
-        self._check_key = _structure(state)
+        self._checked, self._check_result = CheckedNetwork.of(state), result
+        self._check_stale = False
         self.verdict.setText(verdict_html(result, state.epoch))
         self.verdict.show()
         return result
+
+    def check_is_stale(self) -> bool:
+        """Whether the verdict shown is of a network that has since been reset or replaced."""
+        return self._check_stale
+
+    def _update_verdict(self, state: ViewState) -> None:
+        """Hide the verdict for other layers; grey it once the network is not the checked one
+        nor trained on from it (it stays so until the next check)."""
+        if self._checked is None:
+            return
+        relation = self._checked.relation(state)
+        if relation == "reshaped":
+            self._forget_check()
+        elif relation == "changed" and not self._check_stale:
+            self._check_stale = True
+            self.verdict.setText(verdict_html(self._check_result, self._checked.epoch, stale=True))
+
+    def _forget_check(self) -> None:
+        self._checked, self._check_result, self._check_stale = None, None, False
+        self.verdict.hide()
 
     # ----- sample choice ------------------------------------------------------------------
     def _sync_controls(self, state: ViewState) -> None:
@@ -317,17 +380,21 @@ def parameter_name(d: ParameterDiff) -> str:
     return f"{letter}{sup(d.layer)}[{', '.join(map(str, d.index))}]"
 
 
-def verdict_html(result: GradientCheck, epoch: int) -> str:
-    """The gradient check's verdict as coloured rich text, with a per-layer line."""
-    colour = PASS_COLOUR if result.passed else FAIL_COLOUR
+def verdict_html(result: GradientCheck, epoch: int, stale: bool = False) -> str:
+    """The gradient check's verdict as coloured rich text, with a per-layer line.
+
+    ``stale``: the network has changed since (reset, replaced): grey, and "check again".
+    """
+    colour = STALE_COLOUR if stale else PASS_COLOUR if result.passed else FAIL_COLOUR
+    when = f"epoch {epoch:,}{STALE_NOTE if stale else ''}"
     if result.worst is None:
-        head = f"✘ Nothing to check at epoch {epoch:,}: {result.note}."
+        head = f"✘ Nothing to check ({when}): {result.note}."
         return f'<span style="color:{colour}"><b>{head}</b></span>'
     w = result.worst
     verb = "agree" if result.passed else "DISAGREE"
     head = (
         f"{'✔' if result.passed else '✘'} Backprop and finite differences {verb} "
-        f"(epoch {epoch:,}): largest relative difference {result.max_rel_diff:.1e} at "
+        f"({when}): largest relative difference {result.max_rel_diff:.1e} at "
         f"{parameter_name(w)}; tolerance {result.tolerance:.0e}."
     )
     values = ""

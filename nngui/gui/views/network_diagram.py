@@ -2,7 +2,8 @@
 
 Layers are columns (input, hidden layers, output); a weight is a line coloured by its sign
 (blue positive, orange negative: safe for colour-blind readers) and as wide as its magnitude
-relative to the largest |w| in the network; a neuron's fill shows its bias the same way.
+relative to the largest |w| or |b| in the network; a neuron's fill shows its bias on the same
+scale, so a fill as deep as the widest line means a bias as large as that weight.
 Hovering a neuron or a line shows its value (a tooltip and the ``hovered`` signal); clicking a
 neuron highlights its incoming and outgoing weights.
 
@@ -144,9 +145,10 @@ class NetworkDiagram(QWidget):
     def _restyle(self, net: Network) -> None:
         s = self._structure
         with np.errstate(all="ignore"):
-            self._styles = dl.edge_styles(net.weights, s.edges)
             self._biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
-            self._bias_strength = dl.bias_strengths(self._biases, s.columns)
+            scale = dl.network_scale(net.weights, self._biases)
+            self._styles = dl.edge_styles(net.weights, s.edges, scale=scale)
+            self._bias_strength = dl.bias_strengths(self._biases, s.columns, scale)
 
     def _is_drawn(self, layer: int, unit: int) -> bool:
         columns = self._structure.columns
@@ -369,7 +371,8 @@ class NetworkDiagram(QWidget):
         super().changeEvent(event)
 
     def neuron_fill(self, layer: int, unit: int) -> QColor:
-        """The fill of a drawn neuron: its bias's sign colour, deeper for larger |b|."""
+        """The fill of a drawn neuron: its bias's sign colour, deeper for larger |b| (on the
+        scale the lines use: the largest |w| or |b| gets the full colour)."""
         position = self._structure.position(layer, unit)
         return self._fill(Colours.from_palette(self.palette()), layer, position)
 

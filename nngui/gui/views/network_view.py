@@ -20,14 +20,15 @@ HINT = "Hover a neuron or a line to read its value; click a neuron to highlight 
 
 
 def legend_html(colours: Colours) -> str:
-    """The legend: colour is the sign, width the magnitude, fill the bias."""
+    """The legend: colour is the sign, width the magnitude, fill the bias, on one scale."""
     pos, neg = colours.positive.name(), colours.negative.name()
     return (
         f'<span style="color:{pos}">━━</span> positive &nbsp;'
         f'<span style="color:{neg}">━━</span> negative weight &nbsp;·&nbsp; '
         "width ∝ |weight| &nbsp;·&nbsp; "
         f'neuron fill = bias (<span style="color:{pos}">●</span> +, '
-        f'<span style="color:{neg}">●</span> −, deeper = larger)'
+        f'<span style="color:{neg}">●</span> −, deeper = larger) &nbsp;·&nbsp; '
+        "one scale: the largest |weight| or |bias| is the widest and deepest"
     )
 
 
@@ -45,7 +46,8 @@ class NetworkView(View):
         self._diagram = describe(
             NetworkDiagram(max_per_column), "Network diagram",
             "Every neuron and weight. Line colour = sign, width = magnitude; neuron fill = "
-            "bias. Hover to read values; click a neuron to highlight its weights.",
+            "bias, on the same scale as the weights. Hover to read values; click a neuron to "
+            "highlight its weights.",
         )  # fmt: skip
         layout.addWidget(self._diagram, 1)
         self._legend = describe(

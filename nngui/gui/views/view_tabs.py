@@ -4,7 +4,8 @@ The window hands every new state (a weight snapshot while training, the final ne
 run, a loaded model) to ``set_state``. Only the visible view is refreshed, at most
 ``REFRESH_RATE`` times a second while training (or its own lower ``live_rate``); a view
 that becomes visible catches up at once. Hidden views cost nothing, so the views never slow
-training down noticeably.
+training down noticeably. While training, views are refreshed through ``show_live_state``
+(which a costly view may spread over event-loop turns), otherwise through ``show_state``.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class ViewTabs(QTabWidget):
         for view in self.views:
             self.addTab(view, view.title)
         self._state: ViewState | None = None
+        self._live = False
         self._shown: dict[int, ViewState | None] = {}  # id(view) → the state it shows
         self._last_refresh = 0.0
         self._timer = QTimer(self)
@@ -48,7 +50,7 @@ class ViewTabs(QTabWidget):
 
     def set_state(self, state: ViewState | None, live: bool = False) -> None:
         """Show ``state`` in the visible view: at once, or with ``live`` within the rate limit."""
-        self._state = state
+        self._state, self._live = state, live
         if not live:
             self._timer.stop()
             self.refresh()
@@ -68,7 +70,10 @@ class ViewTabs(QTabWidget):
             return
         self._last_refresh = time.perf_counter()
         self._shown[id(view)] = self._state
-        view.show_state(self._state)
+        if self._live:
+            view.show_live_state(self._state)
+        else:
+            view.show_state(self._state)
 
     def view(self, view_type: type[View]) -> View:
         """The view of the given class."""

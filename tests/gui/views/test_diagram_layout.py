@@ -116,14 +116,33 @@ def test_edge_styles_survive_nan_inf_and_zero_weights():
     np.testing.assert_allclose(styles[1].strength, [0.0, 0.0])
 
 
-def test_bias_strengths_are_relative_to_the_largest_bias_of_drawn_units():
+def test_bias_strengths_use_the_scale_given_for_the_drawn_units():
     columns = dl.build_columns([2, 20, 1], ["relu", "linear"], limit=6)
     hidden = np.arange(20) - 10.0  # -10 … 9
     out = np.array([5.0])
-    first, second = dl.bias_strengths([hidden, out], columns)
+    first, second = dl.bias_strengths([hidden, out], columns, 10.0)
     # drawn hidden units 0, 1, 2, 18, 19 with biases -10, -9, -8, 8, 9; scale 10
     np.testing.assert_allclose(first, [-1.0, -0.9, -0.8, 0.8, 0.9])
     np.testing.assert_allclose(second, [0.5])
+    first, second = dl.bias_strengths([hidden, out], columns, 20.0)
+    np.testing.assert_allclose(second, [0.25])
+
+
+def test_weights_and_biases_share_one_scale():
+    weights = known_weights()  # max |w| = 2
+    tiny = [np.array([4e-05, -4e-05]), np.array([1e-05])]
+    scale = dl.network_scale(weights, tiny)
+    assert scale == 2.0
+    columns = dl.build_columns([2, 2, 1], ["relu", "linear"])
+    first, second = dl.bias_strengths(tiny, columns, scale)
+    np.testing.assert_allclose(first, [2e-05, -2e-05])  # pale, not the deepest colour
+    np.testing.assert_allclose(second, [5e-06])
+    big = [np.array([np.nan, -8.0]), np.array([np.inf])]  # non-finite values do not count
+    assert dl.network_scale(weights, big) == 8.0
+    styles = dl.edge_styles(weights, dl.build_edges(columns), 6.0, 1.0, scale=8.0)
+    np.testing.assert_allclose(styles[0].strength, [0.125, 0.03125, -0.0625, 0.25])
+    np.testing.assert_allclose(styles[0].widths, [1.0, 1.0, 1.0, 1.5])
+    assert dl.network_scale([np.zeros((2, 2))], [np.full(2, np.nan)]) == 0.0
 
 
 def test_touching_marks_incoming_and_outgoing_lines():

@@ -252,3 +252,46 @@ def test_second_state_with_other_outputs_and_layers_rebuilds(view, sum_data):
 def test_controls_are_described(view):
     for widget in (view.split_combo, view.table, view.plots, view.summary):
         assert widget.accessibleName() and widget.toolTip()
+
+
+def test_a_live_refresh_takes_one_step_per_event_loop_turn(view, sum_data, qtbot):
+    view.show_state(linear_state(sum_data, 1.0, 1.0, 0.0))  # perfect: residuals 0
+    before = view.table_rows()
+    view.show_live_state(linear_state(sum_data, 2.0, 1.0, 3.0))
+    assert view.pending() and view.table_rows() == before  # nothing done in the call
+    for _ in range(3):  # train, validation, test predicted, one a turn: nothing shown yet
+        view._advance()
+        assert view.table_rows() == before
+        np.testing.assert_allclose(view.plotted(0)[1], view.plotted(0)[0])  # the old scatter
+    qtbot.waitUntil(lambda: not view.pending())  # the table and plots, in a later turn
+    assert view.table_rows() != before
+    a, b = sum_data.test.x[:, 0], sum_data.test.x[:, 1]
+    np.testing.assert_allclose(view.plotted(0)[1], 2 * a + b + 3, rtol=1e-10)
+    assert view.summary.text() == "60 test rows"
+
+
+def test_a_newer_live_state_supersedes_an_unfinished_one(view, sum_data, qtbot):
+    view.show_state(linear_state(sum_data, 2.0, 1.0, 3.0))
+    ds = make_dataset(DataSpec(samples=100, targets=("a+b", "a-b", "|a-b|")))
+    net = Network.initialise(2, [LayerSpec(4), LayerSpec(3, "linear")], np.random.RandomState(3))
+    view.show_live_state(ViewState(Model.from_dataset(net, ds), ds))
+    view._advance()
+    view._advance()  # part way through the three-output state
+    view.show_live_state(linear_state(sum_data, 1.0, 1.0, 0.0))
+    qtbot.waitUntil(lambda: not view.pending())
+    assert len(view.scatters) == 1 and view.table.rowCount() == 3  # never the older state
+    assert [float(cells(view, r)[5]) for r in range(3)] == [1.0, 1.0, 1.0]
+    x, y = view.plotted(0)
+    np.testing.assert_allclose(y, x, rtol=1e-12)
+
+
+def test_flush_and_show_state_finish_or_replace_a_live_refresh(view, sum_data, qtbot):
+    view.show_live_state(linear_state(sum_data, 2.0, 1.0, 3.0))
+    view.flush()
+    assert not view.pending() and view.table.rowCount() == 3
+    assert view.summary.text() == "60 test rows"
+    view.show_live_state(linear_state(sum_data, 1.0, 1.0, 0.0))
+    view.show_state(None)  # e.g. the network was removed: the live steps must not come back
+    assert not view.pending()
+    qtbot.wait(0)  # hand the event loop a turn; no live step is left to run in it
+    assert view.table.rowCount() == 0 and view._stack.currentWidget() is view._empty

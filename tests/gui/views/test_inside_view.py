@@ -17,7 +17,7 @@ from nngui.core.network import LayerSpec, Network
 from nngui.core.presets import PRESETS
 from nngui.core.scaling import Scaler
 from nngui.gui.views.base import ViewState
-from nngui.gui.views.inside_view import FAIL_COLOUR, PASS_COLOUR, InsideView
+from nngui.gui.views.inside_view import FAIL_COLOUR, PASS_COLOUR, STALE_COLOUR, InsideView
 
 TRAIN_X = np.array([[1.0, 2.0], [0.5, -1.0], [3.0, 1.0]])
 TRAIN_Y = np.array([[1.0], [0.0], [2.0]])
@@ -254,6 +254,47 @@ def test_second_state_with_other_layers_rebuilds_and_keeps_the_step(view: Inside
     view.tabs.setCurrentWidget(view.histograms)
     assert len(view.histograms.weight_curves) == 3
     assert [c.getData()[1].sum() for c in view.histograms.weight_curves] == [6, 6, 2]
+
+
+def nudged(net: Network, by: float) -> Network:
+    """A copy of ``net`` with every parameter moved by ``by`` (as a training step would)."""
+    moved = net.copy()
+    for p in moved.params:
+        p += by
+    return moved
+
+
+def test_verdict_of_a_network_that_trains_on_names_its_epoch(view: InsideView) -> None:
+    ds = dataset()
+    view.show_state(state(ds=ds, epoch=803))
+    view.run_gradient_check()
+    checked = view.verdict.text()
+    assert "(epoch 803)" in checked and PASS_COLOUR in checked
+    view.show_state(state(ds=ds, epoch=803))  # the same network again
+    view.show_state(state(nudged(known_net(), 1e-3), ds, epoch=900))  # training went on
+    assert view.verdict.text() == checked and not view.check_is_stale()
+
+
+def test_verdict_of_a_reset_network_says_to_check_again(view: InsideView) -> None:
+    ds = dataset()
+    view.show_state(state(ds=ds, epoch=803))
+    view.run_gradient_check()
+    view.show_state(state(nudged(known_net(), 0.1), ds, epoch=0))  # re-initialised, same layers
+    text = view.verdict.text()
+    assert view.verdict.isVisibleTo(view) and view.check_is_stale()
+    assert "(epoch 803, before the network changed — check again)" in text
+    assert STALE_COLOUR in text and PASS_COLOUR not in text
+    view.show_state(state(nudged(known_net(), 0.2), ds, epoch=1000))  # trained past 803 since
+    assert view.check_is_stale() and view.verdict.text() == text
+    view.run_gradient_check()  # a new check is of the network shown
+    assert not view.check_is_stale() and "(epoch 1,000)" in view.verdict.text()
+
+
+def test_verdict_on_other_data_says_to_check_again(view: InsideView) -> None:
+    view.show_state(state(epoch=803))
+    view.run_gradient_check()
+    view.show_state(state(epoch=5000))  # the same weights, but a new data set (or model file)
+    assert view.check_is_stale() and "check again" in view.verdict.text()
 
 
 def test_large_matrices_are_elided(view: InsideView) -> None:

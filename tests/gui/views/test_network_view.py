@@ -101,8 +101,9 @@ def test_dark_palettes_use_lighter_sign_colours(view):
     faded = towards(orange, line_opacity(0.5, 2), base=dark)
     np.testing.assert_allclose(rgb(d.edge_pen(0, 1, 0).color()), faded, atol=1)
     assert d.edge_pen(0, 1, 1).color().name() == "#56b4e9"
-    assert rgb(d.neuron_fill(1, 1)) == orange
-    np.testing.assert_allclose(rgb(d.neuron_fill(1, 0)), towards(sky, 0.5, base=dark), atol=1)
+    # fills share the lines' scale, max |w or b| = 2: -0.6 → 0.3 of the way, +0.3 → 0.15
+    np.testing.assert_allclose(rgb(d.neuron_fill(1, 1)), towards(orange, 0.3, base=dark), atol=1)
+    np.testing.assert_allclose(rgb(d.neuron_fill(1, 0)), towards(sky, 0.15, base=dark), atol=1)
     assert "#e69f00" in view._legend.text()
 
 
@@ -140,12 +141,29 @@ def test_neurons_show_their_bias_in_fill_and_text(view, qtbot):
     assert view.info_text() == "output a+b (layer 2, linear): bias = 0.1"
     qtbot.mouseMove(d, d.neuron_point(0, 0))
     assert "input a" in view.info_text() and "no bias" in view.info_text()
-    # fill: white blended towards the sign colour by |b| / max|b| (max |b| = 0.6)
-    assert rgb(d.neuron_fill(1, 1)) == ORANGE  # -0.6: full strength
-    half = [255 + (c - 255) * 0.5 for c in BLUE]  # +0.3: half way to blue
-    np.testing.assert_allclose(rgb(d.neuron_fill(1, 0)), half, atol=1)
-    sixth = [255 + (c - 255) / 6 for c in BLUE]  # 0.1
-    np.testing.assert_allclose(rgb(d.neuron_fill(2, 0)), sixth, atol=1)
+    # fill: white blended towards the sign colour by |b| / max |w or b| (= 2, a weight)
+    np.testing.assert_allclose(rgb(d.neuron_fill(1, 1)), towards(ORANGE, 0.3), atol=1)  # -0.6
+    np.testing.assert_allclose(rgb(d.neuron_fill(1, 0)), towards(BLUE, 0.15), atol=1)  # +0.3
+    np.testing.assert_allclose(rgb(d.neuron_fill(2, 0)), towards(BLUE, 0.05), atol=1)  # 0.1
+
+
+def test_tiny_biases_are_pale_beside_large_weights(view):
+    tiny = 4e-05  # a freshly initialised network: biases near 0, weights near 1
+    params = [np.vstack([W0, [tiny, -tiny]]), np.vstack([W1, [tiny]])]
+    view.show_state(state_for(params, [LayerSpec(2, "relu"), LayerSpec(1, "linear")]))
+    d = view.diagram()
+    for layer, unit in ((1, 0), (1, 1), (2, 0)):
+        assert rgb(d.neuron_fill(layer, unit)) == (255, 255, 255)  # 2e-05 of the way: white
+    assert rgb(d.edge_pen(0, 1, 1).color()) == BLUE  # the largest |w| keeps full strength
+
+
+def test_a_bias_larger_than_every_weight_sets_the_scale(view):
+    params = [np.vstack([W0, [4.0, -0.6]]), np.vstack([W1, B1])]  # max |w or b| = 4
+    view.show_state(state_for(params, [LayerSpec(2, "relu"), LayerSpec(1, "linear")]))
+    d = view.diagram()
+    assert rgb(d.neuron_fill(1, 0)) == BLUE
+    assert d.edge_pen(0, 1, 1).widthF() == pytest.approx(dl.MAX_WIDTH * 2.0 / 4.0)
+    assert "largest |weight| or |bias|" in view._legend.text()
 
 
 def test_clicking_a_neuron_highlights_exactly_its_lines(view, qtbot):

@@ -15,9 +15,14 @@ class CountingView(View):
         super().__init__()
         self.title = title
         self.shown: list[object] = []
+        self.live: list[object] = []  # the states shown through show_live_state
 
     def show_state(self, state) -> None:
         self.shown.append(state)
+
+    def show_live_state(self, state) -> None:
+        self.live.append(state)
+        super().show_live_state(state)
 
 
 @pytest.fixture
@@ -87,3 +92,14 @@ def test_a_view_may_ask_for_fewer_live_refreshes(tabs, qtbot, monkeypatch):
     qtbot.wait(100)
     assert slow.shown[-1] is burst[0]  # 100 ms: still waiting
     qtbot.waitUntil(lambda: slow.shown[-1] is burst[1], timeout=1_000)
+
+
+def test_live_states_go_through_show_live_state(tabs, qtbot):
+    one = tabs.views[0]
+    tabs.show_view(one)
+    live, final = states(2)
+    tabs.set_state(live, live=True)
+    qtbot.waitUntil(lambda: one.live == [live])  # within the rate limit
+    assert one.shown[-1] is live  # View's default shows it with show_state
+    tabs.set_state(final)
+    assert one.live == [live] and one.shown[-1] is final

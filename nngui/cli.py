@@ -13,6 +13,7 @@ Ctrl+C aborts at once.
 from __future__ import annotations
 
 import argparse
+import ctypes.util
 import dataclasses
 import math
 import os
@@ -115,13 +116,17 @@ def run_gui(argv: list[str]) -> int:
             )
         read_model(args.model)
     try:
-        from nngui.gui.app import run_app
+        from nngui.gui.app import display_problem, run_app
     except ImportError as exc:
         print(
             f"nngui: the desktop window is not available: {one_line(exc)}; "
             "the commands train, predict, evaluate and info work headless",
             file=sys.stderr,
         )
+        return 2
+    problem = display_problem(os.environ, ctypes.util.find_library)
+    if problem is not None:  # Qt would abort with a message that hides the cause
+        print(f"nngui: {problem}", file=sys.stderr)
         return 2
     return int(run_app(args.model))
 

@@ -153,9 +153,16 @@ def parse_targets(text: str) -> tuple[str, ...]:
 
 
 def parse_hidden(text: str) -> list[tuple[int, str | None]]:
-    """``--hidden``: "4,4" or "8:tanh,4:relu" or "none" → [(units, activation or None), …]."""
-    if text.strip().lower() in ("none", "0", ""):
+    """``--hidden``: "4,4" or "8:tanh,4:relu" or "none" → [(units, activation or None), …].
+
+    Only "none" means no hidden layer: "0" and "" are mistakes, as "0,4" is.
+    """
+    if text.strip().lower() == "none":
         return []
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "empty; give layer sizes such as 4,4, or use 'none' for no hidden layer"
+        )
     layers: list[tuple[int, str | None]] = []
     for part in text.split(","):
         units, _, act = part.strip().partition(":")
@@ -164,7 +171,10 @@ def parse_hidden(text: str) -> list[tuple[int, str | None]]:
                 f"{part.strip()!r} is not a layer; write units or units:activation, e.g. 8:tanh,4"
             )
         if not 1 <= int(units) <= 4096:
-            raise argparse.ArgumentTypeError(f"{part.strip()!r}: a layer needs 1 to 4096 units")
+            hint = "; use 'none' for no hidden layer" if int(units) == 0 else ""
+            raise argparse.ArgumentTypeError(
+                f"{part.strip()!r}: a layer needs 1 to 4096 units{hint}"
+            )
         if act and act not in ACTIVATIONS:
             raise argparse.ArgumentTypeError(
                 f"{part.strip()!r}: unknown activation {act!r}; "

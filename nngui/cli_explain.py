@@ -11,7 +11,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -149,8 +151,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """``nngui export``: write the requested CSV tables."""
     if not (args.history or args.fit or args.error_map):
         raise UsageError("say what to export: --history, --fit and/or --error-map FILE.csv")
-    if sum(p == "-" for p in (args.history, args.fit, args.error_map) if p) > 1:
-        raise UsageError("only one table can go to stdout (-)")
+    check_outputs(args.model, {"--history": args.history, "--fit": args.fit,
+                               "--error-map": args.error_map})  # fmt: skip
     model = read_model(args.model)
     if args.history:
         _write(args.history, history_csv(model.history))
@@ -161,6 +163,44 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.error_map:
             _write(args.error_map, error_map_csv(model, ds, args.resolution, args.extend))
     return 0
+
+
+def check_outputs(model: str, outputs: dict[str, str | None]) -> None:
+    """Refuse outputs that would overwrite the model or each other (UsageError).
+
+    ``outputs`` maps option names to the files given (None: not given; "-": stdout).
+    """
+    given = [(option, path) for option, path in outputs.items() if path]
+    if sum(path == "-" for _, path in given) > 1:
+        raise UsageError("only one table can go to stdout (-)")
+    files = [(option, path) for option, path in given if path != "-"]
+    for i, (option, path) in enumerate(files):
+        if same_file(path, model):
+            raise UsageError(
+                f"{option}: {path} is the model file itself and would be overwritten; "
+                f"give another file name, e.g. {Path(model).stem}-{option[2:]}.csv"
+            )
+        for other, earlier in files[:i]:
+            if same_file(path, earlier):
+                if path == earlier:
+                    both = f"{other} and {option} both name {path}"
+                else:
+                    both = f"{other} {earlier} and {option} {path} are the same file"
+                raise UsageError(f"{both}; give each table its own file")
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether the paths ``a`` and ``b`` name one file (the same inode, or the same resolved
+    path for a file that does not exist yet)."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # one of them does not exist (yet)
+        pass
+    try:
+        ra, rb = Path(a).resolve(), Path(b).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return os.path.normcase(ra) == os.path.normcase(rb)
 
 
 def error_map_csv(model: Model, ds: Dataset, resolution: int, extend: float) -> str:

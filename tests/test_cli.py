@@ -285,6 +285,14 @@ def test_bad_argument_messages_say_what_to_fix(capsys):
     assert "(see nngui train --help)" in err
 
 
+@pytest.mark.parametrize("value", ["0", "", " ", "0,4", " 0:tanh "])
+def test_only_none_means_no_hidden_layer(capsys, value):
+    # --epochs 0: if the value were accepted, the test would fail at once rather than hang.
+    code, out, err = run(capsys, "train", "--epochs", "0", "--hidden", value)
+    assert code == 2 and out == ""
+    assert "use 'none' for no hidden layer" in err and err.count("\n") == 1
+
+
 def test_init_from_rejects_data_and_layer_options(capsys, model_path):
     code, _, err = run(capsys, "train", "--init-from", model_path, "--hidden", "8")
     assert code == 2 and "--hidden cannot be used with --init-from" in err
@@ -318,6 +326,13 @@ def test_bad_model_arguments(capsys, model_path, tmp_path, argv):
     assert err.startswith("nngui: ") and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_a_plain_npz_is_not_a_model(capsys, tmp_path):
+    np.savez(tmp_path / "x.npz", x=np.arange(3))
+    code, out, err = run(capsys, "info", tmp_path / "x.npz")
+    assert (code, out) == (2, "")
+    assert err == f"nngui: {tmp_path / 'x.npz'}: not an nngui model file (it has no 'meta' entry)\n"
+
+
 def test_help_texts(capsys):
     for argv in ([], ["train"], ["predict"], ["evaluate"], ["info"]):
         code, out, _ = run(capsys, *argv, "--help")
@@ -328,6 +343,7 @@ def test_help_texts(capsys):
 
 def test_argument_helpers():
     assert parse_hidden("8:tanh,4") == [(8, "tanh"), (4, None)]
+    assert parse_hidden(" None ") == []
     assert split_top_level("a+b,max(a,b), |a-b|") == ["a+b", "max(a,b)", "|a-b|"]
     assert protect_negative_numbers(["-3,4", "--low", "-1e3,.5", "-x,1", "-3", "--json"]) == [
         " -3,4", "--low", " -1e3,.5", "-x,1", " -3", "--json"
@@ -379,12 +395,19 @@ def test_info_survives_metrics_in_an_unknown_layout(capsys, model_path, tmp_path
 
 
 # ----- the window -------------------------------------------------------------------------
+class FakeGui(list):
+    """The model paths run_app was called with; ``problem`` is what display_problem says."""
+
+    problem: str | None = None
+
+
 @pytest.fixture
-def fake_gui(monkeypatch) -> list:
+def fake_gui(monkeypatch) -> FakeGui:
     """Replace nngui.gui.app by a module whose run_app records its argument."""
-    calls: list = []
+    calls = FakeGui()
     module = types.ModuleType("nngui.gui.app")
     module.run_app = lambda model_path=None: calls.append(model_path) or 0
+    module.display_problem = lambda environ, find_library: calls.problem
     monkeypatch.setitem(sys.modules, "nngui.gui.app", module)
     return calls
 
@@ -402,6 +425,16 @@ def test_model_argument_opens_it_in_the_window(capsys, fake_gui, model_path):
 def test_bad_model_does_not_open_the_window(capsys, fake_gui, tmp_path):
     assert run(capsys, tmp_path / "missing.npz")[0] == 2
     assert fake_gui == []
+
+
+def test_display_problem_is_one_line_before_qt_starts(capsys, fake_gui, model_path, tmp_path):
+    fake_gui.problem = "no display to open the window on (DISPLAY is not set). Run it …"
+    for argv in ([], [model_path]):
+        assert run(capsys, *argv) == (2, "", f"nngui: {fake_gui.problem}\n")
+    assert fake_gui == []
+    # A bad model file is reported first: it is the one thing the user can fix here.
+    code, _, err = run(capsys, tmp_path / "missing.npz")
+    assert code == 2 and "no such file" in err
 
 
 def test_window_not_available(capsys, monkeypatch):
@@ -432,6 +465,21 @@ def test_bad_file_gives_no_traceback(tmp_path):
     result = run_subprocess("predict", garbage, "-3,4")
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the check is for Linux")
+@pytest.mark.parametrize("with_model", [False, True], ids=["nngui", "nngui MODEL"])
+def test_no_display_exits_2_instead_of_aborting(model_path, with_model):
+    # Without the check Qt aborts (exit status 134) with a message about xcb-cursor0.
+    hidden = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE",
+              "XDG_RUNTIME_DIR")  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if k not in hidden}
+    argv = [model_path] if with_model else []
+    result = subprocess.run([sys.executable, "-m", "nngui", *map(str, argv)], env=env,
+                            capture_output=True, text=True, cwd=ROOT, timeout=60)  # fmt: skip
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("nngui: no display to open the window on (neither DISPLAY")
+    assert result.stderr.count("\n") == 1 and "nngui train --help" in result.stderr
 
 
 @pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals and a pseudo-terminal")

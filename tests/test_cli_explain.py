@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -143,3 +144,45 @@ def test_export_to_stdout_and_mistakes(capsys, known, tmp_path):
     code, _, err = run(capsys, "export", path, "--fit", tmp_path / "missing" / "f.csv")
     assert code == 2 and "could not save" in err
     assert run(capsys, "export", path, "--fit", "x.csv", "--resolution", "0")[0] == 2
+
+
+@pytest.fixture
+def own_copy(known, tmp_path) -> str:
+    """A copy of the known model in tmp_path, which a failing test may overwrite."""
+    path = tmp_path / "m.npz"
+    shutil.copyfile(known[0], path)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [("--history", "m.npz"), ("--fit", "./m.npz"), ("--error-map", "sub/../m.npz"),
+     ("--history", "link.npz")],
+)  # fmt: skip
+def test_export_never_overwrites_the_model(capsys, own_copy, tmp_path, monkeypatch, option, name):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.npz").symlink_to(tmp_path / "m.npz")
+    before = (tmp_path / "m.npz").read_bytes()
+    code, out, err = run(capsys, "export", own_copy, option, name)
+    assert code == 2 and out == ""
+    assert err == (
+        f"nngui: {option}: {name} is the model file itself and would be overwritten; "
+        f"give another file name, e.g. m-{option[2:]}.csv\n"
+    )
+    assert (tmp_path / "m.npz").read_bytes() == before
+
+
+def test_export_refuses_one_file_for_two_tables(capsys, own_copy, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "export", own_copy, "--fit", "t.csv", "--history", "t.csv")
+    assert (code, out) == (2, "")
+    assert err == "nngui: --history and --fit both name t.csv; give each table its own file\n"
+    assert not (tmp_path / "t.csv").exists()
+    (tmp_path / "t.csv").write_text("kept\n")  # an existing file, named through a link
+    (tmp_path / "same.csv").symlink_to(tmp_path / "t.csv")
+    code, _, err = run(capsys, "export", own_copy, "--fit", "same.csv", "--error-map", "./t.csv")
+    assert code == 2 and "--fit same.csv and --error-map ./t.csv are the same file" in err
+    assert (tmp_path / "t.csv").read_text() == "kept\n"
+    code, _, err = run(capsys, "export", own_copy, "--history", "-", "--error-map", "-")
+    assert code == 2 and err == "nngui: only one table can go to stdout (-)\n"

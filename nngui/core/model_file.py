@@ -131,6 +131,8 @@ def _parse(members: _Members) -> Model:
 
 def _read_meta(members: _Members) -> dict[str, Any]:
     """The meta JSON, parsed, format-checked and migrated to the current version."""
+    if "meta" not in members.headers:  # e.g. a plain np.savez archive of someone's arrays
+        raise _ContentError("not an nngui model file (it has no 'meta' entry)")
     shape = members.shape("meta")
     dtype = members.headers["meta"][1]
     if shape != () or dtype.kind != "U":

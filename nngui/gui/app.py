@@ -1,7 +1,8 @@
 """Application set-up: QApplication names, icon and high-DPI policy, the error hook, run_app.
 
-``run_app`` is what ``nngui`` (without a sub-command) calls. Uncaught exceptions in the GUI
-thread are logged and shown in a dialog, and the application keeps running.
+``run_app`` is what ``nngui`` (without a sub-command) calls, after ``display_problem`` found
+nothing that would make Qt abort. Uncaught exceptions in the GUI thread are logged and shown in
+a dialog, and the application keeps running.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -23,6 +25,51 @@ log = logging.getLogger("nngui")
 ORGANIZATION = "nngui"
 APPLICATION = "nngui"
 ICON_PATH = Path(__file__).resolve().parent.parent / "resources" / "icon.png"
+
+
+NO_WINDOW_HINT = "or use the command line: nngui train --help"
+_RUN_IT_THERE = f"Run nngui in a desktop session (over ssh: ssh -X), {NO_WINDOW_HINT}"
+
+
+def display_problem(
+    environ: Mapping[str, str],
+    find_library: Callable[[str], str | None],
+    platform: str = sys.platform,
+) -> str | None:
+    """Why Qt would abort on creating the QApplication here, as one line; None if it should not.
+
+    Qt aborts (exit status 134) with a message about xcb-cursor0 when it has no display, or
+    when its X11 platform plugin misses the system library libxcb-cursor.so.0 (Qt 6.5 and
+    newer). Only Linux is checked, and only when the platform is xcb or chosen by Qt: never
+    when QT_QPA_PLATFORM names another one (offscreen, wayland …). ``environ`` is the
+    environment (os.environ) and ``find_library`` is ``ctypes.util.find_library``.
+    """
+    if not platform.startswith("linux"):
+        return None
+    # "xcb:option=value", or a fallback list "wayland;xcb": the first platform is tried first.
+    chosen = environ.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0].strip()
+    if chosen not in ("", "xcb"):
+        return None
+    has_x11 = bool(environ.get("DISPLAY"))
+    if chosen == "xcb" and not has_x11:
+        return f"no display to open the window on (DISPLAY is not set). {_RUN_IT_THERE}"
+    if not (has_x11 or environ.get("WAYLAND_DISPLAY")):
+        return (
+            "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set). "
+            f"{_RUN_IT_THERE}"
+        )
+    if chosen != "xcb" and environ.get("WAYLAND_DISPLAY"):
+        return None  # Qt may choose Wayland, which does not need the X11 libraries
+    # The finder may not see the system libraries at all (no ldconfig, Nix …): only a finder
+    # that sees libxcb itself can tell that libxcb-cursor is missing.
+    if find_library("xcb") and not find_library("xcb-cursor"):
+        return (
+            "the window needs the system library libxcb-cursor.so.0, which is missing. On "
+            "Debian or Ubuntu install it with: sudo apt-get install libxcb-cursor0 (in a "
+            "source checkout, bash .ci/install-qt-libs --window installs it and the other "
+            f"X11 libraries Qt needs); {NO_WINDOW_HINT}"
+        )
+    return None
 
 
 def app_icon() -> QIcon:

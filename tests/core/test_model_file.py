@@ -480,10 +480,19 @@ def test_not_a_zip(content: bytes, tmp_path: Path) -> None:
     assert_rejected(tmp_path / "m.npz")
 
 
+NOT_A_MODEL = "not an nngui model file (it has no 'meta' entry)"
+
+
 def test_zip_without_npy_members(tmp_path: Path) -> None:
     path = write_archive(tmp_path / "m.npz", {}, raw={"readme.txt": b"hi"})
     assert_rejected(path, "unexpected member 'readme.txt'")
-    assert_rejected(write_archive(tmp_path / "e.npz", {}), "'meta' is missing")
+    assert_rejected(write_archive(tmp_path / "e.npz", {}), NOT_A_MODEL)
+
+
+def test_plain_npz_of_other_arrays(tmp_path: Path) -> None:
+    np.savez(tmp_path / "x.npz", x=np.arange(3))
+    message = assert_rejected(tmp_path / "x.npz", NOT_A_MODEL)
+    assert "missing" not in message
 
 
 def test_missing_and_folder_paths(tmp_path: Path) -> None:
@@ -527,7 +536,7 @@ def set_array(key: str, value: Any) -> Callable[[dict[str, Any], dict[str, Any]]
 
 HOSTILE_CASES = {
     # missing keys
-    "no meta": (set_array("meta", ...), "'meta' is missing"),
+    "no meta": (set_array("meta", ...), NOT_A_MODEL),
     "no W2": (set_array("W2", ...), "the weights are W1"),
     "no b1": (set_array("b1", ...), "the biases are b2"),
     "no x_std": (set_array("x_std", ...), "'x_std' is missing"),

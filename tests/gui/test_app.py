@@ -14,7 +14,15 @@ from nngui.core.data import DataSpec
 from nngui.core.model_file import save_model
 from nngui.core.network import seed_layers
 from nngui.core.training import TrainConfig, Trainer
-from nngui.gui.app import ICON_PATH, ErrorHook, app_icon, install_excepthook, make_app, run_app
+from nngui.gui.app import (
+    ICON_PATH,
+    ErrorHook,
+    app_icon,
+    display_problem,
+    install_excepthook,
+    make_app,
+    run_app,
+)
 from nngui.gui.main_window import MainWindow
 from nngui.gui.session import fresh_session
 
@@ -95,3 +103,80 @@ def test_run_app_opens_a_model_and_returns(qapp, tmp_path):
     for w in QApplication.topLevelWidgets():
         if isinstance(w, MainWindow):
             w.deleteLater()
+
+
+# ----- display_problem: why Qt would abort, found before the QApplication exists ----------
+def finder(*missing: str):
+    """A stand-in for ctypes.util.find_library that finds every library but ``missing``."""
+    return lambda name: None if name in missing else f"lib{name}.so"
+
+
+def no_finder(name: str) -> str | None:
+    raise AssertionError(f"looked for {name} when it did not need to")
+
+
+X11 = {"DISPLAY": ":0"}
+BOTH = {"DISPLAY": ":0", "WAYLAND_DISPLAY": "wayland-0"}
+
+
+@pytest.mark.parametrize(
+    ("environ", "reason"),
+    [
+        ({}, "(neither DISPLAY nor WAYLAND_DISPLAY is set)"),
+        ({"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""}, "neither DISPLAY"),
+        ({"QT_QPA_PLATFORM": "xcb"}, "(DISPLAY is not set)"),
+        ({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}, "(DISPLAY is not set)"),
+        ({"QT_QPA_PLATFORM": "xcb:dpi=96"}, "(DISPLAY is not set)"),
+    ],
+)
+def test_no_display_is_one_clear_line(environ, reason):
+    message = display_problem(environ, no_finder, "linux")
+    assert message is not None and "\n" not in message
+    assert message.startswith("no display to open the window on ") and reason in message
+    assert "desktop session" in message and "nngui train --help" in message
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {**X11, "QT_QPA_PLATFORM": "xcb"},
+        X11,
+        {**BOTH, "QT_QPA_PLATFORM": "xcb"},
+    ],
+)
+def test_missing_xcb_cursor_names_the_package(environ):
+    message = display_problem(environ, finder("xcb-cursor"), "linux")
+    assert message is not None and "\n" not in message
+    assert "libxcb-cursor.so.0" in message and "sudo apt-get install libxcb-cursor0" in message
+    assert ".ci/install-qt-libs --window" in message and "nngui train --help" in message
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"QT_QPA_PLATFORM": "offscreen"},
+        {"QT_QPA_PLATFORM": "wayland"},
+        {"QT_QPA_PLATFORM": "wayland;xcb"},
+        {"QT_QPA_PLATFORM": "minimal"},
+        {"QT_QPA_PLATFORM": "offscreen", **X11},
+    ],
+)
+def test_another_platform_is_never_checked(environ):
+    assert display_problem(environ, no_finder, "linux") is None
+
+
+def test_nothing_to_say_when_the_window_can_open():
+    assert display_problem(X11, finder(), "linux") is None
+    assert display_problem({"WAYLAND_DISPLAY": "wayland-0"}, no_finder, "linux") is None
+    # Qt may pick Wayland when both are there: the X11 library is not needed then.
+    assert display_problem(BOTH, finder("xcb-cursor"), "linux") is None
+
+
+def test_a_finder_that_sees_no_library_at_all_proves_nothing():
+    # No ldconfig, or libraries outside its reach (Nix …): do not refuse a window that works.
+    assert display_problem(X11, finder("xcb", "xcb-cursor"), "linux") is None
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32", "freebsd14"])
+def test_only_linux_is_checked(platform):
+    assert display_problem({}, no_finder, platform) is None

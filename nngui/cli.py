@@ -285,6 +285,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     with np.errstate(all="ignore"):  # weights restored after divergence may be huge
         model.metrics = model.evaluate(ds)
     model.outcome = result.outcome
+    model.weights_epoch = result.restored_epoch
     if result.message:
         note(result.message)
     status = 0

@@ -74,6 +74,7 @@ def model_info(model: Model, path: str) -> dict[str, Any]:
         "training": model.train_config.to_dict() if model.train_config else None,
         "epochs": model.history.epochs,
         "outcome": model.outcome or None,
+        "weights_epoch": model.weights_epoch,
         "metrics": model.metrics,
     }
 
@@ -88,6 +89,8 @@ def info_text(model: Model, path: str) -> str:
         rows.append(("training", training_text(model.train_config)))
     outcome = f" ({model.outcome})" if model.outcome else ""
     rows.append(("epochs", f"{model.history.epochs:,}{outcome}"))
+    if model.weights_epoch is not None:
+        rows.append(("weights", f"of epoch {model.weights_epoch:,} (restored by training)"))
     text = "\n".join(f"{k:<12}{v}" for k, v in rows)
     if model.metrics:
         try:

@@ -384,6 +384,18 @@ def test_info(capsys, model_path):
     assert (info["params"], info["epochs"], info["outcome"]) == (47, 50, "completed")
     assert info["data"]["seed"] == 42 and info["training"]["lr"] == 0.01
     assert set(info["metrics"]) == {"train", "test"}
+    assert info["weights_epoch"] is None and "weights" not in out.split("epochs")[0]
+
+
+def test_train_records_and_info_shows_restored_weights(capsys, tmp_path):
+    path = tmp_path / "diverged.npz"
+    code, _, err = run(capsys, "train", "--lr", "10", "--epochs", "1000", "--out", path)
+    assert code == 0 and "diverged" in err
+    kept = load_model(path).weights_epoch
+    assert kept is not None and kept < load_model(path).history.epochs
+    code, out, _ = run(capsys, "info", path)
+    assert f"of epoch {kept:,} (restored by training)" in out
+    assert run_json(capsys, "info", path)["weights_epoch"] == kept
 
 
 def test_info_survives_metrics_in_an_unknown_layout(capsys, model_path, tmp_path):

@@ -24,7 +24,10 @@ class Model:
     """A network with its train-set scalers and everything needed to reproduce it.
 
     ``data_spec`` regenerates the data set; ``train_config`` is the last training settings;
-    ``metrics`` holds the final metrics (see ``evaluate``); ``outcome`` how training ended.
+    ``metrics`` holds the final metrics (see ``evaluate``); ``outcome`` how training ended;
+    ``weights_epoch`` the epoch whose weights the network holds when training restored earlier
+    ones (best validation loss, or the last finite weights after a divergence), None when they
+    are the last epoch's.
     """
 
     network: Network
@@ -37,6 +40,7 @@ class Model:
     history: History = field(default_factory=History)
     metrics: dict[str, Any] = field(default_factory=dict)
     outcome: str = ""
+    weights_epoch: int | None = None
 
     @classmethod
     def from_dataset(

@@ -125,8 +125,21 @@ def _parse(members: _Members) -> Model:
         raise _ContentError("metrics must be a JSON object")
     return Model(
         network, x_scaler, y_scaler, inputs, outputs, data_spec, train_config, history,
-        _nan_for_null(metrics), outcome,
+        _nan_for_null(metrics), outcome, _weights_epoch(meta, history.epochs),
     )  # fmt: skip
+
+
+def _weights_epoch(meta: dict[str, Any], epochs: int) -> int | None:
+    """The optional epoch of the weights held: a whole number from 0 to the epochs trained."""
+    value = meta.get("weights_epoch")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= epochs:
+        raise _ContentError(
+            f"weights_epoch must be a whole number from 0 to the {epochs:,} epochs trained, "
+            f"got {value!r}"
+        )
+    return value
 
 
 def _read_meta(members: _Members) -> dict[str, Any]:
@@ -441,6 +454,7 @@ def _meta(model: Model) -> dict[str, Any]:
         "training": None if model.train_config is None else model.train_config.to_dict(),
         "metrics": model.metrics,
         "outcome": model.outcome,
+        "weights_epoch": model.weights_epoch,
         "dtype": net.dtype.name,
         "epochs": model.history.epochs,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -55,6 +55,7 @@ class Session:
         with np.errstate(all="ignore"):  # weights kept after a divergence may be huge
             model.metrics = model.evaluate(self.dataset)
         model.outcome = self.outcome
+        model.weights_epoch = self.weights_epoch
         return model
 
     def predictor(self) -> Model:
@@ -77,7 +78,9 @@ def session_from_model(model: Model) -> Session:
     if model.data_spec is None:
         raise ValueError("the model does not record its data settings, so it cannot be trained on")
     ds = model.training_data(np.float64)  # as fresh sessions: any dtype can train on it
-    return Session(ds, model.network, copy_history(model.history), model.outcome)
+    return Session(
+        ds, model.network, copy_history(model.history), model.outcome, model.weights_epoch
+    )
 
 
 def copy_history(h: History) -> History:

@@ -79,6 +79,7 @@ def random_model(seed: int, dtype: type = np.float64) -> Model:
     spec = None
     if n_in == 2:
         spec = DataSpec(samples=int(rng.randint(50, 500)), targets=tuple(TARGETS)[:n_out])
+    history = random_history(rng)
     return Model(
         network=Network.initialise(n_in, layers, rng, dtype=dtype),
         x_scaler=Scaler(rng.randn(n_in) * 10, rng.rand(n_in) + 0.1),
@@ -87,9 +88,10 @@ def random_model(seed: int, dtype: type = np.float64) -> Model:
         output_names=tuple(f"out {j}" for j in range(n_out)),
         data_spec=spec,
         train_config=TrainConfig(optimizer="adam", lr=float(rng.uniform(1e-4, 1)), epochs=7),
-        history=random_history(rng),
+        history=history,
         metrics={"test": {"rmse": rng.rand(n_out).tolist(), "loss": float(rng.rand())}},
         outcome="completed",
+        weights_epoch=None if seed % 3 else int(rng.randint(0, history.epochs + 1)),
     )
 
 
@@ -132,6 +134,7 @@ def assert_same_model(a: Model, b: Model) -> None:
     for key, values in a.history.arrays().items():
         np.testing.assert_array_equal(b.history.arrays()[key], values)
     assert (b.metrics, b.outcome) == (a.metrics, a.outcome)
+    assert b.weights_epoch == a.weights_epoch
 
 
 # ----- writing files by hand --------------------------------------------------------------
@@ -286,9 +289,10 @@ def test_optional_meta_fields_may_be_left_out(tmp_path: Path) -> None:
     arrays, meta = saved_parts(base_model(), tmp_path)
     for key in ("data", "training", "metrics", "outcome", "dtype", "created", "epochs"):
         del meta[key]
+    del meta["weights_epoch"]  # files written before it existed
     model = load_model(write_archive(tmp_path / "m.npz", {**arrays, "meta": json.dumps(meta)}))
     assert model.data_spec is None and model.train_config is None
-    assert model.metrics == {} and model.outcome == ""
+    assert model.metrics == {} and model.outcome == "" and model.weights_epoch is None
     assert model.network.dtype == np.float64 and model.history.epochs == 6
 
 
@@ -592,6 +596,10 @@ HOSTILE_CASES = {
     "meta 1-D": (set_array("meta", np.array(["{}"])), "'meta' must be a 0-d text array"),
     "meta bytes": (set_array("meta", np.array(b"{}")), "'meta' must be a 0-d text array"),
     "meta number": (set_array("meta", np.array(1.0)), "'meta' must be a 0-d text array"),
+    "weights_epoch past the history": (set_meta("weights_epoch", 7), "from 0 to the 6 epochs"),
+    "weights_epoch negative": (set_meta("weights_epoch", -1), "weights_epoch must be"),
+    "weights_epoch text": (set_meta("weights_epoch", "3"), "weights_epoch must be"),
+    "weights_epoch bool": (set_meta("weights_epoch", True), "weights_epoch must be"),
     "wrong format": (set_meta("format", "keras"), "not an nngui model (format 'keras'"),
     "no format": (set_meta("format", ...), "not an nngui model"),
     "unknown activation": (

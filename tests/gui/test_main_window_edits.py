@@ -6,8 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QFileDialog, QMessageBox
 
+from nngui.core.model_file import load_model
 from nngui.gui import MainWindow
 
 Reply = QMessageBox.StandardButton
@@ -129,7 +130,7 @@ def test_stopping_a_paused_run_clears_the_paused_message(window, qtbot):
     assert "Paused" not in window.statusBar().currentMessage()
 
 
-def test_restored_weights_are_labelled_with_their_epoch(window, qtbot):
+def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypatch, tmp_path):
     window.tabs.setCurrentIndex(2)
     panel = window.training_panel
     type_into(qtbot, panel._epochs, "1000")
@@ -145,3 +146,12 @@ def test_restored_weights_are_labelled_with_their_epoch(window, qtbot):
     # The losses shown are those of the weights held, as `nngui info` would report them.
     loss = s.model(None).metrics["train"]["loss"]
     assert f"train loss {loss:.5g}" in text
+    # Saved and opened again, the model still knows which epoch its weights are from.
+    path = tmp_path / "diverged.npz"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    assert window.files.save_as()
+    assert load_model(path).weights_epoch == kept
+    window.files.new_action.trigger()
+    assert window.files.open_path(str(path))
+    assert window.session.kept_epoch == kept and window.views.state.epoch == kept
+    assert window.status.metrics_label.text().startswith(f"epoch {kept:,} (kept weights;")

@@ -256,7 +256,9 @@ class LayerBuilder(QWidget):
 
     def _add_row_widgets(self, row: int) -> None:
         spin = describe(
-            QSpinBox(), f"Units of hidden layer {row + 1}", "Number of units (neurons)."
+            QSpinBox(),
+            f"Units of hidden layer {row + 1}",
+            f"Number of units (neurons), 1 to {MAX_UNITS:,}.",
         )
         spin.setRange(1, MAX_UNITS)
         spin.setAlignment(Qt.AlignmentFlag.AlignRight)

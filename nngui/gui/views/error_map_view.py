@@ -149,7 +149,8 @@ class ErrorMapView(View):
             0, MAX_EXTEND_PERCENT, 0, name="Extend past the training range", suffix=" %",
             special="off",
             tip="Show inputs beyond the training range, by this share of the range's width "
-            "on every side, to see how the network extrapolates.",
+            f"on every side (up to {MAX_EXTEND_PERCENT} %), to see how the network "
+            "extrapolates.",
         )  # fmt: skip
         self.extend_spin.setSingleStep(25)
         self.extend_spin.valueChanged.connect(self._on_extend_changed)

@@ -124,7 +124,8 @@ class InsideView(View):
         self.source_combo.currentIndexChanged.connect(self._on_source_changed)
         self.row_spin = int_spin(
             0, 0, 0, name="Sample row",
-            tip="Row of the split to trace, counting from 0 as in NumPy.",
+            tip="Row of the split to trace, counting from 0 as in NumPy (the label beside "
+            "it says how many rows the split has).",
         )  # fmt: skip
         self.row_spin.valueChanged.connect(self._refresh)
         self.row_count = QLabel()

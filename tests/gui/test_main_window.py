@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QTabBar,
     QWidget,
 )
+from widget_actions import click, type_into
 
 from nngui.core.model_file import load_model
 from nngui.core.network import LayerSpec, seed_layers
@@ -39,17 +40,6 @@ from nngui.gui.predict_panel import format_value
 @pytest.fixture
 def window(main_window):
     return main_window
-
-
-def click(qtbot, button: QAbstractButton) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
-    spin.setFocus()
-    spin.selectAll()
-    qtbot.keyClicks(spin, text)
-    qtbot.keyClick(spin, Qt.Key.Key_Return)
 
 
 def show_tab(window: MainWindow, index: int) -> None:

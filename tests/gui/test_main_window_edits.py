@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from widget_actions import click, type_into
 
 from nngui.core.model_file import load_model
 from nngui.gui import MainWindow
@@ -17,17 +18,6 @@ Reply = QMessageBox.StandardButton
 @pytest.fixture
 def window(main_window):
     return main_window
-
-
-def click(qtbot, button: QAbstractButton) -> None:
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-
-
-def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
-    spin.setFocus()
-    spin.selectAll()
-    qtbot.keyClicks(spin, text)
-    qtbot.keyClick(spin, Qt.Key.Key_Return)
 
 
 def trained(qtbot, window: MainWindow) -> list[np.ndarray]:

@@ -44,6 +44,17 @@ def run_worker(qtbot, worker: TrainingWorker, timeout: int = 20_000):
     return rec, rec.finished[0]
 
 
+def start_and_pause(qtbot, trainer, epochs: int, reports: int = 1):
+    """Start a worker, let it send ``reports`` progress reports, pause it; (worker, rec, thread)."""
+    worker = TrainingWorker(trainer, epochs)
+    rec = Recorder(worker)
+    thread = start_worker(worker)
+    qtbot.waitUntil(lambda: len(rec.progress) >= reports, timeout=10_000)
+    worker.request_pause()
+    qtbot.waitUntil(lambda: bool(rec.paused), timeout=5_000)
+    return worker, rec, thread
+
+
 def test_progress_is_throttled_and_adds_up(qtbot, make_trainer):
     trainer = make_trainer(samples=20, hidden=(2,), config=TrainConfig(epochs=20_000))
     worker = TrainingWorker(trainer, 20_000)
@@ -88,12 +99,7 @@ def test_stop_interrupts_and_joins(qtbot, make_trainer):
 
 def test_pause_resume_step_and_total_epochs(qtbot, make_trainer):
     trainer = make_trainer(samples=200, config=TrainConfig(epochs=30_000))
-    worker = TrainingWorker(trainer, 30_000)
-    rec = Recorder(worker)
-    thread = start_worker(worker)
-    qtbot.waitUntil(lambda: len(rec.progress) >= 1, timeout=10_000)
-    worker.request_pause()
-    qtbot.waitUntil(lambda: bool(rec.paused), timeout=5_000)
+    worker, rec, thread = start_and_pause(qtbot, trainer, 30_000)
     at_pause = rec.paused[0]
     assert 0 < at_pause < 30_000
     qtbot.wait(100)
@@ -113,12 +119,7 @@ def test_pause_resume_step_and_total_epochs(qtbot, make_trainer):
 def test_pause_in_a_minibatch_run_keeps_epochs_whole(qtbot, make_trainer):
     config = TrainConfig(optimizer="adam", batch_size=4, epochs=1_000_000)
     trainer = make_trainer(samples=400, config=config)
-    worker = TrainingWorker(trainer, 1_000_000)
-    rec = Recorder(worker)
-    thread = start_worker(worker)
-    qtbot.waitUntil(lambda: len(rec.progress) >= 2, timeout=10_000)
-    worker.request_pause()
-    qtbot.waitUntil(lambda: bool(rec.paused), timeout=5_000)
+    worker, rec, thread = start_and_pause(qtbot, trainer, 1_000_000, reports=2)
     batches_per_epoch = len(trainer.x_train) // 4
     assert trainer.optimizer.t == trainer.history.epochs * batches_per_epoch
     worker.step_once()
@@ -197,12 +198,7 @@ def test_time_limit_and_speed_count_training_time_not_pauses(qtbot, make_trainer
     limit = 0.6
     config = TrainConfig(epochs=10_000_000, time_limit=limit)
     trainer = make_trainer(samples=200, config=config)
-    worker = TrainingWorker(trainer, 10_000_000)
-    rec = Recorder(worker)
-    thread = start_worker(worker)
-    qtbot.waitUntil(lambda: len(rec.progress) >= 1, timeout=10_000)
-    worker.request_pause()
-    qtbot.waitUntil(lambda: bool(rec.paused), timeout=5_000)
+    worker, rec, thread = start_and_pause(qtbot, trainer, 10_000_000)
     at_pause = trainer.history.epochs
     before = rec.progress[-1]["progress"]
     qtbot.wait(int(2 * limit * 1000))  # paused longer than the whole time limit

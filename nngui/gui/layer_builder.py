@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -100,7 +100,10 @@ class LayerBuilder(QWidget):
         self._output_names, self._n_train = list(SEED_TARGETS), 7_000
         self._editable = True
         self._focus_session = 0
+        self._built_index = 0  # the undo index of the layers the network was built from
+        self._marking = False  # mark_built was called inside an edit: it ends at the new index
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.indexChanged.connect(self._on_index_changed)
         self.undo_action = self._stack_action(self.undo_stack.createUndoAction(self, "&Undo"))
         self.redo_action = self._stack_action(self.undo_stack.createRedoAction(self, "&Redo"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -307,6 +310,30 @@ class LayerBuilder(QWidget):
             raise ValueError(f"unknown initialisation {name!r}")
         self._apply("init", name, self.selected_row(), emit=False)
         self.undo_stack.clear()
+
+    def mark_built(self) -> None:
+        """Say that the network now matches the layers shown (see ``revert_to_built``).
+
+        Later edits no longer merge into earlier undo commands. Called from ``changed`` (an
+        edit being pushed, undone or redone), the mark lands on the index the stack reaches.
+        """
+        self._built_index = self.undo_stack.index()
+        self._focus_session += 1
+        if not self._marking:
+            self._marking = True
+            QTimer.singleShot(0, self, self._end_marking)
+
+    def _on_index_changed(self, index: int) -> None:
+        if self._marking:
+            self._built_index = index
+
+    def _end_marking(self) -> None:
+        self._marking = False
+
+    def revert_to_built(self) -> None:
+        """Undo (or redo) back to the layers of the last ``mark_built``; edits after it go to
+        the redo side of the undo history."""
+        self.undo_stack.setIndex(min(self._built_index, self.undo_stack.count()))
 
     def layers(self) -> list[LayerSpec]:
         """Every layer after the input: the hidden layers, then the output layer."""

@@ -16,6 +16,9 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Slot, qVersion
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -78,6 +81,14 @@ def about_text() -> str:
     )
 
 
+def typing_box() -> QAbstractSpinBox | None:
+    """The spin box being typed into: it has the keyboard focus and text typed, or None."""
+    widget = QApplication.focusWidget()
+    if isinstance(widget, QLineEdit) and isinstance(widget.parentWidget(), QAbstractSpinBox):
+        return widget.parentWidget() if widget.isModified() else None
+    return None
+
+
 def scrolled(widget: QWidget) -> QScrollArea:
     """``widget`` in a frameless vertical scroll area (panels taller than small screens)."""
     area = QScrollArea()
@@ -102,6 +113,8 @@ class MainWindow(QMainWindow):
         self._last_progress = None
         self._reverting = False  # undoing a layer edit the user cancelled
         self._single_step = False  # the run is one Step from idle: no bar to a target
+        # (box, slot): a spin box being typed into, whose edit waits to be asked about
+        self._typing: tuple[QAbstractSpinBox, Callable[[], None]] | None = None
         self._build_panels()
         self.files = FileActions(self, self)
         self.exports = ExportActions(self, self)
@@ -232,6 +245,7 @@ class MainWindow(QMainWindow):
         ds = session.dataset
         self.data_panel.show_dataset(ds)
         self.layer_builder.set_io(ds.n_inputs, list(ds.output_names), len(ds.train))
+        self.layer_builder.mark_built()  # a cancelled layer edit comes back to these layers
         self.predict_panel.set_training_ranges(training_ranges(ds))
         self._show_network()
         self._show_metrics()
@@ -319,21 +333,57 @@ class MainWindow(QMainWindow):
         )  # fmt: skip
 
     def _on_data_changed(self) -> None:
-        if self.run.running or self._reverting:
-            return
+        if not (self.run.running or self._reverting):
+            self._once_typed(self.data_panel, self._confirm_data_edit)
+
+    def _on_layers_changed(self) -> None:
+        if not (self.run.running or self._reverting):
+            self._once_typed(self.layer_builder, self._confirm_layer_edit)
+
+    def _confirm_data_edit(self) -> None:
         if self._may_start_over("changing the data"):
             self._settings_edited()
         else:  # Cancel: the settings go back to those of the trained network's data
             spec = self.session.dataset.spec
             self._revert_later(lambda: self.data_panel.set_spec(spec))
 
-    def _on_layers_changed(self) -> None:
-        if self.run.running or self._reverting:
-            return
+    def _confirm_layer_edit(self) -> None:
         if self._may_start_over("changing the layers"):
             self._settings_edited()
-        else:  # Cancel: undo the edit (it stays on the redo stack)
-            self._revert_later(self.layer_builder.undo_stack.undo)
+        else:  # Cancel: back to the layers the network was built from (undo or redo)
+            self._revert_later(self.layer_builder.revert_to_built)
+
+    def _once_typed(self, panel: QWidget, decide: Callable[[], None]) -> None:
+        """Call ``decide`` now, or once the number being typed into ``panel`` is finished.
+
+        With unsaved trained work, an edit asks Save / Discard / Cancel. While a spin box is
+        being typed into, each digit is an edit: the question waits for Return or for the box
+        to lose the focus, so that it comes once, for the whole number.
+        """
+        if self._typing is not None:
+            return  # the box being typed into will ask when it is done
+        box = typing_box()
+        if box is None or not panel.isAncestorOf(box) or not self.has_unsaved_work():
+            decide()
+            return
+
+        def done() -> None:
+            self._stop_waiting_for_typing()
+            decide()
+
+        self._typing = (box, done)
+        box.editingFinished.connect(done)
+
+    def _stop_waiting_for_typing(self) -> None:
+        if self._typing is not None:
+            box, done = self._typing
+            self._typing = None
+            box.editingFinished.disconnect(done)
+
+    def _finish_typing(self) -> None:
+        """Settle an edit still being typed (its question first), e.g. before training."""
+        if self._typing is not None:
+            self._typing[0].editingFinished.emit()
 
     def _revert_later(self, revert: Callable[[], None]) -> None:
         """Undo a cancelled edit once the widget that made it has finished with the event.
@@ -364,6 +414,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def train(self, epochs: int | None = None) -> None:
         """Train for the configured epochs (or ``epochs``) in a worker thread."""
+        self._finish_typing()
         if self.run.running or self.session is None:
             return
         try:
@@ -543,6 +594,7 @@ class MainWindow(QMainWindow):
     # ----- window events ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Ask about unsaved work, stop and join the training thread, remember the geometry."""
+        self._finish_typing()  # a number still being typed is an edit like any other
         if not self.files.confirm_discard("closing"):
             event.ignore()
             return

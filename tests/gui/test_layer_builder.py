@@ -277,3 +277,20 @@ def test_buttons_stay_put_when_the_no_hidden_layers_note_toggles(sized_builder, 
     click(qtbot, builder._undo)
     assert not builder._empty_note.isVisible()
     assert button_positions(builder) == before
+
+
+def test_revert_to_built_undoes_or_redoes_back_to_the_mark(builder, qtbot):
+    builder._add.click()
+    builder.changed.connect(builder.mark_built)  # as the window does: marked inside the edit
+    builder._add.click()
+    builder.changed.disconnect(builder.mark_built)
+    qtbot.wait(10)  # the mark settles on the index the push reached
+    built = builder.layers()
+    builder._add.click()
+    builder._add.click()
+    builder.revert_to_built()
+    assert builder.layers() == built
+    builder.undo_stack.undo()
+    assert builder.layers() != built
+    builder.revert_to_built()
+    assert builder.layers() == built and builder.undo_stack.canRedo()

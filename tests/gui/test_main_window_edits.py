@@ -145,3 +145,29 @@ def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypat
     assert window.files.open_path(str(path))
     assert window.session.kept_epoch == kept and window.views.state.epoch == kept
     assert window.status.metrics_label.text().startswith(f"epoch {kept:,} (kept weights;")
+
+
+def test_the_question_waits_for_the_whole_number(window, answers, qtbot):
+    trained(qtbot, window)
+    window.tabs.setCurrentIndex(0)
+    type_into(qtbot, window.data_panel._seed, "123")
+    assert len(answers.asked("question")) == 1, "one question for three digits"
+    assert window.session.dataset.spec.seed == 123
+    trained(qtbot, window)
+    window.tabs.setCurrentIndex(1)
+    type_into(qtbot, window.layer_builder._table.cellWidget(0, 0), "16")
+    assert len(answers.asked("question")) == 2
+    assert window.session.network.sizes[1] == 16
+
+
+def test_cancelling_an_undo_brings_the_trained_layers_back(window, answers, qtbot):
+    window.tabs.setCurrentIndex(1)
+    click(qtbot, window.layer_builder._add)  # untrained: no question
+    layers = window.layer_builder.layers()
+    trained(qtbot, window)
+    answers.reply = Reply.Cancel
+    window.tabs.setCurrentIndex(1)
+    click(qtbot, window.layer_builder._undo)
+    assert len(answers.asked("question")) == 1
+    qtbot.waitUntil(lambda: window.layer_builder.layers() == layers)
+    assert window.session.network.layers == layers and window.session.history.epochs == 1

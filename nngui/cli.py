@@ -49,7 +49,14 @@ from nngui.core.data import Dataset, DataSpec, DataSpecError, make_dataset
 from nngui.core.model import Model
 from nngui.core.model_file import ModelFileError, save_model
 from nngui.core.network import LayerSpec, Network
-from nngui.core.training import History, Progress, TrainConfig, TrainConfigError, Trainer
+from nngui.core.training import (
+    History,
+    Progress,
+    TrainConfig,
+    TrainConfigError,
+    Trainer,
+    weights_epoch_after,
+)
 
 DEFAULT_HIDDEN = ((4, None), (4, None))
 DATA_FIELDS = ("samples", "noise", "train_ratio", "val_ratio", "seed")
@@ -178,7 +185,12 @@ def check_out_path(path: str | None) -> Path | None:
     return p
 
 
-def fresh_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainConfig, History]:
+#: What training starts from: network, data, settings, history, and the epoch of the weights
+#: when an earlier run restored them (None: the history's last epoch).
+Setup = tuple[Network, Dataset, TrainConfig, History, int | None]
+
+
+def fresh_setup(args: argparse.Namespace) -> Setup:
     """A new network: data, then weights, from one RandomState(seed) stream (the article's)."""
     spec = build_spec(args)
     config = build_config(args, TrainConfig())
@@ -189,10 +201,10 @@ def fresh_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainConfig
     rng = np.random.RandomState(spec.seed)
     ds = make_dataset(spec, rng, dtype)
     net = Network.initialise(ds.n_inputs, layers, rng, config.init, dtype)
-    return net, ds, config, History()
+    return net, ds, config, History(), None
 
 
-def continued_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainConfig, History]:
+def continued_setup(args: argparse.Namespace) -> Setup:
     """A saved model, its regenerated data standardised by its own scalers, and its history."""
     fixed = given(args, FIXED_BY_MODEL)
     if fixed:
@@ -209,7 +221,7 @@ def continued_setup(args: argparse.Namespace) -> tuple[Network, Dataset, TrainCo
     if model.network.dtype != np.dtype(config.dtype):
         model.network = model.network.astype(np.dtype(config.dtype).type)
     ds = model.training_data()
-    return model.network, ds, config, model.history
+    return model.network, ds, config, model.history, model.weights_epoch
 
 
 # ----- train: running ---------------------------------------------------------------------
@@ -269,12 +281,13 @@ class StopFlag:
 def cmd_train(args: argparse.Namespace) -> int:
     """``nngui train``: build or load, train, save and report."""
     out = check_out_path(args.out)
-    net, ds, config, history = continued_setup(args) if args.init_from else fresh_setup(args)
+    setup = continued_setup(args) if args.init_from else fresh_setup(args)
+    net, ds, config, history, weights_epoch = setup
     note = _note(args)
     if net.parameter_count() >= len(ds.train):
         note(f"{net.parameter_count():,} parameters for {len(ds.train):,} training samples: "
              "expect overfitting")  # fmt: skip
-    trainer = Trainer(net, ds, config, history)
+    trainer = Trainer(net, ds, config, history, weights_epoch)
     progress = ProgressLine(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
     stop = StopFlag()
     with stop.installed():
@@ -285,7 +298,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     with np.errstate(all="ignore"):  # weights restored after divergence may be huge
         model.metrics = model.evaluate(ds)
     model.outcome = result.outcome
-    model.weights_epoch = result.restored_epoch
+    model.weights_epoch = weights_epoch_after(result, weights_epoch)
     if result.message:
         note(result.message)
     status = 0

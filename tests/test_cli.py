@@ -396,6 +396,11 @@ def test_train_records_and_info_shows_restored_weights(capsys, tmp_path):
     code, out, _ = run(capsys, "info", path)
     assert f"of epoch {kept:,} (restored by training)" in out
     assert run_json(capsys, "info", path)["weights_epoch"] == kept
+    # Continued, the weights keep their epoch (not the history's last one).
+    again = tmp_path / "again.npz"
+    code, _, err = run(capsys, "train", "--init-from", path, "--epochs", "0", "--out", again)
+    assert code == 0, err
+    assert load_model(again).weights_epoch == kept
 
 
 def test_info_survives_metrics_in_an_unknown_layout(capsys, model_path, tmp_path):

@@ -285,7 +285,10 @@ class Trainer:
         dataset: Dataset,
         config: TrainConfig,
         history: History | None = None,
+        weights_epoch: int | None = None,
     ) -> None:
+        """``weights_epoch``: when resuming, the epoch the given weights are from if it is not
+        the history's last (they were restored by an earlier run)."""
         self.net = network
         self.data = dataset
         self.config = config
@@ -319,12 +322,14 @@ class Trainer:
         self._evaluator = (
             _Evaluator(network, eval_rows) if buffered <= _Evaluator.max_elements else None
         )
+        held = self.history.epochs if weights_epoch is None else int(weights_epoch)
         self.best_val = np.inf
         self.best_params: list[np.ndarray] | None = None
         self.best_epoch: int | None = None
         self.good_params = network.get_params()
-        self.good_epoch = self.history.epochs
+        self.good_epoch = held
         self.good_train = np.inf
+        self._patience_from = self.history.epochs  # a resumed run's patience starts here
         if len(self.history.eval_epochs) == 0:
             self._evaluate(0)
         elif dataset.val is not None:
@@ -332,7 +337,7 @@ class Trainer:
             # from here rather than from epoch 0.
             val = self.split_loss(dataset.val)
             if np.isfinite(val):
-                self.best_val, self.best_epoch = val, self.history.epochs
+                self.best_val, self.best_epoch = val, held
                 self.best_params = network.get_params()
 
     # ----- small helpers -----------------------------------------------------------------
@@ -434,6 +439,7 @@ class Trainer:
         should_stop: Callable[[], bool] | None = None,
         time_limit: float | None = None,
         interrupt_epoch: Callable[[], bool] | None = None,
+        restore_best: bool = True,
     ) -> RunResult:
         """Train ``epochs`` more epochs (default: config.epochs) or until stopped.
 
@@ -444,7 +450,9 @@ class Trainer:
         Stops early on ``should_stop()`` ("interrupted"), the time limit ("time_limit"),
         early-stopping patience ("early_stopped") or a non-finite loss ("diverged"). When a
         validation split exists the weights with the best validation loss are restored at the
-        end, whatever the reason; after divergence the last finite weights are restored.
+        end, whatever the reason (unless ``restore_best`` is False: a caller running one run in
+        several calls restores once, with ``restore_best_weights``); after divergence the last
+        finite weights are restored.
         """
         epochs = self.config.epochs if epochs is None else int(epochs)
         limit = self.config.time_limit if time_limit is None else time_limit
@@ -474,7 +482,8 @@ class Trainer:
                 if not np.isfinite(test):
                     outcome = "diverged"
                     break
-            waited = epoch - (self.best_epoch or 0)  # epochs since the best validation loss
+            # Epochs since the best validation loss (or since a resumed run began).
+            waited = epoch - max(self.best_epoch or 0, self._patience_from)
             if self.data.val is not None and patience > 0 and waited >= patience:
                 outcome = "early_stopped"
                 break
@@ -488,13 +497,21 @@ class Trainer:
                 if on_progress is not None:
                     progress = self._progress(epoch, target, loss, val, test, now - t0, start_epoch)
                     on_progress(progress)
-        return self._finish(outcome, start_epoch, target, t0, on_progress)
+        return self._finish(outcome, start_epoch, target, t0, on_progress, restore_best)
 
     def _progress(self, epoch, target, loss, val, test, elapsed, start_epoch) -> Progress:
         rate = (epoch - start_epoch) / elapsed if elapsed > 0 else 0.0
         return Progress(epoch, target, float(loss), float(val), float(test), elapsed, rate)
 
-    def _finish(self, outcome, start_epoch, target, t0, on_progress) -> RunResult:
+    def restore_best_weights(self) -> int | None:
+        """Put back the weights with the best validation loss; their epoch, or None when the
+        network already holds them (or there is no validation split)."""
+        if self.best_params is None or self.best_epoch == self.history.epochs:
+            return None
+        self.net.set_params(self.best_params)
+        return self.best_epoch
+
+    def _finish(self, outcome, start_epoch, target, t0, on_progress, restore_best) -> RunResult:
         h = self.history
         restored = None
         message = ""
@@ -506,10 +523,8 @@ class Trainer:
                 f"training diverged at epoch {h.epochs} (the loss became infinite or NaN); "
                 f"restored the weights of epoch {restored}. Try a smaller learning rate."
             )
-        elif self.best_params is not None and self.best_epoch != h.epochs:
-            self.net.set_params(self.best_params)
-            restored = self.best_epoch
-            message = f"kept the weights of epoch {restored}, which had the best validation loss"
+        elif restore_best and (restored := self.restore_best_weights()) is not None:
+            message = kept_message(restored)
         if (
             h.eval_epochs.values.size
             and h.eval_epochs.values[-1] != h.epochs
@@ -531,6 +546,19 @@ class Trainer:
                 )
             )
         return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
+
+
+def weights_epoch_after(result: RunResult, before: int | None) -> int | None:
+    """The epoch of the weights a run leaves (None: its last epoch's), given that of the
+    weights it started from: the epoch it restored, else ``before`` if it trained none."""
+    if result.restored_epoch is not None:
+        return result.restored_epoch
+    return before if result.epochs_run == 0 else None
+
+
+def kept_message(epoch: int) -> str:
+    """What a run says when it restored the best validation weights of ``epoch``."""
+    return f"kept the weights of epoch {epoch:,}, which had the best validation loss"
 
 
 def train(

@@ -33,7 +33,13 @@ from nngui.core.data import DataSpecError
 from nngui.core.fit import fit_table
 from nngui.core.model import Model
 from nngui.core.presets import ARTICLE, PRESETS
-from nngui.core.training import History, TrainConfig, TrainConfigError, Trainer
+from nngui.core.training import (
+    History,
+    TrainConfig,
+    TrainConfigError,
+    Trainer,
+    weights_epoch_after,
+)
 from nngui.gui.app import app_icon
 from nngui.gui.data_panel import DataPanel
 from nngui.gui.export_actions import ExportActions
@@ -436,7 +442,9 @@ class MainWindow(QMainWindow):
         trainer = self._trainer_for(config)
         self._last_progress = None
         self._single_step = epochs == 1
-        self.run.start(trainer, config.epochs if epochs is None else epochs)
+        self.run.start(
+            trainer, config.epochs if epochs is None else epochs, restore_best=not self._single_step
+        )
         self._set_state("training")
 
     def _trainer_for(self, config: TrainConfig) -> Trainer:
@@ -518,7 +526,7 @@ class MainWindow(QMainWindow):
         s.history = copy_history(trainer.history)
         s.outcome = outcome
         result = self.run.last_result
-        s.weights_epoch = result.restored_epoch if result is not None else None
+        s.weights_epoch = None if result is None else weights_epoch_after(result, s.weights_epoch)
         self._show_network()
         self._set_state(OUTCOME_STATES.get(outcome, "stopped"))
         self.setWindowModified(True)

@@ -121,7 +121,8 @@ def trainer_for(session: Session, kept: Trainer | None, config: TrainConfig) -> 
     dtype = np.dtype(config.dtype)
     net = session.network
     net = net.copy() if net.dtype == dtype else net.astype(dtype.type)
-    return Trainer(net, session.dataset, config, copy_history(session.history))
+    history = copy_history(session.history)
+    return Trainer(net, session.dataset, config, history, session.weights_epoch)
 
 
 def metrics_text(

@@ -49,12 +49,15 @@ class TrainingRun(QObject):
         """The current worker's thread, or None."""
         return self._thread
 
-    def start(self, trainer: Trainer, epochs: int) -> None:
-        """Train ``trainer`` for ``epochs`` more epochs in a new thread (none may be running)."""
+    def start(self, trainer: Trainer, epochs: int, restore_best: bool = True) -> None:
+        """Train ``trainer`` for ``epochs`` more epochs in a new thread (none may be running).
+
+        ``restore_best``: put back the best validation weights at the end (not for a Step).
+        """
         if self._worker is not None:
             raise RuntimeError("a training run is already going")
         self.last_result = None
-        worker = TrainingWorker(trainer, epochs)
+        worker = TrainingWorker(trainer, epochs, restore_best=restore_best)
         worker.progress.connect(self._on_progress)
         worker.snapshot.connect(self._on_snapshot)
         worker.paused.connect(self._on_paused)

@@ -30,7 +30,7 @@ import numpy as np
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nngui.core.training import Progress, RunResult, Trainer
+from nngui.core.training import Progress, RunResult, Trainer, kept_message
 
 #: Progress reports per second at most (the core throttles ``on_progress`` to this). Every
 #: report wakes the GUI thread, which then competes for the GIL: 20 a second keep the
@@ -80,9 +80,15 @@ class TrainingWorker(QObject):
     # (epoch): the loop has paused after this epoch and waits for resume, step or stop.
     paused = Signal(int)
 
-    def __init__(self, trainer: Trainer, epochs: int, parent: QObject | None = None) -> None:
+    def __init__(
+        self, trainer: Trainer, epochs: int, parent: QObject | None = None,
+        restore_best: bool = True,
+    ) -> None:  # fmt: skip
+        """``restore_best``: put back the best validation weights when the run ends (as the
+        core's ``Trainer.run`` does); False for a single Step."""
         super().__init__(parent)
         self.trainer = trainer
+        self.restore_best = restore_best
         self.trainer.report_interval = 1.0 / PROGRESS_RATE
         self.epochs = int(epochs)
         self.result: RunResult | None = None
@@ -95,7 +101,6 @@ class TrainingWorker(QObject):
         self._stepping = False
         self._sent = (len(trainer.history.train_loss), len(trainer.history.eval_epochs))
         self._last_snapshot = 0.0
-        self._pause_params: list[np.ndarray] | None = None
         # The run's first epoch, its training seconds so far (pauses excluded), and those
         # before the current segment (a stretch between pauses, or a single step).
         self._run_start = self._target = trainer.history.epochs
@@ -160,7 +165,6 @@ class TrainingWorker(QObject):
             result = self._segment(target - t.history.epochs, max(left, 1e-9) if limit else 0.0)
             if result.outcome != "interrupted" or self._stop.is_set():
                 return self._whole_run(result)
-            self._undo_pause_restore(result)
             if not self._wait_while_paused():
                 return self._whole_run(result)  # stopped while paused
             if t.history.epochs >= target:
@@ -175,15 +179,28 @@ class TrainingWorker(QObject):
             should_stop=self._should_stop,
             time_limit=time_limit,
             interrupt_epoch=self._should_interrupt,
+            restore_best=False,  # once, when the whole run ends (_whole_run)
         )
         self._spent += result.seconds
         self._flush()
         return result
 
     def _whole_run(self, last: RunResult) -> RunResult:
-        """``last`` segment's outcome with the epochs and training seconds of the whole run."""
+        """``last`` segment's outcome with the epochs and training seconds of the whole run.
+
+        The best validation weights are put back here, once per run (not after each stretch
+        between pauses, nor after a run that is a single Step: its epoch is what the user
+        asked to see).
+        """
         epochs = self.trainer.history.epochs - self._run_start
-        return dataclasses.replace(last, epochs_run=epochs, seconds=self._spent)
+        result = dataclasses.replace(last, epochs_run=epochs, seconds=self._spent)
+        if last.outcome == "diverged" or not self.restore_best:
+            return result
+        restored = self.trainer.restore_best_weights()
+        if restored is None:
+            return result
+        self._send_snapshot(force=True)
+        return dataclasses.replace(result, restored_epoch=restored, message=kept_message(restored))
 
     def _should_interrupt(self) -> bool:
         """Between minibatches: apply a new learning rate; end the epoch only on stop."""
@@ -197,17 +214,7 @@ class TrainingWorker(QObject):
         """Between epochs: stop, or pause (unless running a single step)."""
         if self._should_interrupt():
             return True
-        if self._pause.is_set() and not self._stepping:
-            # The core restores the best validation weights when run() returns; keep the
-            # current ones to continue from (see _undo_pause_restore).
-            self._pause_params = self.trainer.net.get_params()
-            return True
-        return False
-
-    def _undo_pause_restore(self, result: RunResult) -> None:
-        if result.restored_epoch is not None and self._pause_params is not None:
-            self.trainer.net.set_params(self._pause_params)
-        self._pause_params = None
+        return self._pause.is_set() and not self._stepping
 
     def _wait_while_paused(self) -> bool:
         """Block until resumed (True) or stopped (False); run single steps meanwhile."""

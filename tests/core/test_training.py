@@ -14,12 +14,14 @@ from nngui.core.network import Backprop, LayerSpec, Network, augment, seed_layer
 from nngui.core.training import (
     History,
     Progress,
+    RunResult,
     Series,
     TrainConfig,
     TrainConfigError,
     Trainer,
     is_eval_epoch,
     train,
+    weights_epoch_after,
 )
 
 SMALL = DataSpec(samples=1000)
@@ -566,3 +568,54 @@ def test_series_extend_grows_in_chunks() -> None:
         series.extend(np.arange(k * 500, (k + 1) * 500))
     series.append(5000)
     np.testing.assert_array_equal(series.values, np.arange(5001))
+
+
+def best_before_last(spec: DataSpec = SMALL_VAL) -> Trainer:
+    """A trainer whose best validation epoch (restored) is before its last one."""
+    trainer = make_trainer(spec, layers=TANH_16, optimizer="adam", lr=0.05, batch_size=32)
+    result = trainer.run(epochs=40)
+    assert result.restored_epoch is not None and result.restored_epoch < 40
+    return trainer
+
+
+def test_resuming_from_restored_weights_labels_them_with_their_epoch() -> None:
+    first = best_before_last()
+    kept = first.best_epoch
+    kw = {"optimizer": "adam", "lr": 0.05, "batch_size": 32}
+    resumed = Trainer(first.net, first.data, TrainConfig(**kw), first.history, kept)
+    assert (resumed.best_epoch, resumed.good_epoch) == (kept, kept)
+    resumed.best_val = -np.inf  # no later epoch beats the held weights
+    result = resumed.run(epochs=3)
+    assert result.restored_epoch == kept, "not the history's last epoch, 40"
+    assert f"epoch {kept}," in result.message
+
+
+def test_resumed_patience_counts_from_the_resume_not_from_the_restored_epoch() -> None:
+    first = best_before_last()
+    kw = {"optimizer": "adam", "lr": 0.05, "batch_size": 32, "patience": 5}
+    resumed = Trainer(first.net, first.data, TrainConfig(**kw), first.history, first.best_epoch)
+    resumed.best_val = -np.inf  # no later epoch beats the held weights
+    result = resumed.run(epochs=20)
+    assert result.outcome == "early_stopped" and result.epochs_run == 5
+
+
+def test_run_without_restore_leaves_the_last_weights_for_restore_best_weights() -> None:
+    trainer = make_trainer(SMALL_VAL, layers=TANH_16, optimizer="adam", lr=0.05, batch_size=32)
+    result = trainer.run(epochs=40, restore_best=False)
+    assert result.restored_epoch is None and result.message == ""
+    last = trainer.net.get_params()
+    best = trainer.best_epoch
+    assert best is not None and best < 40, "the set-up needs a best epoch before the last"
+    assert trainer.restore_best_weights() == best
+    assert not all(np.array_equal(a, b) for a, b in zip(last, trainer.net.params, strict=True))
+    assert trainer.split_loss(trainer.data.val) == pytest.approx(trainer.best_val)
+    assert trainer.restore_best_weights() == best  # idempotent
+
+
+def test_weights_epoch_after_a_run() -> None:
+    def result(run: int, restored: int | None) -> RunResult:
+        return RunResult("completed", run, 0.0, restored, "")
+
+    assert weights_epoch_after(result(5, 3), None) == 3  # restored by this run
+    assert weights_epoch_after(result(5, None), 3) is None  # trained on: the last epoch's
+    assert weights_epoch_after(result(0, None), 3) == 3  # nothing trained: as before

@@ -145,6 +145,15 @@ def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypat
     assert window.files.open_path(str(path))
     assert window.session.kept_epoch == kept and window.views.state.epoch == kept
     assert window.status.metrics_label.text().startswith(f"epoch {kept:,} (kept weights;")
+    # A Step trains on from those weights, and its epoch is the one shown (not put back).
+    trained_epochs = window.session.history.epochs
+    held = [p.copy() for p in window.session.network.params]
+    type_into(qtbot, panel._lr, "0.001")
+    click(qtbot, panel._step)
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
+    assert window.session.kept_epoch == trained_epochs + 1 == window.views.state.epoch
+    assert not same(held, window.session.network.params)
+    assert window.status.metrics_label.text().startswith(f"epoch {trained_epochs + 1:,} ·")
 
 
 def test_the_question_waits_for_the_whole_number(window, answers, qtbot):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nngui.core.training import RunResult, TrainConfig
+from nngui.core.training import TrainConfig
 from nngui.gui.worker import TrainingWorker, join, start_worker
 
 
@@ -143,18 +143,42 @@ def test_stop_while_paused(qtbot, make_trainer):
     assert rec.finished[0][0] == "interrupted"
 
 
-def test_pause_undoes_the_cores_best_weights_restore(make_trainer):
-    """Trainer.run restores the best validation weights whenever it returns; a pause must
-    continue from the current weights instead."""
+def planted_best(trainer) -> list[np.ndarray]:
+    """Make epoch 0 hold "best" weights that no later epoch beats; return them."""
+    best = [np.full_like(p, 0.5) for p in trainer.net.params]
+    trainer.best_params, trainer.best_epoch, trainer.best_val = best, 0, -np.inf
+    return best
+
+
+def same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_best_weights_come_back_once_at_the_end_not_at_pauses_or_steps(qtbot, make_trainer):
+    trainer = make_trainer(samples=200, val_ratio=0.2, config=TrainConfig(epochs=10_000_000))
+    best = planted_best(trainer)
+    worker, rec, thread = start_and_pause(qtbot, trainer, 10_000_000)
+    assert not same(trainer.net.params, best), "paused: the network goes on from its weights"
+    before = trainer.net.get_params()
+    worker.step_once()
+    qtbot.waitUntil(lambda: not same(trainer.net.params, before), timeout=5_000)
+    assert not same(trainer.net.params, best), "a step moves the network on"
+    worker.request_stop()
+    qtbot.waitUntil(lambda: bool(rec.finished), timeout=5_000)
+    join(worker, thread)
+    assert same(trainer.net.params, best) and worker.result.restored_epoch == 0
+    assert rec.finished[0] == ("interrupted", "kept the weights of epoch 0, which had the best "
+                               "validation loss")  # fmt: skip
+    assert same(rec.snapshots[-1], best), "the window is shown the weights it will keep"
+
+
+def test_a_single_step_run_keeps_its_epoch(qtbot, make_trainer):
     trainer = make_trainer(samples=200, val_ratio=0.2)
-    worker = TrainingWorker(trainer, 100)
-    current = trainer.net.get_params()
-    worker.request_pause()
-    assert worker._should_stop()  # records the weights at the pause
-    trainer.net.set_params([np.zeros_like(p) for p in current])  # what a restore does
-    worker._undo_pause_restore(RunResult("interrupted", 5, 0.1, 3, "kept epoch 3"))
-    for a, b in zip(current, trainer.net.params, strict=True):
-        np.testing.assert_array_equal(a, b)
+    best = planted_best(trainer)
+    worker = TrainingWorker(trainer, 1, restore_best=False)
+    _, (outcome, message) = run_worker(qtbot, worker)
+    assert (outcome, message) == ("completed", "") and worker.result.restored_epoch is None
+    assert trainer.history.epochs == 1 and not same(trainer.net.params, best)
 
 
 def test_pause_with_validation_then_resume_completes(qtbot, make_trainer):

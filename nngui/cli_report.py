@@ -126,7 +126,7 @@ def training_text(c: TrainConfig) -> str:
         parts.append(f"patience {c.patience:,}")
     if c.time_limit:
         parts.append(f"time limit {c.time_limit:g} s")
-    return ", ".join([*parts, f"{c.init} init", c.dtype, f"last run {c.epochs:,} epochs"])
+    return ", ".join([*parts, f"{c.init} init", c.dtype, f"runs of {c.epochs:,} epochs"])
 
 
 def metrics_table(metrics: dict[str, Any], outputs: tuple[str, ...]) -> str:

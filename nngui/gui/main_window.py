@@ -53,6 +53,7 @@ from nngui.gui.session import (
     copy_history,
     fresh_session,
     metrics_text,
+    plural,
     session_from_model,
     summary_metrics,
     trainer_for,
@@ -279,7 +280,8 @@ class MainWindow(QMainWindow):
             epochs = session.history.epochs
             self.training_panel.show_progress(epochs, epochs, 0.0, None)
         self.statusBar().showMessage(
-            f"Opened {os.path.basename(path)}: {session.history.epochs:,} epochs trained", 8000
+            f"Opened {os.path.basename(path)}: {plural(session.history.epochs, 'epoch')} trained",
+            8000,
         )
         return True
 

@@ -167,7 +167,7 @@ class PredictPanel(QWidget):
         if self._ranges is not None:
             for name, v, (lo, hi) in zip(self._input_names, x, self._ranges, strict=False):
                 if not lo <= v <= hi:
-                    outside.append(f"{name} = {v:g} is outside [{lo:g}, {hi:g}]")
+                    outside.append(f"{name} = {v:.4g} is outside [{lo:.4g}, {hi:.4g}]")
         self._extrapolation.setText(
             "Extrapolation: " + "; ".join(outside) + ". The network never saw such inputs "
             "in training, so expect larger errors."

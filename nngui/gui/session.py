@@ -125,6 +125,11 @@ def trainer_for(session: Session, kept: Trainer | None, config: TrainConfig) -> 
     return Trainer(net, session.dataset, config, history, session.weights_epoch)
 
 
+def plural(n: int, word: str) -> str:
+    """``n`` with ``word``, plural unless n is 1: "1 epoch", "1,000 epochs"."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def metrics_text(
     epoch: int | None, train: float, val: float, test: float, extra: str = "",
     trained: int | None = None,

@@ -93,6 +93,8 @@ def test_extrapolation_is_flagged_outside_the_training_ranges(panel, qtbot):
     type_into(qtbot, panel._spins[0], "150")
     assert panel._extrapolation.isVisible()
     assert "a = 150 is outside [0, 100]" in panel._extrapolation.text()
+    panel.set_training_ranges([(0.00116348, 99.9718), (0.0, 100.0)])
+    assert "a = 150 is outside [0.001163, 99.97]" in panel._extrapolation.text()
     type_into(qtbot, panel._spins[0], "99")
     assert not panel._extrapolation.isVisible()
     panel.set_inputs([-1, 50])

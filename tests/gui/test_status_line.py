@@ -22,3 +22,11 @@ def test_state_metrics_and_notices(qtbot):
     status.show_notice("Training diverged", "second")
     assert not first.isVisible() and status.notice.text() == "second"
     status.notice.close()
+
+
+def test_plural():
+    from nngui.gui.session import plural
+
+    assert (plural(1, "epoch"), plural(0, "epoch"), plural(1000, "epoch")) == (
+        "1 epoch", "0 epochs", "1,000 epochs",
+    )  # fmt: skip

@@ -57,3 +57,13 @@ FAST = Preset(
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (ARTICLE, FAST)}
+
+
+def matching_preset(
+    data: DataSpec | None, layers: list[LayerSpec] | tuple[LayerSpec, ...], training: TrainConfig
+) -> str | None:
+    """The name of the preset with exactly these settings, or None (custom settings)."""
+    for preset in PRESETS.values():
+        if (data, tuple(layers), training) == (preset.data, preset.layers, preset.training):
+            return preset.name
+    return None

@@ -32,7 +32,7 @@ import nngui
 from nngui.core.data import DataSpecError
 from nngui.core.fit import fit_table
 from nngui.core.model import Model
-from nngui.core.presets import ARTICLE, PRESETS
+from nngui.core.presets import ARTICLE, PRESETS, matching_preset
 from nngui.core.training import (
     History,
     TrainConfig,
@@ -188,6 +188,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.data_panel.changed.connect(self._on_data_changed)
         self.layer_builder.changed.connect(self._on_layers_changed)
+        for panel in (self.data_panel, self.layer_builder, self.training_panel):
+            # After the edit has settled (a cancelled one is reverted first).
+            panel.changed.connect(lambda: QTimer.singleShot(0, self, self._sync_preset_shown))
         tp = self.training_panel
         tp.changed.connect(lambda: self.setWindowModified(True))
         tp.train_clicked.connect(self.train)
@@ -220,8 +223,8 @@ class MainWindow(QMainWindow):
         self.layer_builder.set_output_activation(preset.layers[-1].activation)
         self.layer_builder.set_init_scheme(preset.training.init)
         self.training_panel.set_config(preset.training)
-        self.training_panel.show_preset(name)
         self.reset_weights()
+        self._sync_preset_shown()
 
     def new_session(self) -> None:
         """Start again from the article's set-up (File ▸ New)."""
@@ -273,6 +276,7 @@ class MainWindow(QMainWindow):
         self.training_panel.set_config(config)
         self._show_session(session)
         self.loss_plot.set_history(session.history)
+        self._sync_preset_shown()
         self._set_state(
             OUTCOME_STATES.get(model.outcome, "finished") if session.trained else "idle"
         )
@@ -333,6 +337,15 @@ class MainWindow(QMainWindow):
         self.setWindowModified(False)
 
     # ----- edits that start a new network -------------------------------------------------
+    def _sync_preset_shown(self) -> None:
+        """Show the preset whose settings are exactly those shown, else "Custom settings"."""
+        try:
+            spec = self.data_panel.spec()
+        except DataSpecError:
+            spec = None
+        layers = self.layer_builder.layers()
+        self.training_panel.show_preset(matching_preset(spec, layers, self.config()))
+
     def _may_start_over(self, doing: str) -> bool:
         """Whether an edit that replaces the network may go on (asks about unsaved work)."""
         return self.files.confirm_discard(

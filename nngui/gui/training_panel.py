@@ -98,7 +98,12 @@ class TrainingPanel(QWidget):
     def _preset_group(self) -> QGroupBox:
         box = QGroupBox("Preset")
         row = QHBoxLayout(box)
-        self._preset = describe(QComboBox(), "Preset", "A complete starting point.")
+        self._preset = describe(
+            QComboBox(), "Preset",
+            "A complete starting point. Empty (\"Custom settings\") when the data, layers or "
+            "training settings are not exactly those of a preset.",
+        )  # fmt: skip
+        self._preset.setPlaceholderText("Custom settings")
         for name, preset in PRESETS.items():
             self._preset.addItem(name, name)
             self._preset.setItemData(
@@ -109,6 +114,7 @@ class TrainingPanel(QWidget):
             "Replace the data, layers and training settings with the chosen preset's.",
         )  # fmt: skip
         self._apply.clicked.connect(self._on_apply_preset)
+        self._preset.currentIndexChanged.connect(self._update_enabled)
         row.addWidget(self._preset, 1)
         row.addWidget(self._apply)
         return box
@@ -267,14 +273,13 @@ class TrainingPanel(QWidget):
         """The run state last given to ``set_state``."""
         return self._state
 
-    def show_preset(self, name: str) -> None:
-        """Show ``name`` (a PRESETS name) as the chosen preset, without emitting a signal."""
-        index = self._preset.findData(name)
-        if index >= 0:
-            self._shown_preset = name
-            blocked = self._preset.blockSignals(True)
+    def show_preset(self, name: str | None) -> None:
+        """Show ``name`` (a PRESETS name) as the chosen preset, or None: "Custom settings"."""
+        index = self._preset.findData(name) if name is not None else -1
+        self._shown_preset = name if index >= 0 else ""
+        with QSignalBlocker(self._preset):
             self._preset.setCurrentIndex(index)
-            self._preset.blockSignals(blocked)
+        self._update_enabled()
 
     def set_preset_guard(self, guard: Callable[[str], bool]) -> None:
         """Ask ``guard(name)`` before applying a preset; when it says False nothing changes.
@@ -325,8 +330,9 @@ class TrainingPanel(QWidget):
     def _update_enabled(self) -> None:
         """Lock the settings a run cannot change; momentum only matters for its optimiser."""
         free = self._state not in ("training", "paused")
-        for w in (self._optimizer, self._batch, self._l2, self._dtype, self._preset, self._apply):
+        for w in (self._optimizer, self._batch, self._l2, self._dtype, self._preset):
             w.setEnabled(free)
+        self._apply.setEnabled(free and self._preset.currentIndex() >= 0)
         self._stopping_box.setEnabled(free)
         self._momentum.setEnabled(free and self._optimizer.currentData() == "momentum")
 
@@ -351,7 +357,7 @@ class TrainingPanel(QWidget):
     def _on_apply_preset(self) -> None:
         name = self._preset.currentData()
         if not self._preset_guard(name):
-            self.show_preset(self._shown_preset or name)
+            self.show_preset(self._shown_preset or None)
             return
         self._shown_preset = name
         self.set_config(PRESETS[name].training)

@@ -180,3 +180,20 @@ def test_cancelling_an_undo_brings_the_trained_layers_back(window, answers, qtbo
     assert len(answers.asked("question")) == 1
     qtbot.waitUntil(lambda: window.layer_builder.layers() == layers)
     assert window.session.network.layers == layers and window.session.history.epochs == 1
+
+
+def test_the_preset_box_says_custom_once_the_settings_differ(window, qtbot):
+    panel = window.training_panel
+    window.tabs.setCurrentIndex(2)
+    assert panel._preset.currentData() == "The article's setup"
+    type_into(qtbot, panel._lr, "0.02")
+    qtbot.waitUntil(lambda: panel._preset.currentIndex() == -1)
+    assert panel._preset.placeholderText() == "Custom settings"
+    assert not panel._apply.isEnabled(), "nothing chosen to apply"
+    type_into(qtbot, panel._lr, "0.01")  # back to the article's settings
+    qtbot.waitUntil(lambda: panel._preset.currentData() == "The article's setup")
+    window.apply_preset("Fast and accurate")
+    assert panel._preset.currentData() == "Fast and accurate"
+    window.tabs.setCurrentIndex(1)
+    click(qtbot, window.layer_builder._add)
+    qtbot.waitUntil(lambda: panel._preset.currentIndex() == -1)

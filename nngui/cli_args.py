@@ -233,7 +233,8 @@ He initialisation, full-batch gradient descent with learning rate 0.01, 1,000 ep
 
 Ctrl+C stops training cleanly: the weights trained so far are reported and saved to --out, with
 outcome "interrupted", and the exit status is 0. Training that diverges (the loss becomes
-infinite) is not an error either: the last finite weights are restored, saved and reported with
+infinite, or 10^8 times its first value) is not an error either: the last good weights are
+restored, saved and reported with
 outcome "diverged", and a note goes to stderr. Exit status 2 means a bad argument or file,
 1 that the trained model could not be saved.
 

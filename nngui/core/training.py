@@ -28,6 +28,8 @@ from nngui.core.losses import objective
 from nngui.core.network import INIT_SCHEMES, Backprop, Network, augment
 from nngui.core.optimizers import OPTIMIZER_NAMES, make_optimizer
 
+#: A training loss this many times the first epoch's counts as diverged (see has_exploded).
+EXPLOSION = 1e8
 OUTCOMES = ("completed", "early_stopped", "time_limit", "diverged", "interrupted")
 DTYPES = ("float64", "float32")
 #: Minibatch rows are gathered in shuffled order this many rows (rounded to batches) at a time.
@@ -473,7 +475,7 @@ class Trainer:
             h.train_loss.append(loss)
             epoch = h.epochs
             now = time.perf_counter()
-            if not np.isfinite(loss):
+            if has_exploded(loss, h.train_loss.values[0]):
                 outcome = "diverged"
                 break
             due = now - last_report >= self.report_interval
@@ -520,7 +522,8 @@ class Trainer:
             restored = self.best_epoch if self.best_params is not None else self.good_epoch
             self.net.set_params(source)
             message = (
-                f"training diverged at epoch {h.epochs} (the loss became infinite or NaN); "
+                f"training diverged at epoch {h.epochs} (the loss became infinite, NaN or more "
+                f"than {EXPLOSION:.0e} times its first value); "
                 f"restored the weights of epoch {restored}. Try a smaller learning rate."
             )
         elif restore_best and (restored := self.restore_best_weights()) is not None:
@@ -546,6 +549,14 @@ class Trainer:
                 )
             )
         return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
+
+
+def has_exploded(loss: float, first: float) -> bool:
+    """Whether a training loss means divergence: not finite, or more than EXPLOSION times the
+    first epoch's loss (a run that keeps growing that far never comes back; it would only
+    reach infinity later, after thousands of useless epochs). A first loss below 0.01 counts
+    as 0.01: a model trained close to zero may spike far above it and recover."""
+    return not math.isfinite(loss) or loss > EXPLOSION * max(first, 0.01)
 
 
 def weights_epoch_after(result: RunResult, before: int | None) -> int | None:

@@ -12,6 +12,7 @@ from nngui.core.data import DataSpec, make_dataset
 from nngui.core.losses import objective
 from nngui.core.network import Backprop, LayerSpec, Network, augment, seed_layers
 from nngui.core.training import (
+    EXPLOSION,
     History,
     Progress,
     RunResult,
@@ -19,6 +20,7 @@ from nngui.core.training import (
     TrainConfig,
     TrainConfigError,
     Trainer,
+    has_exploded,
     is_eval_epoch,
     train,
     weights_epoch_after,
@@ -411,9 +413,10 @@ def test_divergence() -> None:
     assert str(result.epochs_run) in result.message
     assert result.restored_epoch is not None
     h = trainer.history.arrays()
-    # the last epoch's training loss or the test loss after it was no longer finite
-    assert not (np.isfinite(h["train_loss"][-1]) and np.isfinite(h["test_loss"][-1]))
-    assert np.isfinite(h["train_loss"][:-1]).all()
+    # the last epoch's training loss (or the test loss after it) was not finite or exploded
+    last = h["train_loss"][-1]
+    assert has_exploded(last, h["train_loss"][0]) or not np.isfinite(h["test_loss"][-1])
+    assert not any(has_exploded(v, h["train_loss"][0]) for v in h["train_loss"][:-1])
     # the restored weights are those of the last finite evaluation
     assert result.restored_epoch < trainer.history.epochs
     assert np.isfinite(trainer.split_loss(trainer.data.test))
@@ -619,3 +622,19 @@ def test_weights_epoch_after_a_run() -> None:
     assert weights_epoch_after(result(5, 3), None) == 3  # restored by this run
     assert weights_epoch_after(result(5, None), 3) is None  # trained on: the last epoch's
     assert weights_epoch_after(result(0, None), 3) == 3  # nothing trained: as before
+
+
+def test_a_loss_that_explodes_is_divergence_before_it_reaches_infinity() -> None:
+    trainer = make_trainer(lr=3.0)  # the article's set-up with a rate 300 times too large
+    result = trainer.run(epochs=1000)
+    assert result.outcome == "diverged" and result.epochs_run < 100
+    losses = trainer.history.train_loss.values
+    assert np.isfinite(losses).all() and losses[-1] > EXPLOSION * losses[0]
+    assert "1e+08 times its first value" in result.message
+    assert trainer.net.is_finite()
+
+
+def test_has_exploded() -> None:
+    assert has_exploded(float("nan"), 1.0) and has_exploded(float("inf"), 1.0)
+    assert has_exploded(2e8, 1.0) and not has_exploded(5e7, 1.0)
+    assert not has_exploded(1e5, 1e-12), "tiny first losses are floored, not divided by"

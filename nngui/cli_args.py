@@ -234,9 +234,8 @@ He initialisation, full-batch gradient descent with learning rate 0.01, 1,000 ep
 Ctrl+C stops training cleanly: the weights trained so far are reported and saved to --out, with
 outcome "interrupted", and the exit status is 0. Training that diverges (the loss becomes
 infinite, or 10^8 times its first value) is not an error either: the last good weights are
-restored, saved and reported with
-outcome "diverged", and a note goes to stderr. Exit status 2 means a bad argument or file,
-1 that the trained model could not be saved.
+restored, saved and reported with outcome "diverged", and a note goes to stderr. Exit status 2
+means a bad argument or file, 1 that the trained model could not be saved.
 
 --json prints one object on stdout: epochs (trained in total), epochs_run (by this command),
 seconds, params, outcome (completed, early_stopped, time_limit, diverged, interrupted),

@@ -292,7 +292,7 @@ class DataPanel(QWidget):
     def _target_toggled(self, name: str, on: bool) -> None:
         if on:
             if name not in self._target_order:
-                self._target_order.append(name)  # a newly chosen target becomes the last output
+                self._insert_target(name)
         elif self._target_order == [name]:  # the box is disabled; refuse other ways too
             with QSignalBlocker(self._checks[name]):
                 self._checks[name].setChecked(True)
@@ -301,6 +301,14 @@ class DataPanel(QWidget):
             self._target_order.remove(name)
         self._lock_last_target()
         self.changed.emit()
+
+    def _insert_target(self, name: str) -> None:
+        """Add ``name`` to the outputs where its box is: before the first chosen target whose
+        box comes after it (so a+b, a-b, |a-b| unchecked and checked again keep their order)."""
+        boxes = list(self._checks)
+        later = [t for t in self._target_order if boxes.index(t) > boxes.index(name)]
+        at = self._target_order.index(later[0]) if later else len(self._target_order)
+        self._target_order.insert(at, name)
 
     def _lock_last_target(self) -> None:
         """Disable the box of the only checked target (its tooltip says why), enable the rest."""

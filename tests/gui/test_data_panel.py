@@ -96,12 +96,21 @@ def test_set_spec_locks_a_single_target_and_editing_keeps_the_lock(panel):
     assert all(check.isEnabled() for check in panel._checks.values())
 
 
-def test_checked_targets_keep_their_order_and_new_ones_come_last(panel, qtbot):
+def test_checked_targets_take_the_order_of_their_boxes(panel, qtbot):
     click(qtbot, panel._checks["a*b"])
     click(qtbot, panel._checks["a+b"])  # uncheck
-    assert panel.spec().targets == ("a-b", "|a-b|", "a*b")
-    click(qtbot, panel._checks["a+b"])  # check again
-    assert panel.spec().targets == ("a-b", "|a-b|", "a*b", "a+b")
+    click(qtbot, panel._checks["a-b"])  # uncheck
+    assert panel.spec().targets == ("|a-b|", "a*b")
+    click(qtbot, panel._checks["a-b"])  # check again
+    click(qtbot, panel._checks["a+b"])
+    assert panel.spec().targets == ("a+b", "a-b", "|a-b|", "a*b"), "the article's order again"
+
+
+def test_a_model_files_own_order_is_kept_until_boxes_change(panel, qtbot):
+    panel.set_spec(DataSpec(targets=("|a-b|", "a+b")))
+    assert panel.spec().targets == ("|a-b|", "a+b")
+    click(qtbot, panel._checks["a-b"])  # its box comes before |a-b|'s
+    assert panel.spec().targets == ("a-b", "|a-b|", "a+b")
 
 
 def test_a_range_can_be_moved_past_its_other_end_and_the_pair_is_checked(panel, qtbot):

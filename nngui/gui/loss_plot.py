@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QPalette, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -143,6 +143,7 @@ class LossPlot(QWidget):
         self._proxy = pg.SignalProxy(
             self.plot_widget.scene().sigMouseMoved, rateLimit=MAX_FPS, slot=self._on_mouse_moved
         )
+        self.plot_widget.viewport().installEventFilter(self)
         layout.addWidget(self.plot_widget, 1)
 
     def _toolbar(self) -> QHBoxLayout:
@@ -322,10 +323,21 @@ class LossPlot(QWidget):
         pos = event[0]
         vb = self.plot_item.getViewBox()
         if not len(self._train) or not vb.sceneBoundingRect().contains(pos):
-            self._cursor.hide()
+            self.hide_readout()
             return
         epoch = round(vb.mapSceneToView(pos).x())
         self.show_readout(epoch)
+
+    def hide_readout(self) -> None:
+        """Hide the crosshair and clear the readout (the mouse left the plot)."""
+        self._cursor.hide()
+        self.readout.clear()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Hide the readout when the mouse leaves the plot."""
+        if event.type() == QEvent.Type.Leave and watched is self.plot_widget.viewport():
+            self.hide_readout()
+        return super().eventFilter(watched, event)
 
     def show_readout(self, epoch: int) -> None:
         """Show the losses at ``epoch`` (clamped to the history) in the readout line."""

@@ -6,7 +6,8 @@ import time
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from nngui.core.training import History, Series
 from nngui.gui.loss_plot import FIT_PADDING, MAX_POINTS, LossPlot, decimate
@@ -123,6 +124,9 @@ def test_readout_shows_losses_at_epoch(plot, qtbot):
     at_epoch_2 = vb.mapViewToScene(QPointF(2.0, vb.viewRect().center().y()))
     plot.plot_widget.scene().sigMouseMoved.emit(at_epoch_2)
     qtbot.waitUntil(lambda: plot.readout.text().startswith("epoch 2"), timeout=2_000)
+    # Leaving the plot clears it.
+    QApplication.sendEvent(plot.plot_widget.viewport(), QEvent(QEvent.Type.Leave))
+    assert plot.readout.text() == "" and not plot._cursor.isVisible()
 
 
 def test_log_toggle_and_zero_loss(plot, qtbot):

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -293,6 +294,7 @@ class TrainingPanel(QWidget):
         if state not in STATES:
             raise ValueError(f"unknown state {state!r}; expected one of {', '.join(STATES)}")
         self._state = state
+        focused = QApplication.focusWidget()
         running = state in ("training", "paused")
         self._train.setEnabled(not running)  # a paused run goes on with Resume or Step
         self._pause.setEnabled(running)
@@ -306,6 +308,10 @@ class TrainingPanel(QWidget):
         self._stop.setEnabled(running)
         self._reset.setEnabled(state != "training")
         self._sync_actions()
+        buttons = (self._train, self._pause, self._step, self._stop, self._reset)
+        if focused in buttons and not focused.isEnabled():
+            # Not on to the next box in the tab order (the learning rate): on to what is next.
+            (self._pause if state == "training" else self._train).setFocus()
         if state == "idle":  # fresh weights: nothing run yet
             self._progress.setRange(0, 1)
             self._progress.setValue(0)

@@ -238,3 +238,13 @@ def test_show_preset_selects_it_without_emitting(qtbot) -> None:
     panel.show_preset("Fast and accurate")
     assert panel._preset.currentData() == "Fast and accurate"
     assert emitted == []
+
+
+def test_the_keyboard_focus_follows_the_run_not_the_tab_order(panel, qtbot):
+    panel.activateWindow()
+    panel._train.setFocus()
+    qtbot.waitUntil(panel._train.hasFocus)
+    panel.set_state("training")
+    assert panel._pause.hasFocus(), "not the learning-rate box"
+    panel.set_state("finished")
+    assert panel._train.hasFocus()

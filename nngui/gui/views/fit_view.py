@@ -82,7 +82,9 @@ class PointCloud(pg.GraphicsObject):
 
     A lean stand-in for ``pg.ScatterPlotItem``, whose ``setData`` builds a record per point
     (about 5 ms for 2,000 points): here an update copies the coordinates into one QPolygonF.
-    Points are round, ``size`` pixels wide whatever the zoom (a cosmetic pen).
+    Points are squares ``size`` pixels wide whatever the zoom (a cosmetic pen): Qt draws
+    square points two to three times faster than round ones (2,000 points: about 1.5 ms
+    against 3.7 ms), and this view repaints while the network trains.
     """
 
     def __init__(self, colour: tuple[int, ...], size: int = POINT_SIZE) -> None:
@@ -92,7 +94,7 @@ class PointCloud(pg.GraphicsObject):
         self._size = size
         self._pen = pg.mkPen(colour, width=size)
         self._pen.setCosmetic(True)
-        self._pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        self._pen.setCapStyle(Qt.PenCapStyle.SquareCap)
 
     def setData(self, x: np.ndarray, y: np.ndarray) -> None:  # noqa: N802 (pyqtgraph's name)
         """Draw the points (x[i], y[i]); x, y finite, of shape (n,)."""

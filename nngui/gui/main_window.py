@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, QTimer, Slot, qVersion
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
-    QApplication,
     QLineEdit,
     QMainWindow,
     QMenu,
@@ -88,9 +87,12 @@ def about_text() -> str:
     )
 
 
-def typing_box() -> QAbstractSpinBox | None:
-    """The spin box being typed into: it has the keyboard focus and text typed, or None."""
-    widget = QApplication.focusWidget()
+def typing_box(window: QWidget) -> QAbstractSpinBox | None:
+    """The spin box of ``window`` being typed into: it has the window's keyboard focus (the
+    focus when the window is active) and text typed since its value was last set, or None."""
+    widget = window.focusWidget()
+    if isinstance(widget, QAbstractSpinBox):
+        widget = widget.findChild(QLineEdit)
     if isinstance(widget, QLineEdit) and isinstance(widget.parentWidget(), QAbstractSpinBox):
         return widget.parentWidget() if widget.isModified() else None
     return None
@@ -383,7 +385,7 @@ class MainWindow(QMainWindow):
         """
         if self._typing is not None:
             return  # the box being typed into will ask when it is done
-        box = typing_box()
+        box = typing_box(self)
         if box is None or not panel.isAncestorOf(box) or not self.has_unsaved_work():
             decide()
             return

@@ -197,3 +197,19 @@ def test_the_preset_box_says_custom_once_the_settings_differ(window, qtbot):
     window.tabs.setCurrentIndex(1)
     click(qtbot, window.layer_builder._add)
     qtbot.waitUntil(lambda: panel._preset.currentIndex() == -1)
+
+
+def test_training_straight_after_typing_asks_first_then_trains_the_new_settings(
+    window, answers, qtbot
+):
+    trained(qtbot, window)
+    window.tabs.setCurrentIndex(0)
+    seed = window.data_panel._seed
+    seed.setFocus()
+    seed.selectAll()
+    qtbot.keyClicks(seed, "77")  # no Return: still typing
+    assert not answers.asked("question")
+    qtbot.keyClick(seed, Qt.Key.Key_F7)  # Step, from the keyboard
+    assert len(answers.asked("question")) == 1  # asked (Discard), then trained
+    qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
+    assert window.session.dataset.spec.seed == 77 and window.session.history.epochs == 1

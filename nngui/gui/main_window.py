@@ -10,14 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Slot, qVersion
+from PySide6.QtCore import Qt, Slot, qVersion
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
-    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
@@ -31,7 +28,7 @@ import nngui
 from nngui.core.data import DataSpecError
 from nngui.core.fit import fit_table
 from nngui.core.model import Model
-from nngui.core.presets import ARTICLE, PRESETS, matching_preset
+from nngui.core.presets import ARTICLE, PRESETS
 from nngui.core.training import (
     History,
     TrainConfig,
@@ -58,6 +55,7 @@ from nngui.gui.session import (
     trainer_for,
     training_ranges,
 )
+from nngui.gui.settings_guard import SettingsGuard
 from nngui.gui.status_line import StatusLine
 from nngui.gui.training_panel import TrainingPanel
 from nngui.gui.training_run import TrainingRun
@@ -87,17 +85,6 @@ def about_text() -> str:
     )
 
 
-def typing_box(window: QWidget) -> QAbstractSpinBox | None:
-    """The spin box of ``window`` being typed into: it has the window's keyboard focus (the
-    focus when the window is active) and text typed since its value was last set, or None."""
-    widget = window.focusWidget()
-    if isinstance(widget, QAbstractSpinBox):
-        widget = widget.findChild(QLineEdit)
-    if isinstance(widget, QLineEdit) and isinstance(widget.parentWidget(), QAbstractSpinBox):
-        return widget.parentWidget() if widget.isModified() else None
-    return None
-
-
 def scrolled(widget: QWidget) -> QScrollArea:
     """``widget`` in a frameless vertical scroll area (panels taller than small screens)."""
     area = QScrollArea()
@@ -120,10 +107,7 @@ class MainWindow(QMainWindow):
         self._trainer: Trainer | None = None
         self.run = TrainingRun(self)
         self._last_progress = None
-        self._reverting = False  # undoing a layer edit the user cancelled
         self._single_step = False  # the run is one Step from idle: no bar to a target
-        # (box, slot): a spin box being typed into, whose edit waits to be asked about
-        self._typing: tuple[QAbstractSpinBox, Callable[[], None]] | None = None
         self._build_panels()
         self.files = FileActions(self, self)
         self.exports = ExportActions(self, self)
@@ -188,11 +172,7 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
 
     def _connect(self) -> None:
-        self.data_panel.changed.connect(self._on_data_changed)
-        self.layer_builder.changed.connect(self._on_layers_changed)
-        for panel in (self.data_panel, self.layer_builder, self.training_panel):
-            # After the edit has settled (a cancelled one is reverted first).
-            panel.changed.connect(lambda: QTimer.singleShot(0, self, self._sync_preset_shown))
+        self.guard = SettingsGuard(self)
         tp = self.training_panel
         tp.changed.connect(lambda: self.setWindowModified(True))
         tp.train_clicked.connect(self.train)
@@ -200,10 +180,9 @@ class MainWindow(QMainWindow):
         tp.resume_clicked.connect(self.resume)
         tp.step_clicked.connect(self.step)
         tp.stop_clicked.connect(self.stop)
-        tp.reset_clicked.connect(self._on_reset_clicked)
+        tp.reset_clicked.connect(self.guard.reset_clicked)
         tp.learning_rate_changed.connect(self._on_learning_rate)
         tp.preset_chosen.connect(self.apply_preset)
-        tp.set_preset_guard(lambda name: self._may_start_over("applying a preset"))
         self.run.progress.connect(self._on_progress)
         self.run.snapshot.connect(self._on_snapshot)
         self.run.paused.connect(self._on_paused)
@@ -226,7 +205,7 @@ class MainWindow(QMainWindow):
         self.layer_builder.set_init_scheme(preset.training.init)
         self.training_panel.set_config(preset.training)
         self.reset_weights()
-        self._sync_preset_shown()
+        self.guard.sync_preset_shown()
 
     def new_session(self) -> None:
         """Start again from the article's set-up (File ▸ New)."""
@@ -278,7 +257,7 @@ class MainWindow(QMainWindow):
         self.training_panel.set_config(config)
         self._show_session(session)
         self.loss_plot.set_history(session.history)
-        self._sync_preset_shown()
+        self.guard.sync_preset_shown()
         self._set_state(
             OUTCOME_STATES.get(model.outcome, "finished") if session.trained else "idle"
         )
@@ -338,106 +317,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(False)
 
-    # ----- edits that start a new network -------------------------------------------------
-    def _sync_preset_shown(self) -> None:
-        """Show the preset whose settings are exactly those shown, else "Custom settings"."""
-        try:
-            spec = self.data_panel.spec()
-        except DataSpecError:
-            spec = None
-        layers = self.layer_builder.layers()
-        self.training_panel.show_preset(matching_preset(spec, layers, self.config()))
-
-    def _may_start_over(self, doing: str) -> bool:
-        """Whether an edit that replaces the network may go on (asks about unsaved work)."""
-        return self.files.confirm_discard(
-            doing, f"{doing.capitalize()} starts a new, untrained network. "
-            "Save the trained model first?",
-        )  # fmt: skip
-
-    def _on_data_changed(self) -> None:
-        if not (self.run.running or self._reverting):
-            self._once_typed(self.data_panel, self._confirm_data_edit)
-
-    def _on_layers_changed(self) -> None:
-        if not (self.run.running or self._reverting):
-            self._once_typed(self.layer_builder, self._confirm_layer_edit)
-
-    def _confirm_data_edit(self) -> None:
-        if self._may_start_over("changing the data"):
-            self._settings_edited()
-        else:  # Cancel: the settings go back to those of the trained network's data
-            spec = self.session.dataset.spec
-            self._revert_later(lambda: self.data_panel.set_spec(spec))
-
-    def _confirm_layer_edit(self) -> None:
-        if self._may_start_over("changing the layers"):
-            self._settings_edited()
-        else:  # Cancel: back to the layers the network was built from (undo or redo)
-            self._revert_later(self.layer_builder.revert_to_built)
-
-    def _once_typed(self, panel: QWidget, decide: Callable[[], None]) -> None:
-        """Call ``decide`` now, or once the number being typed into ``panel`` is finished.
-
-        With unsaved trained work, an edit asks Save / Discard / Cancel. While a spin box is
-        being typed into, each digit is an edit: the question waits for Return or for the box
-        to lose the focus, so that it comes once, for the whole number.
-        """
-        if self._typing is not None:
-            return  # the box being typed into will ask when it is done
-        box = typing_box(self)
-        if box is None or not panel.isAncestorOf(box) or not self.has_unsaved_work():
-            decide()
-            return
-
-        def done() -> None:
-            self._stop_waiting_for_typing()
-            decide()
-
-        self._typing = (box, done)
-        box.editingFinished.connect(done)
-
-    def _stop_waiting_for_typing(self) -> None:
-        if self._typing is not None:
-            box, done = self._typing
-            self._typing = None
-            box.editingFinished.disconnect(done)
-
-    def _finish_typing(self) -> None:
-        """Settle an edit still being typed (its question first), e.g. before training."""
-        if self._typing is not None:
-            self._typing[0].editingFinished.emit()
-
-    def _revert_later(self, revert: Callable[[], None]) -> None:
-        """Undo a cancelled edit once the widget that made it has finished with the event.
-
-        (Reverting inside the edit's own signal would be overwritten: a spin box still holds
-        the typed text, and an undo command is not on its stack until its signal returns.)
-        Edits made meanwhile are ignored: the revert restores what the network was built from.
-        """
-        self._reverting = True
-
-        def run() -> None:
-            try:
-                revert()
-            finally:
-                self._reverting = False
-
-        QTimer.singleShot(0, self, run)
-
-    def _settings_edited(self) -> None:
-        self.reset_weights()
-        self.setWindowModified(True)
-
-    def _on_reset_clicked(self) -> None:
-        if self._may_start_over("resetting the weights"):
-            self.reset_weights()
-
     # ----- training -----------------------------------------------------------------------
     @Slot()
     def train(self, epochs: int | None = None) -> None:
         """Train for the configured epochs (or ``epochs``) in a worker thread."""
-        self._finish_typing()
+        self.guard.finish_typing()
         if self.run.running or self.session is None:
             return
         try:
@@ -619,7 +503,7 @@ class MainWindow(QMainWindow):
     # ----- window events ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Ask about unsaved work, stop and join the training thread, remember the geometry."""
-        self._finish_typing()  # a number still being typed is an edit like any other
+        self.guard.finish_typing()  # a number still being typed is an edit like any other
         if not self.files.confirm_discard("closing"):
             event.ignore()
             return

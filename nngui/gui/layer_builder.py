@@ -101,6 +101,7 @@ class LayerBuilder(QWidget):
         self._editable = True
         self._focus_session = 0
         self._built_index = 0  # the undo index of the layers the network was built from
+        self._built_state: tuple[object, ...] | None = None  # and what it showed then
         self._marking = False  # mark_built was called inside an edit: it ends at the new index
         self.undo_stack = QUndoStack(self)
         self.undo_stack.indexChanged.connect(self._on_index_changed)
@@ -318,6 +319,7 @@ class LayerBuilder(QWidget):
         edit being pushed, undone or redone), the mark lands on the index the stack reaches.
         """
         self._built_index = self.undo_stack.index()
+        self._built_state = (tuple(self._hidden), self._output, self._init)
         self._focus_session += 1
         if not self._marking:
             self._marking = True
@@ -329,6 +331,11 @@ class LayerBuilder(QWidget):
 
     def _end_marking(self) -> None:
         self._marking = False
+
+    def is_built(self) -> bool:
+        """Whether the layers, output activation and initialisation shown are those of the last
+        ``mark_built`` (edits since then, if any, came back to them)."""
+        return self._built_state == (tuple(self._hidden), self._output, self._init)
 
     def revert_to_built(self) -> None:
         """Undo (or redo) back to the layers of the last ``mark_built``; edits after it go to

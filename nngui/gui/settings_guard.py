@@ -91,6 +91,12 @@ class SettingsGuard(QObject):
             self._once_typed(self.window.layer_builder, self._confirm_layer_edit)
 
     def _confirm_data_edit(self) -> None:
+        w = self.window
+        try:
+            if w.data_panel.spec() == w.session.dataset.spec:
+                return  # typed back to what it was: nothing to start over
+        except DataSpecError:
+            return  # settings that cannot be used: the panel says why; training refuses them
         if self.may_start_over("changing the data"):
             self._start_over()
         else:  # Cancel: the settings go back to those of the trained network's data
@@ -98,6 +104,8 @@ class SettingsGuard(QObject):
             self._revert_later(lambda: self.window.data_panel.set_spec(spec))
 
     def _confirm_layer_edit(self) -> None:
+        if self.window.layer_builder.is_built():
+            return  # back to the layers the network was built from: nothing to start over
         if self.may_start_over("changing the layers"):
             self._start_over()
         else:  # Cancel: back to the layers the network was built from (undo or redo)

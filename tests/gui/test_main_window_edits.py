@@ -213,3 +213,27 @@ def test_training_straight_after_typing_asks_first_then_trains_the_new_settings(
     assert len(answers.asked("question")) == 1  # asked (Discard), then trained
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
     assert window.session.dataset.spec.seed == 77 and window.session.history.epochs == 1
+
+
+def test_an_edit_back_to_the_same_settings_asks_nothing(window, answers, qtbot):
+    weights = trained(qtbot, window)
+    window.tabs.setCurrentIndex(0)
+    type_into(qtbot, window.data_panel._samples, "10000")  # the value it had
+    window.tabs.setCurrentIndex(1)
+    units = window.layer_builder._table.cellWidget(0, 0)
+    units.setFocus()
+    units.selectAll()
+    qtbot.keyClicks(units, "40")  # 4 → 40 …
+    qtbot.keyClick(units, Qt.Key.Key_Backspace)  # … → 4 again
+    qtbot.keyClick(units, Qt.Key.Key_Return)
+    assert window.layer_builder.undo_stack.count() >= 1, "the edits did happen"
+    assert not answers.asked("question")
+    assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
+
+
+def test_settings_that_cannot_be_used_ask_nothing_and_keep_the_network(window, answers, qtbot):
+    weights = trained(qtbot, window)
+    window.tabs.setCurrentIndex(0)
+    type_into(qtbot, window.data_panel._lows[0], "250")  # above the highest a: unusable
+    assert not answers.asked("question")
+    assert same(weights, window.session.network.params)

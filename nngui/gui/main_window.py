@@ -406,8 +406,7 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_paused(self, epoch: int) -> None:
-        self.files.set_enabled(True)
-        self.statusBar().showMessage(f"Paused after epoch {epoch:,}", 5000)
+        self.files.set_enabled(True)  # the state and the epoch are in the status line already
 
     @Slot(str, str)
     def _on_ended(self, outcome: str, message: str) -> None:
@@ -451,7 +450,7 @@ class MainWindow(QMainWindow):
 
     def _set_state(self, state: str) -> None:
         if state != self.state:
-            self.statusBar().clearMessage()  # e.g. "Paused after epoch …" once stopped
+            self.statusBar().clearMessage()  # a message of the previous state is stale
         self.state = state
         self.loss_plot.set_live(state == "training")  # stepped, steady ranges only while live
         self.training_panel.set_state(state)

@@ -443,3 +443,10 @@ def test_about_names_the_versions():
 
     text = about_text()
     assert f"nngui {nngui.__version__}" in text and f"NumPy {np.__version__}" in text
+
+
+def test_tab_never_gets_stuck_in_a_table(window):
+    views = [w for w in window.findChildren(QAbstractItemView) if w.window() is window]
+    assert len(views) >= 5
+    stuck = [w.accessibleName() for w in views if w.tabKeyNavigation()]
+    assert not stuck, "Tab would move between cells instead of on to the next control"

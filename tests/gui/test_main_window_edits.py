@@ -107,17 +107,22 @@ def test_step_outside_a_run_says_one_step(window, qtbot):
     assert text == "epoch 1 · one step"
 
 
-def test_stopping_a_paused_run_clears_the_paused_message(window, qtbot):
+def test_pausing_stepping_and_stopping_keep_the_status_line_current(window, qtbot):
     window.tabs.setCurrentIndex(2)
     panel = window.training_panel
     type_into(qtbot, panel._epochs, "1000000")
     click(qtbot, panel._train)
     qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
     click(qtbot, panel._pause)
-    qtbot.waitUntil(lambda: "Paused" in window.statusBar().currentMessage(), timeout=10_000)
+    qtbot.waitUntil(window.files.save_action.isEnabled, timeout=10_000)  # really paused
+    at = window.loss_plot.epochs
+    assert "Paused" in window.status.state_label.text()
+    assert window.statusBar().currentMessage() == "", "no message hides the status line"
+    click(qtbot, panel._step)
+    qtbot.waitUntil(lambda: f"epoch {at + 1:,} " in window.status.metrics_label.text())
     click(qtbot, panel._stop)
     qtbot.waitUntil(lambda: window.state == "stopped", timeout=10_000)
-    assert "Paused" not in window.statusBar().currentMessage()
+    assert "Stopped" in window.status.state_label.text()
 
 
 def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypatch, tmp_path):

@@ -218,6 +218,7 @@ class FitView(View):
         table = self.table
         table.setHorizontalHeaderLabels(HEADERS)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)  # Tab leaves the table (arrows move within it)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setAlternatingRowColors(True)
         table.verticalHeader().hide()

@@ -332,9 +332,13 @@ class Trainer:
         self.good_epoch = held
         self.good_train = np.inf
         self._patience_from = self.history.epochs  # a resumed run's patience starts here
+        # (weights, epoch after which they were evaluated, epoch to call them): see _evaluate.
+        self._candidate: tuple[list[np.ndarray], int, int] | None = None
         if len(self.history.eval_epochs) == 0:
             self._evaluate(0)
-        elif dataset.val is not None:
+            return
+        self._candidate = (network.get_params(), self.history.epochs, held)
+        if dataset.val is not None:
             # Resuming: the weights handed over are the best known so far, so patience counts
             # from here rather than from epoch 0.
             val = self.split_loss(dataset.val)
@@ -367,18 +371,22 @@ class Trainer:
         h.val_loss.append(val)
         h.test_loss.append(test)
         # Fallback after a divergence: the evaluated weights with the lowest training loss so
-        # far (finite but exploding weights are no use to anybody).
-        train = h.train_loss.values[-1] if h.epochs else np.inf
+        # far. Their loss is only known after the next epoch, which starts from them (its
+        # training loss is measured before its updates): they wait as the candidate till then.
         finite = np.isfinite(test) and (self.data.val is None or np.isfinite(val))
-        if finite and (train <= self.good_train or epoch == 0):
-            self.good_params = self.net.get_params()
-            self.good_epoch = epoch
-            self.good_train = min(train, self.good_train)
+        self._candidate = (self.net.get_params(), epoch, epoch) if finite else None
         if self.data.val is not None and np.isfinite(val) and val < self.best_val:
             self.best_val = val
             self.best_params = self.net.get_params()
             self.best_epoch = epoch
         return val, test
+
+    def _judge_candidate(self, loss: float, epoch: int) -> None:
+        """``loss``: the training loss of the weights ``epoch`` started from. If those are the
+        evaluated candidate and the best so far, they become the fallback of a divergence."""
+        c, self._candidate = self._candidate, None
+        if c is not None and c[1] == epoch - 1 and math.isfinite(loss) and loss <= self.good_train:
+            self.good_params, self.good_epoch, self.good_train = c[0], c[2], loss
 
     def _apply_l2(self) -> None:
         l2 = self.config.l2
@@ -474,6 +482,7 @@ class Trainer:
             loss = self.train_epoch(mid_epoch)
             h.train_loss.append(loss)
             epoch = h.epochs
+            self._judge_candidate(loss, epoch)
             now = time.perf_counter()
             if has_exploded(loss, h.train_loss.values[0]):
                 outcome = "diverged"

@@ -638,3 +638,18 @@ def test_has_exploded() -> None:
     assert has_exploded(float("nan"), 1.0) and has_exploded(float("inf"), 1.0)
     assert has_exploded(2e8, 1.0) and not has_exploded(5e7, 1.0)
     assert not has_exploded(1e5, 1e-12), "tiny first losses are floored, not divided by"
+
+
+@pytest.mark.parametrize("lr", [3.0, 10.0])
+def test_divergence_keeps_the_weights_with_the_lowest_loss_not_the_next_ones(lr: float) -> None:
+    """An epoch's training loss is measured before its update: the weights it judges are
+    those it started from. Restoring the weights *after* the best loss would keep a first
+    update that already made things worse (a loss of 24 where the untrained net had 3.6)."""
+    trainer = make_trainer(lr=lr)
+    first = trainer.split_loss(trainer.data.train)
+    result = trainer.run(epochs=1000)
+    assert result.outcome == "diverged"
+    kept = trainer.split_loss(trainer.data.train)
+    losses = trainer.history.train_loss.values
+    assert kept == pytest.approx(min(losses[np.isfinite(losses)].min(), first), rel=1e-9)
+    assert kept <= first

@@ -337,14 +337,14 @@ class Trainer:
         if len(self.history.eval_epochs) == 0:
             self._evaluate(0)
             return
-        self._candidate = (network.get_params(), self.history.epochs, held)
+        self._candidate = (self.good_params, self.history.epochs, held)
         if dataset.val is not None:
             # Resuming: the weights handed over are the best known so far, so patience counts
             # from here rather than from epoch 0.
             val = self.split_loss(dataset.val)
             if np.isfinite(val):
                 self.best_val, self.best_epoch = val, held
-                self.best_params = network.get_params()
+                self.best_params = self.good_params  # the same weights; never written into
 
     # ----- small helpers -----------------------------------------------------------------
     def set_learning_rate(self, lr: float) -> None:
@@ -374,11 +374,11 @@ class Trainer:
         # far. Their loss is only known after the next epoch, which starts from them (its
         # training loss is measured before its updates): they wait as the candidate till then.
         finite = np.isfinite(test) and (self.data.val is None or np.isfinite(val))
-        self._candidate = (self.net.get_params(), epoch, epoch) if finite else None
-        if self.data.val is not None and np.isfinite(val) and val < self.best_val:
-            self.best_val = val
-            self.best_params = self.net.get_params()
-            self.best_epoch = epoch
+        improved = self.data.val is not None and np.isfinite(val) and val < self.best_val
+        params = self.net.get_params() if finite or improved else None  # one copy serves both
+        self._candidate = (params, epoch, epoch) if finite else None
+        if improved:
+            self.best_val, self.best_params, self.best_epoch = val, params, epoch
         return val, test
 
     def _judge_candidate(self, loss: float, epoch: int) -> None:

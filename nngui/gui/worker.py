@@ -249,9 +249,14 @@ class TrainingWorker(QObject):
     def _of_whole_run(self, p: Progress) -> Progress:
         """``p`` (of one segment) with the target, training time and speed of the whole run."""
         elapsed = self._segment_base + p.elapsed
-        rate = (p.epoch - self._run_start) / elapsed if elapsed > 0 else 0.0
-        target = max(self._target, p.epoch)
+        target, rate = self._run_figures(p.epoch, elapsed)
         return dataclasses.replace(p, epochs_target=target, elapsed=elapsed, epochs_per_second=rate)
+
+    def _run_figures(self, epoch: int, elapsed: float) -> tuple[int, float]:
+        """The run's target epoch and its speed so far, at ``epoch`` after ``elapsed`` seconds
+        of training."""
+        rate = (epoch - self._run_start) / elapsed if elapsed > 0 else 0.0
+        return max(self._target, epoch), rate
 
     def _flush(self, p: Progress | None = None) -> None:
         """Emit the history points not sent yet (with ``p``, or a Progress made from them)."""
@@ -275,10 +280,8 @@ class TrainingWorker(QObject):
         last = h.train_loss.values[-1] if len(h.train_loss) else float("nan")
         val = h.val_loss.values[-1] if len(h.val_loss) else float("nan")
         test = h.test_loss.values[-1] if len(h.test_loss) else float("nan")
-        elapsed = self._spent
-        rate = (h.epochs - self._run_start) / elapsed if elapsed > 0 else 0.0
-        target = max(self._target, h.epochs)
-        return Progress(h.epochs, target, float(last), float(val), float(test), elapsed, rate)
+        target, rate = self._run_figures(h.epochs, self._spent)
+        return Progress(h.epochs, target, float(last), float(val), float(test), self._spent, rate)
 
     def _send_snapshot(self, force: bool = False) -> None:
         now = time.perf_counter()

@@ -123,6 +123,7 @@ def run_gui(argv: list[str]) -> int:
             )
         read_model(args.model)
     try:
+        from nngui.gui import xcb_preflight
         from nngui.gui.app import display_problem, run_app
     except ImportError as exc:
         print(
@@ -131,7 +132,12 @@ def run_gui(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 2
-    problem = display_problem(os.environ, ctypes.util.find_library)
+    problem = display_problem(
+        os.environ,
+        ctypes.util.find_library,
+        plugin_problem=xcb_preflight.plugin_problem,
+        x_server_problem=xcb_preflight.x_server_problem,
+    )
     if problem is not None:  # Qt would abort with a message that hides the cause
         print(f"nngui: {problem}", file=sys.stderr)
         return 2

@@ -424,7 +424,7 @@ def fake_gui(monkeypatch) -> FakeGui:
     calls = FakeGui()
     module = types.ModuleType("nngui.gui.app")
     module.run_app = lambda model_path=None: calls.append(model_path) or 0
-    module.display_problem = lambda environ, find_library: calls.problem
+    module.display_problem = lambda environ, find_library, **probes: calls.problem
     monkeypatch.setitem(sys.modules, "nngui.gui.app", module)
     return calls
 

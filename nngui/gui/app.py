@@ -35,6 +35,8 @@ def display_problem(
     environ: Mapping[str, str],
     find_library: Callable[[str], str | None],
     platform: str = sys.platform,
+    plugin_problem: Callable[[], str | None] | None = None,
+    x_server_problem: Callable[[str], str | None] | None = None,
 ) -> str | None:
     """Why Qt would abort on creating the QApplication here, as one line; None if it should not.
 
@@ -43,6 +45,9 @@ def display_problem(
     newer). Only Linux is checked, and only when the platform is xcb or chosen by Qt: never
     when QT_QPA_PLATFORM names another one (offscreen, wayland …). ``environ`` is the
     environment (os.environ) and ``find_library`` is ``ctypes.util.find_library``.
+    When X11 is to be used, ``plugin_problem()`` (the dynamic loader loads the xcb plugin and
+    every library it needs) and ``x_server_problem(DISPLAY)`` (the server answers) are asked
+    too, if given: see nngui.gui.xcb_preflight.
     """
     if not platform.startswith("linux"):
         return None
@@ -69,6 +74,10 @@ def display_problem(
             "source checkout, bash .ci/install-qt-libs --window installs it and the other "
             f"X11 libraries Qt needs); {NO_WINDOW_HINT}"
         )
+    if plugin_problem is not None and (problem := plugin_problem()) is not None:
+        return problem
+    if x_server_problem is not None and (problem := x_server_problem(environ["DISPLAY"])):
+        return problem
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes.util
 import logging
 import sys
 
@@ -14,6 +15,7 @@ from nngui.core.data import DataSpec
 from nngui.core.model_file import save_model
 from nngui.core.network import seed_layers
 from nngui.core.training import TrainConfig, Trainer
+from nngui.gui import xcb_preflight
 from nngui.gui.app import (
     ICON_PATH,
     ErrorHook,
@@ -180,3 +182,60 @@ def test_a_finder_that_sees_no_library_at_all_proves_nothing():
 @pytest.mark.parametrize("platform", ["darwin", "win32", "freebsd14"])
 def test_only_linux_is_checked(platform):
     assert display_problem({}, no_finder, platform) is None
+
+
+# ----- the xcb pre-flight: the plugin's libraries and the X server -------------------------
+def test_the_plugin_and_the_server_are_asked_only_for_x11():
+    asked = []
+    plugin = lambda: asked.append("plugin")  # noqa: E731
+    server = lambda display: asked.append(display)  # noqa: E731
+    assert display_problem(X11, finder(), "linux", plugin, server) is None
+    assert asked == ["plugin", ":0"]
+    asked.clear()
+    for environ in ({"QT_QPA_PLATFORM": "offscreen", **X11}, {"WAYLAND_DISPLAY": "w-0"}, BOTH):
+        assert display_problem(environ, finder(), "linux", plugin, server) is None
+    assert asked == []
+
+
+def test_a_plugin_problem_comes_before_the_server():
+    def server(display):
+        raise AssertionError("asked the server after the plugin failed")
+
+    message = display_problem(X11, finder(), "linux", lambda: "missing libxcb-icccm", server)
+    assert message == "missing libxcb-icccm"
+    assert display_problem(X11, finder(), "linux", lambda: None, lambda d: "dead") == "dead"
+
+
+def test_a_missing_plugin_library_names_its_debian_package(tmp_path):
+    plugin = tmp_path / "libqxcb.so"
+    plugin.write_bytes(b"\x7fELF")
+
+    def load(name):
+        assert name == str(plugin)
+        raise OSError(
+            "libxcb-icccm.so.4: cannot open shared object file: No such file or directory"
+        )
+
+    message = xcb_preflight.plugin_problem(plugin, load)
+    assert message is not None and "\n" not in message
+    assert "libxcb-icccm.so.4" in message and "sudo apt-get install libxcb-icccm4" in message
+    assert "nngui train --help" in message
+    assert xcb_preflight.plugin_problem(plugin, lambda name: None) is None
+    assert xcb_preflight.plugin_problem(tmp_path / "absent.so", load) is None
+
+
+def test_a_plugin_that_cannot_load_for_another_reason_says_so(tmp_path):
+    plugin = tmp_path / "libqxcb.so"
+    plugin.write_bytes(b"not an ELF file")  # the real loader refuses it
+    message = xcb_preflight.plugin_problem(plugin)
+    assert message is not None and "\n" not in message
+    assert message.startswith("Qt's X11 platform plugin cannot be loaded (")
+
+
+def test_a_display_without_a_server_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("XAUTHORITY", str(tmp_path / "none"))
+    if not ctypes.util.find_library("xcb"):
+        pytest.skip("libxcb is not installed")
+    message = xcb_preflight.x_server_problem(":917")  # no server on display 917
+    assert message is not None and "\n" not in message
+    assert "DISPLAY=:917 does not answer" in message and "nngui train --help" in message

@@ -9,16 +9,20 @@ that a crash leaves the previous file intact. Every problem is one ``ModelFileEr
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import re
+import stat
+import tokenize
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 
@@ -35,15 +39,18 @@ FORMAT_VERSION = 1
 
 MAX_PARAMETERS = 50_000_000
 MAX_META_CHARS = 10_000_000
-MAX_HISTORY_POINTS = 100_000_000
+MAX_HISTORY_POINTS = 10_000_000  # History keeps each series in a buffer of twice its length
 MAX_MEMBERS = 1024
+MAX_NPY_HEADER = 65_536  # bytes of one .npy header (NumPy writes well under 1,000)
+MAX_META_NUMBER = 1e300  # any number in meta lies within ±MAX_META_NUMBER
 HISTORY_KEYS = ("train_loss", "eval_epochs", "val_loss", "test_loss")
 SCALER_KEYS = ("x_mean", "x_std", "y_mean", "y_std")
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive
 _LAYER_KEY = re.compile(r"([Wb])([1-9][0-9]{0,2})")
 # What a damaged or hostile archive can raise while numpy and zipfile read it.
 _READ_ERRORS = (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, zipfile.BadZipFile,
-                zlib.error, NotImplementedError, RecursionError)  # fmt: skip
+                zlib.error, NotImplementedError, RecursionError, OverflowError, SyntaxError,
+                tokenize.TokenError, MemoryError)  # fmt: skip
 
 
 class ModelFileError(Exception):
@@ -158,11 +165,50 @@ def _read_meta(members: _Members) -> dict[str, Any]:
         raise _ContentError(f"'meta' is not valid JSON ({exc})") from None
     if not isinstance(meta, dict):
         raise _ContentError(f"'meta' must be a JSON object, not {type(meta).__name__}")
+    _check_json_values(meta, "meta")
     if meta.get("format") != FORMAT_NAME:
         raise _ContentError(
             f"not an nngui model (format {meta.get('format')!r}, not {FORMAT_NAME!r})"
         )
     return migrate_meta(meta)
+
+
+def _check_json_values(value: Any, where: str) -> None:
+    """Every number in ``value`` finite and within ±MAX_META_NUMBER, every string clean text.
+
+    Clean text has no control characters and no lone surrogates (JSON can spell both).
+    """
+    stack = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, dict):
+            for key, v in item.items():
+                _check_text(key, at)
+                stack.append((v, f"{at}.{key}"))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}[{i}]") for i, v in enumerate(item))
+        elif isinstance(item, str):
+            _check_text(item, at)
+        elif isinstance(item, int | float) and not isinstance(item, bool) and _bad_number(item):
+            shown = "a number too large" if isinstance(item, int) else item
+            raise _ContentError(
+                f"{at[:80]} holds {shown}; numbers must be finite and within ±{MAX_META_NUMBER:g}"
+            )
+
+
+def _bad_number(x: float) -> bool:
+    """True for NaN, infinities and numbers beyond ±MAX_META_NUMBER (ints compared exactly)."""
+    return not (isinstance(x, int) or math.isfinite(x)) or abs(x) > MAX_META_NUMBER
+
+
+def _check_text(text: str, where: str) -> None:
+    """Refuse control characters and lone surrogates in a meta string."""
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs"):
+            raise _ContentError(
+                f"{where[:80]} holds the character U+{ord(ch):04X} (a control character or "
+                "lone surrogate); text in meta must be printable"
+            )
 
 
 def _layers(meta: dict[str, Any]) -> list[LayerSpec]:
@@ -351,12 +397,23 @@ def load_model(path: str | os.PathLike) -> Model:
     """Read and check a model file; raises ModelFileError (naming the file) if anything is off."""
     name = os.fspath(path)
     try:
-        with open(name, "rb") as f:
+        with _open_regular(name) as f:
             if f.read(4) not in _ZIP_MAGICS:
                 raise _ContentError("not an nngui model file (not a .npz archive)")
             f.seek(0)
             with np.load(f, allow_pickle=False) as npz:
-                return _parse(_Members(_read_headers(npz.zip), npz.__getitem__))
+                headers, sizes = _read_headers(npz.zip)
+
+                def read(key: str) -> np.ndarray:
+                    shape, dtype = headers[key]
+                    declared = math.prod(shape) * dtype.itemsize
+                    if declared > sizes[key]:
+                        raise _ContentError(
+                            f"'{key}' declares {declared:,} bytes of data but holds {sizes[key]:,}"
+                        )
+                    return npz[key]
+
+                return _parse(_Members(headers, read))
     except _ContentError as exc:
         raise ModelFileError(_one_line(f"{name}: {exc}")) from None
     except OSError as exc:
@@ -366,27 +423,79 @@ def load_model(path: str | os.PathLike) -> Model:
         raise ModelFileError(_one_line(f"{name}: {reason}")) from None
 
 
-def _read_headers(archive: zipfile.ZipFile) -> dict[str, tuple[tuple[int, ...], np.dtype]]:
-    """Shape and dtype of every member, from the .npy headers only (no data is read)."""
+def _open_regular(name: str) -> io.BufferedReader:
+    """Open ``name`` for reading if it is a regular file, never blocking on a FIFO or device."""
+    mode = os.stat(name).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(name)
+    if not stat.S_ISREG(mode):
+        raise _ContentError("not a regular file (a pipe, device or socket cannot be a model)")
+    fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced between stat and open
+            raise _ContentError("not a regular file (a pipe, device or socket cannot be a model)")
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_headers(
+    archive: zipfile.ZipFile,
+) -> tuple[dict[str, tuple[tuple[int, ...], np.dtype]], dict[str, int]]:
+    """Shape and dtype of every member from its .npy header (no data is read), and the bytes
+    of data each member really holds after its header."""
     infos = archive.infolist()
     if len(infos) > MAX_MEMBERS:
         raise _ContentError(f"the archive has more than {MAX_MEMBERS} members")
-    headers = {}
+    headers, sizes = {}, {}
     for info in infos:
         if not info.filename.endswith(".npy"):
             raise _ContentError(f"unexpected member {info.filename!r} (not a NumPy array)")
+        if info.flag_bits & 0x1:
+            raise _ContentError(
+                f"{info.filename!r} is encrypted; encrypted members are not supported"
+            )
         with archive.open(info) as member:
-            version = np.lib.format.read_magic(member)
-            if version not in ((1, 0), (2, 0)):
-                raise _ContentError(f"{info.filename!r} uses unsupported .npy version {version}")
-            read = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
-            shape, _, dtype = read(member)
+            shape, dtype, header_bytes = _read_npy_header(member, info.filename)
         if dtype.hasobject or dtype.fields is not None:
             raise _ContentError(
                 f"{info.filename!r} holds Python objects or records; refusing to read it"
             )
-        headers[info.filename[: -len(".npy")]] = (tuple(shape), dtype)
-    return headers
+        key = info.filename[: -len(".npy")]
+        headers[key] = (shape, dtype)
+        sizes[key] = info.file_size - header_bytes
+    return headers, sizes
+
+
+def _read_npy_header(member: BinaryIO, filename: str) -> tuple[tuple[int, ...], np.dtype, int]:
+    """Shape, dtype and total header length of a .npy member, read with a bounded length."""
+    magic = member.read(8)
+    if len(magic) < 8 or magic[:6] != b"\x93NUMPY":
+        raise _ContentError(f"{filename!r} is not a NumPy .npy array")
+    version = (magic[6], magic[7])
+    if version not in ((1, 0), (2, 0)):
+        raise _ContentError(f"{filename!r} uses unsupported .npy version {version}")
+    width = 2 if version == (1, 0) else 4
+    length_field = member.read(width)
+    if len(length_field) < width:
+        raise _ContentError(f"{filename!r} has a truncated .npy header")
+    length = int.from_bytes(length_field, "little")
+    if length > MAX_NPY_HEADER:
+        raise _ContentError(
+            f"{filename!r} declares a {length:,}-byte .npy header (at most {MAX_NPY_HEADER:,})"
+        )
+    header = member.read(length)
+    if len(header) < length:
+        raise _ContentError(f"{filename!r} has a truncated .npy header")
+    read = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+    try:
+        shape, _, dtype = read(io.BytesIO(length_field + header), max_header_size=MAX_NPY_HEADER)
+    except (ValueError, TypeError, SyntaxError, tokenize.TokenError, RecursionError,
+            MemoryError, OverflowError) as exc:  # fmt: skip
+        reason = _one_line(str(exc))[:120]
+        raise _ContentError(f"{filename!r} has a damaged .npy header ({reason})") from None
+    return tuple(shape), dtype, 8 + width + length
 
 
 def _os_reason(exc: OSError) -> str:

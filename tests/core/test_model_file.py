@@ -207,10 +207,14 @@ def test_plain_numpy_recipe_predicts_like_the_model(dtype: type, tmp_path: Path)
     np.testing.assert_allclose(load_model(tmp_path / "m.npz").predict(x), expected, rtol=0)
 
 
+# Names may be any text but control characters and lone surrogates (refused in meta).
+CLEAN_TEXT = st.characters(blacklist_categories=("Cc", "Cs"))
+
+
 @settings(max_examples=30, deadline=None)
 @given(
-    inputs=st.lists(st.text(min_size=1).filter(str.strip), min_size=1, max_size=4),
-    outputs=st.lists(st.text(min_size=1).filter(str.strip), min_size=1, max_size=4),
+    inputs=st.lists(st.text(CLEAN_TEXT, min_size=1).filter(str.strip), min_size=1, max_size=4),
+    outputs=st.lists(st.text(CLEAN_TEXT, min_size=1).filter(str.strip), min_size=1, max_size=4),
     outcome=st.sampled_from(["", "completed", "diverged", "interrupted"]),
 )
 def test_any_names_round_trip(inputs: list[str], outputs: list[str], outcome: str) -> None:
@@ -673,7 +677,7 @@ def test_gigantic_shape_headers_are_rejected_before_reading(tmp_path: Path) -> N
     arrays["meta"] = json.dumps(meta_obj)
     del arrays["history_train_loss"]
     raw = {"history_train_loss.npy": header_only((200_000_000,))}
-    assert_rejected(write_archive(tmp_path / "h.npz", arrays, raw), "more than 100,000,000 points")
+    assert_rejected(write_archive(tmp_path / "h.npz", arrays, raw), "more than 10,000,000 points")
 
 
 def test_too_many_parameters_rejected_from_headers(tmp_path: Path) -> None:
@@ -719,3 +723,90 @@ def test_flipped_bit_in_weights_is_caught_by_the_checksum(old_file: Path) -> Non
     data[start + info.file_size - 3] ^= 0x10  # inside the last weight
     old_file.write_bytes(bytes(data))
     assert_rejected(old_file, "Bad CRC-32 for file 'W1.npy'")
+
+
+# ----- hostile files (loader hardening) ---------------------------------------------------
+def forged_npy(header: bytes, version: int = 1, length: int | None = None) -> bytes:
+    """A .npy member with a raw header text and a chosen header-length field."""
+    n = len(header) if length is None else length
+    return (
+        b"\x93NUMPY" + bytes([version, 0]) + n.to_bytes(2 if version == 1 else 4, "little") + header
+    )
+
+
+def test_header_length_shorter_than_the_header(tmp_path: Path) -> None:
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }"
+    raw = {"W1.npy": forged_npy(header, length=20) + b"\0" * 24}
+    path = write_archive(tmp_path / "m.npz", {"meta": huge_meta(2, [4])}, raw)
+    assert_rejected(path, "'W1.npy' has a damaged .npy header")
+
+
+def test_huge_header_length_is_refused_before_reading(tmp_path: Path) -> None:
+    raw = {"W1.npy": forged_npy(b"{}", version=2, length=2**31)}
+    path = write_archive(tmp_path / "m.npz", {"meta": huge_meta(2, [4])}, raw)
+    assert_rejected(path, "'W1.npy' declares a 2,147,483,648-byte .npy header")
+
+
+def test_declared_data_larger_than_the_member_is_refused(tmp_path: Path) -> None:
+    arrays, meta = saved_parts(base_model(), tmp_path)
+    arrays["meta"] = json.dumps(meta)
+    n = len(arrays.pop("history_train_loss"))
+    raw = {"history_train_loss.npy": header_only((n,))}  # the header alone, no data
+    message = f"'history_train_loss' declares {8 * n:,} bytes of data but holds 0"
+    assert_rejected(write_archive(tmp_path / "m.npz", arrays, raw), message)
+
+
+def test_encrypted_member_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    save_model(base_model(), path)
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("meta.npy")
+    # set the encryption flag in both the local and every central header of meta.npy
+    data[info.header_offset + 6] |= 0x1
+    pos = data.find(b"PK\x01\x02")
+    while pos != -1:
+        name_len = int.from_bytes(data[pos + 28 : pos + 30], "little")
+        if data[pos + 46 : pos + 46 + name_len] == b"meta.npy":
+            data[pos + 8] |= 0x1
+        pos = data.find(b"PK\x01\x02", pos + 4)
+    path.write_bytes(bytes(data))
+    assert_rejected(path, "'meta.npy' is encrypted; encrypted members are not supported")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    os.mkfifo(path)
+    assert_rejected(path, "not a regular file")
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("noise", 10**400, "a number too large"),
+        ("metrics", {"r2": [1, -(10**400)]}, "a number too large"),
+        ("metrics", {"r2": 1e301}, "1e+301"),
+        ("training", float("nan"), "nan"),
+        ("outputs", ["\ud800"], "U+D800"),
+        ("inputs", ["a\x00b", "c"], "U+0000"),
+        ("metrics", {"bad\x1bkey": 1.0}, "U+001B"),
+    ],
+)
+def test_meta_numbers_and_text_are_checked(
+    key: str, value: Any, fragment: str, tmp_path: Path
+) -> None:
+    arrays, meta = saved_parts(base_model(), tmp_path)
+    if key == "noise":
+        meta["data"][key] = value
+    else:
+        meta[key] = value
+    arrays["meta"] = json.dumps(meta)
+    assert_rejected(write_archive(tmp_path / "m.npz", arrays), fragment)
+
+
+def test_huge_number_in_ranges_is_refused(tmp_path: Path) -> None:
+    arrays, meta = saved_parts(base_model(), tmp_path)
+    meta["data"]["ranges"][0][1] = 10**400
+    arrays["meta"] = json.dumps(meta)
+    assert_rejected(write_archive(tmp_path / "m.npz", arrays), "a number too large")

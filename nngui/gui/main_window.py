@@ -302,9 +302,10 @@ class MainWindow(QMainWindow):
         return os.path.splitext(os.path.basename(path))[0] if path else "untitled"
 
     def has_unsaved_work(self) -> bool:
-        """Whether trained work would be lost (Workbench protocol)."""
+        """Whether trained work would be lost (Workbench protocol): always during a run (even
+        the session's first), else when trained epochs are unsaved."""
         trained = self.session is not None and self.session.trained
-        return self.isWindowModified() and (trained or self.run.running)
+        return self.run.running or (self.isWindowModified() and trained)
 
     def set_file(self, path: str | None) -> None:
         """Show ``path`` in the title ("name[*] — nngui") and mark the window unmodified.
@@ -427,6 +428,7 @@ class MainWindow(QMainWindow):
         s.outcome = outcome
         result = self.run.last_result
         s.weights_epoch = None if result is None else weights_epoch_after(result, s.weights_epoch)
+        self._sync_plot(s.history)
         self._show_network()
         self._set_state(OUTCOME_STATES.get(outcome, "stopped"))
         self.setWindowModified(True)
@@ -441,6 +443,13 @@ class MainWindow(QMainWindow):
             self.status.show_notice("Training diverged", message)
 
     # ----- display ------------------------------------------------------------------------
+    def _sync_plot(self, history: History) -> None:
+        """Make the plot show exactly ``history`` if some report never reached it (a run
+        stopped from code, or the first evaluation made before the worker started)."""
+        plotted = self.loss_plot.history().arrays()
+        if any(len(plotted[k]) != len(v) for k, v in history.arrays().items()):
+            self.loss_plot.set_history(history)
+
     def _show_progress(self, epoch: int, target: int, rate: float, left: float | None) -> None:
         """The progress bar: of the run, or for Step outside a run, the epoch it reached."""
         if self._single_step:

@@ -81,18 +81,18 @@ class DataPanel(QWidget):
             tip=f"How many (a, b) pairs to draw (10 to {MAX_SAMPLES:,}), before splitting "
             "into train, validation and test.",
         )  # fmt: skip
-        form.addRow("&Samples:", self._samples)
+        form.addRow("Sam&ples:", self._samples)
         self._lows: list[QDoubleSpinBox] = []
         self._highs: list[QDoubleSpinBox] = []
         for name in INPUT_NAMES:
-            form.addRow(f"Range of &{name}:", self._range_row(name))
+            form.addRow(f"Range of {name}:", self._range_row(name))
         self._seed = int_spin(
             0, MAX_SEED, 42, name="Seed",
             tip=f"Random seed from 0 to {MAX_SEED:,}: the same seed draws the same data (and "
             "the same initial weights).",
         )  # fmt: skip
         self._seed.setGroupSeparatorShown(False)
-        form.addRow("S&eed:", self._seed)
+        form.addRow("Rando&m seed:", self._seed)
         self._samples.valueChanged.connect(self._edited)
         self._seed.valueChanged.connect(self._edited)
         return box
@@ -162,8 +162,8 @@ class DataPanel(QWidget):
         self._val.setSpecialValueText("None")
         for spin in (self._train, self._val):
             spin.valueChanged.connect(self._edited)
-        form.addRow("&Training:", self._train)
-        form.addRow("&Validation:", self._val)
+        form.addRow("Tr&aining:", self._train)
+        form.addRow("Val&idation:", self._val)
         self._sizes = QLabel()
         self._sizes.setAccessibleName("Split sizes")
         self._sizes.setWordWrap(True)

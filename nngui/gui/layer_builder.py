@@ -201,12 +201,12 @@ class LayerBuilder(QWidget):
             "&Insert", "Insert a hidden layer before the selected one.", self._on_insert
         )
         self._duplicate = self._tool(
-            "Dupli&cate", "Copy the selected layer just after it.", self._on_duplicate
+            "Du&plicate", "Copy the selected layer just after it.", self._on_duplicate
         )
-        self._remove = self._tool("Remo&ve", "Delete the selected layer.", self._on_remove)
-        self._up = self._tool("Move u&p", "Move the selected layer towards the input.", self._on_up)
+        self._remove = self._tool("&Remove", "Delete the selected layer.", self._on_remove)
+        self._up = self._tool("&Move up", "Move the selected layer towards the input.", self._on_up)
         self._down = self._tool(
-            "Move d&own", "Move the selected layer towards the output.", self._on_down
+            "Move do&wn", "Move the selected layer towards the output.", self._on_down
         )
         self._undo = self._tool("Undo", "Undo the last layer edit (Ctrl+Z).", self.undo_stack.undo)
         self._redo = self._tool(
@@ -238,7 +238,7 @@ class LayerBuilder(QWidget):
             "Output activation", "Activation of the output layer; linear suits regression."
         )
         self._output_combo.activated.connect(self._on_output_chosen)
-        form.addRow("Ou&tput activation:", self._output_combo)
+        form.addRow("Output a&ctivation:", self._output_combo)
         self._init_combo = describe(
             QComboBox(), "Initialisation",
             "How the starting weights are drawn: He scales by sqrt(2 / inputs) (for relu), "
@@ -247,7 +247,7 @@ class LayerBuilder(QWidget):
         for name, label in INIT_LABELS.items():
             self._init_combo.addItem(label, name)
         self._init_combo.activated.connect(self._on_init_chosen)
-        form.addRow("Initiali&sation:", self._init_combo)
+        form.addRow("I&nitialisation:", self._init_combo)
         return form
 
     @staticmethod

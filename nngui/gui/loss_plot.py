@@ -155,7 +155,7 @@ class LossPlot(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.log_check = describe(
-            QCheckBox("&Log scale"), "Logarithmic loss axis",
+            QCheckBox("Log &scale"), "Logarithmic loss axis",
             "Show the loss on a logarithmic axis, where steady progress looks like a line.",
         )  # fmt: skip
         self.log_check.setChecked(True)
@@ -164,7 +164,7 @@ class LossPlot(QWidget):
             QToolButton(), "Fit to data",
             "Zoom to show the whole history and follow new epochs again.",
         )  # fmt: skip
-        self.fit_button.setText("&Fit")
+        self.fit_button.setText("Fit")
         self.fit_button.clicked.connect(self.auto_range)
         row.addWidget(self.readout, 1)
         row.addWidget(self.log_check)

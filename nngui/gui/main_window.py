@@ -129,13 +129,13 @@ class MainWindow(QMainWindow):
         self.predict_panel = PredictPanel()
         self.tabs = describe(QTabWidget(), "Settings", "Data, layers and training settings.")
         self.tabs.addTab(scrolled(self.data_panel), "&Data")
-        self.tabs.addTab(scrolled(self.layer_builder), "La&yers")
-        self.tabs.addTab(scrolled(self.training_panel), "&Training")
+        self.tabs.addTab(scrolled(self.layer_builder), "&Layers")
+        self.tabs.addTab(scrolled(self.training_panel), "Trainin&g")
         self.tabs.setCurrentIndex(2)
         self.tabs.setMinimumWidth(360)
         # The plot takes the space; the predict panel keeps the height it needs.
         self.views = ViewTabs(
-            self.loss_plot, "&Loss", [NetworkView(), FitView(), ErrorMapView(), InsideView()]
+            self.loss_plot, "L&oss", [NetworkView(), FitView(), ErrorMapView(), InsideView()]
         )
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.views)

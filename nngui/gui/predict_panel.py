@@ -128,7 +128,7 @@ class PredictPanel(QWidget):
             # At least wide enough for the longest value, however narrow the column gets.
             spin.setMinimumWidth(spin.sizeHint().width())
             spin.valueChanged.connect(self._update)
-            self._form.addRow(f"&{name}:", spin)
+            self._form.addRow(f"{name}:", spin)
             self._spins.append(spin)
         for first, second in itertools.pairwise(self._spins):
             QWidget.setTabOrder(first, second)

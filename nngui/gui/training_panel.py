@@ -155,8 +155,8 @@ class TrainingPanel(QWidget):
         self._dtype.activated.connect(self._edited)
         for spin in (self._batch, self._momentum, self._l2):
             spin.valueChanged.connect(self._edited)
-        form.addRow("&Optimiser:", self._optimizer)
-        form.addRow("&Learning rate:", self._lr)
+        form.addRow("O&ptimiser:", self._optimizer)
+        form.addRow("Le&arning rate:", self._lr)
         form.addRow("&Batch size:", self._batch)
         form.addRow("&Momentum:", self._momentum)
         form.addRow("L&2 weight decay:", self._l2)
@@ -181,9 +181,9 @@ class TrainingPanel(QWidget):
         )  # fmt: skip
         for spin in (self._epochs, self._patience, self._time):
             spin.valueChanged.connect(self._edited)
-        form.addRow("&Epochs:", self._epochs)
-        form.addRow("&Patience:", self._patience)
-        form.addRow("&Time limit:", self._time)
+        form.addRow("Epo&chs:", self._epochs)
+        form.addRow("Patie&nce:", self._patience)
+        form.addRow("T&ime limit:", self._time)
         return box
 
     def _button(self, text: str, icon: QStyle.StandardPixmap, key: str, tip: str) -> QPushButton:

@@ -155,7 +155,7 @@ class ErrorMapView(View):
         self.extend_spin.setSingleStep(25)
         self.extend_spin.valueChanged.connect(self._on_extend_changed)
         self.log_check = describe(
-            QCheckBox("&Log colours"), "Logarithmic colour scale",
+            QCheckBox("Log colour&s"), "Logarithmic colour scale",
             "Colour by the error's order of magnitude: errors often span several decades.",
         )  # fmt: skip
         self.log_check.setChecked(True)
@@ -166,9 +166,9 @@ class ErrorMapView(View):
             "colour. Dragging the colour bar's handles locks it too.",
         )  # fmt: skip
         self.lock_check.toggled.connect(self._on_lock_toggled)
-        output_label = QLabel("&Output:")
+        output_label = QLabel("O&utput:")
         output_label.setBuddy(self.output_combo)
-        extend_label = QLabel("&Extend each side:")
+        extend_label = QLabel("E&xtend each side:")
         extend_label.setBuddy(self.extend_spin)
         row.add_group(output_label, self.output_combo)
         row.add_group(extend_label, self.extend_spin)

@@ -131,7 +131,7 @@ class InsideView(View):
         self.row_count = QLabel()
         self._typed_box = QHBoxLayout()
         self.check_button = describe(
-            QPushButton("Check &gradients"), "Check gradients",
+            QPushButton("Chec&k gradients"), "Check gradients",
             "Compare the gradients backprop computes (the code that trains) with finite "
             "differences of the loss, on up to 32 training rows.",
         )  # fmt: skip

@@ -48,9 +48,11 @@ from nngui.gui.session import (
     Session,
     copy_history,
     fresh_session,
+    kept_reason,
     metrics_text,
     plural,
     session_from_model,
+    stop_reason,
     summary_metrics,
     trainer_for,
     training_ranges,
@@ -434,11 +436,18 @@ class MainWindow(QMainWindow):
         self.setWindowModified(True)
         self._show_metrics(full=True)
         p = self._last_progress
-        if p is not None:  # the final count, without a stale "time left"
+        reason = stop_reason(outcome, trainer.config, 0 if result is None else result.epochs_run)
+        if p is not None and self._single_step:
+            self.training_panel.show_step(s.history.epochs)
+        elif p is not None:  # the final count and why it ended, without a stale "time left"
             target = max(p.epochs_target, s.history.epochs)
-            self._show_progress(s.history.epochs, target, p.epochs_per_second, None)
-        if message:
-            self.statusBar().showMessage(message, 8000)
+            self.training_panel.show_ended(s.history.epochs, target, reason)
+        why = (
+            message
+            if outcome == "diverged"
+            else kept_reason(outcome, s.weights_epoch, s.history.epochs)
+        )
+        self.statusBar().showMessage("; ".join(p for p in (f"Run ended: {reason}", why) if p), 8000)
         if outcome == "diverged":
             self.status.show_notice("Training diverged", message)
 

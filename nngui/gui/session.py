@@ -17,7 +17,33 @@ from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
 from nngui.core.training import History, TrainConfig, Trainer
 
+
 #: Run outcomes of the core → the state the window shows afterwards.
+def stop_reason(outcome: str, config: TrainConfig, epochs_run: int) -> str:
+    """Why a run ended, in a few words for the progress bar ("time limit (10 s)" …)."""
+    if outcome == "completed":
+        return f"all {plural(epochs_run, 'epoch')} run" if epochs_run else "nothing to train"
+    if outcome == "early_stopped":
+        return f"early stopping (no better validation loss in {plural(config.patience, 'epoch')})"
+    if outcome == "time_limit":
+        return f"time limit ({config.time_limit:g} s)"
+    if outcome == "diverged":
+        return "diverged"
+    return "stopped"
+
+
+def kept_reason(outcome: str, weights_epoch: int | None, epochs: int) -> str:
+    """Which epoch's weights the network holds after a run and why ("" for the last epoch's)."""
+    if weights_epoch is None or weights_epoch == epochs:
+        return ""
+    if outcome == "diverged":
+        return f"kept epoch {weights_epoch:,}: the last weights before the loss diverged"
+    return (
+        f"kept epoch {weights_epoch:,} of {epochs:,}: the best validation loss (the weights "
+        "with the lowest validation loss come back at the end of every run)"
+    )
+
+
 OUTCOME_STATES = {
     "completed": "finished",
     "early_stopped": "finished",

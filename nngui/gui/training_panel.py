@@ -326,6 +326,12 @@ class TrainingPanel(QWidget):
         self._progress.setValue(min(epoch, max(target, 1)))
         self._progress.setFormat(progress_text(epoch, target, epochs_per_second, seconds_left))
 
+    def show_ended(self, epoch: int, target: int, reason: str) -> None:
+        """Show where a run ended and why, e.g. "epoch 684 / 10,000 · time limit (10 s)"."""
+        self._progress.setRange(0, max(target, 1))
+        self._progress.setValue(min(epoch, max(target, 1)))
+        self._progress.setFormat(f"epoch {epoch:,} / {target:,} · {reason}")
+
     def show_step(self, epoch: int) -> None:
         """Show that Step, outside a run, trained up to ``epoch`` (no target, no time left)."""
         self._progress.setRange(0, 1)

@@ -1,0 +1,71 @@
+"""The window says why a run ended and which epoch's weights it kept, for every reason."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from nngui.core.training import TrainConfig
+from nngui.gui.session import kept_reason, stop_reason
+
+
+@pytest.mark.parametrize(
+    ("outcome", "expected"),
+    [
+        ("completed", "all 500 epochs run"),
+        ("early_stopped", "early stopping (no better validation loss in 20 epochs)"),
+        ("time_limit", "time limit (2.5 s)"),
+        ("diverged", "diverged"),
+        ("interrupted", "stopped"),
+    ],
+)
+def test_each_outcome_has_its_reason(outcome, expected):
+    config = TrainConfig(epochs=500, patience=20, time_limit=2.5)
+    assert stop_reason(outcome, config, 500) == expected
+
+
+def test_the_kept_epoch_is_named_only_when_it_is_not_the_last():
+    assert kept_reason("completed", None, 40) == ""
+    assert kept_reason("completed", 40, 40) == ""
+    assert kept_reason("time_limit", 7, 40).startswith("kept epoch 7 of 40: the best validation")
+    assert "before the loss diverged" in kept_reason("diverged", 3, 9)
+
+
+def run_to_end(qtbot, window, **settings) -> str:
+    panel = window.training_panel
+    panel.set_config(dataclasses.replace(panel.config(), **settings))
+    window.train()
+    qtbot.waitUntil(lambda: not window.run.running and window.state != "training", timeout=20_000)
+    return window.training_panel.findChild(type(panel._progress)).format()
+
+
+def test_epochs_reached_is_said_in_the_bar_and_the_status_bar(main_window, qtbot):
+    text = run_to_end(qtbot, main_window, epochs=30)
+    assert text.endswith("· all 30 epochs run") and text.startswith("epoch 30 / 30")
+    assert main_window.statusBar().currentMessage().startswith("Run ended: all 30 epochs run")
+
+
+def test_a_time_limit_is_not_called_finished(main_window, qtbot):
+    text = run_to_end(qtbot, main_window, epochs=50_000_000, time_limit=0.3)
+    assert text.endswith("· time limit (0.3 s)"), text
+    assert "time limit (0.3 s)" in main_window.statusBar().currentMessage()
+
+
+def test_the_user_stopping_is_said(main_window, qtbot):
+    panel = main_window.training_panel
+    panel.set_config(dataclasses.replace(panel.config(), epochs=50_000_000))
+    main_window.train()
+    qtbot.waitUntil(lambda: main_window.loss_plot.epochs > 0, timeout=10_000)
+    main_window.stop()
+    qtbot.waitUntil(lambda: main_window.state == "stopped", timeout=10_000)
+    assert panel.findChild(type(panel._progress)).format().endswith("· stopped")
+    assert main_window.statusBar().currentMessage().startswith("Run ended: stopped")
+
+
+def test_divergence_says_so_and_names_the_restored_weights(main_window, qtbot):
+    run_to_end(qtbot, main_window, epochs=2000, lr=10.0, optimizer="gd")
+    assert main_window.state == "diverged"
+    message = main_window.statusBar().currentMessage()
+    assert message.startswith("Run ended: diverged; training diverged at epoch")
+    assert "restored the weights of epoch" in message

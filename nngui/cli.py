@@ -47,8 +47,8 @@ from nngui.cli_report import (
 )
 from nngui.core.data import Dataset, DataSpec, DataSpecError, make_dataset
 from nngui.core.model import Model
-from nngui.core.model_file import ModelFileError, save_model
-from nngui.core.network import LayerSpec, Network
+from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
+from nngui.core.network import LayerSpec, Network, count_parameters
 from nngui.core.training import (
     History,
     Progress,
@@ -95,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nnngui: aborted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(
+            "nngui: not enough memory for this: use fewer samples, smaller layers or a lower "
+            "resolution",
+            file=sys.stderr,
+        )
+        return 2
 
 
 def one_line(exc: Exception) -> str:
@@ -203,11 +210,33 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
     if config.patience and not spec.val_ratio:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
     layers = build_layers(args, len(spec.targets))
+    check_size(len(spec.ranges), layers, spec.samples)
     dtype = np.dtype(config.dtype).type
     rng = np.random.RandomState(spec.seed)
     ds = make_dataset(spec, rng, dtype)
     net = Network.initialise(ds.n_inputs, layers, rng, config.init, dtype)
     return net, ds, config, History(), None
+
+
+#: The most values one full-batch pass may hold in a layer's activations (about 1.6 GB as
+#: float64 with their gradients): samples × widest layer.
+MAX_ACTIVATIONS = 100_000_000
+
+
+def check_size(n_inputs: int, layers: list[LayerSpec], samples: int) -> None:
+    """Refuse, before any work, a network that could not be saved or data that would not fit."""
+    parameters = count_parameters(n_inputs, layers)
+    if parameters > MAX_PARAMETERS:
+        raise UsageError(
+            f"the network has {parameters:,} parameters, more than the {MAX_PARAMETERS:,} a "
+            "model file holds: use fewer or smaller hidden layers"
+        )
+    widest = max([n_inputs, *(layer.units for layer in layers)])
+    if samples * widest > MAX_ACTIVATIONS:
+        raise UsageError(
+            f"{samples:,} samples through a layer of {widest:,} units is more than "
+            f"{MAX_ACTIVATIONS:,} values per pass: use fewer samples or units"
+        )
 
 
 def continued_setup(args: argparse.Namespace) -> Setup:
@@ -287,6 +316,8 @@ class StopFlag:
 def cmd_train(args: argparse.Namespace) -> int:
     """``nngui train``: build or load, train, save and report."""
     out = check_out_path(args.out)
+    if args.init_from is not None and not args.init_from.strip():
+        raise UsageError("--init-from needs the path of a model file to continue from")
     setup = continued_setup(args) if args.init_from else fresh_setup(args)
     net, ds, config, history, weights_epoch = setup
     note = _note(args)

@@ -545,3 +545,31 @@ def read_terminal_until(fd: int, proc: subprocess.Popen, marker: bytes | None) -
                 if marker is None:
                     return seen
     raise AssertionError(f"timed out; terminal showed {seen[-200:]!r}")
+
+
+# ----- resource limits, checked before any work ------------------------------------------
+def test_a_network_too_large_to_save_is_refused_before_training(capsys):
+    assert cli.main(["train", "--hidden", "4096,4096,4096,4096", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "parameters, more than the 50,000,000" in err
+
+
+def test_data_too_large_for_memory_is_refused_before_it_is_made(capsys):
+    assert cli.main(["train", "--samples", "10000000", "--hidden", "4096", "--epochs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "use fewer samples or units" in err
+
+
+def test_memory_error_anywhere_is_one_line(capsys, monkeypatch):
+    def exhausted(args):
+        raise MemoryError
+
+    monkeypatch.setitem(cli.COMMAND_FUNCTIONS, "train", exhausted)
+    assert cli.main(["train"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("nngui: not enough memory")
+
+
+def test_an_empty_init_from_is_refused(capsys):
+    assert cli.main(["train", "--init-from", "", "--epochs", "1"]) == 2
+    assert "--init-from needs the path" in capsys.readouterr().err

@@ -371,6 +371,12 @@ def cmd_predict(args: argparse.Namespace) -> int:
     x = np.array([parse_numbers(p.strip(), n, "point") for p in args.points])
     with np.errstate(all="ignore"):
         y = model.predict(x)
+    bad = np.flatnonzero(~np.isfinite(y).all(axis=1))
+    if bad.size:
+        raise UsageError(
+            f"the prediction for point {bad[0] + 1} ({args.points[bad[0]].strip()}) overflowed "
+            "to infinity or NaN: its inputs are far outside the range the model was trained on"
+        )
     if args.json:
         print_json([[float(v) for v in row] for row in y])
     else:

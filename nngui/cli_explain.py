@@ -45,6 +45,13 @@ def cmd_inside(args: argparse.Namespace) -> int:
     """``nngui inside``: Z, A, dZ, dW and db of every layer for one input point."""
     model, ds = model_and_data(args.model)
     x = np.array([parse_numbers(args.point.strip(), model.network.n_inputs, "point")])
+    unknown = [t for t in model.output_names if t not in TARGETS]
+    if unknown or model.network.n_inputs != 2:
+        raise UsageError(
+            "inside needs the true outputs for its backward pass: two inputs and outputs "
+            f"named by known formulas ({', '.join(TARGETS)}); this model has outputs "
+            f"{', '.join(map(ascii, model.output_names))}"
+        )
     with np.errstate(all="ignore"):
         y = true_outputs(x, tuple(model.output_names))
         trace = trace_sample(

@@ -573,3 +573,24 @@ def test_memory_error_anywhere_is_one_line(capsys, monkeypatch):
 def test_an_empty_init_from_is_refused(capsys):
     assert cli.main(["train", "--init-from", "", "--epochs", "1"]) == 2
     assert "--init-from needs the path" in capsys.readouterr().err
+
+
+def test_a_prediction_that_overflows_is_refused(capsys, model_path):
+    assert cli.main(["predict", str(model_path), "30,70", "-1e308,1e308"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert "point 2 (-1e308,1e308) overflowed" in err
+
+
+def test_inside_refuses_outputs_without_a_formula(capsys, model_path, tmp_path):
+    import json
+
+    arrays = dict(np.load(model_path))
+    meta = json.loads(str(arrays["meta"]))
+    meta["outputs"] = ["x", "y", "z"]
+    arrays["meta"] = np.array(json.dumps(meta))
+    forged = tmp_path / "forged.npz"
+    np.savez(forged, **arrays)
+    assert cli.main(["inside", str(forged), "1,2"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "named by known formulas" in err and "'x', 'y', 'z'" in err

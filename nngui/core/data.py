@@ -29,6 +29,8 @@ TARGETS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 
 SEED_TARGETS = ("a+b", "a-b", "|a-b|")
 MAX_SAMPLES = 10_000_000
+#: The largest input magnitude and noise: a*b of such inputs, squared for the scalers, stays finite.
+MAX_MAGNITUDE = 1e30
 
 
 class DataSpecError(ValueError):
@@ -82,6 +84,11 @@ class DataSpec:
                 raise DataSpecError(
                     f"range of {name} must be finite with low < high, got {lo}, {hi}"
                 )
+            if max(abs(lo), abs(hi)) > MAX_MAGNITUDE:
+                raise DataSpecError(
+                    f"range of {name} must lie within ±{MAX_MAGNITUDE:g} (larger values "
+                    f"overflow the targets' squares), got {lo}, {hi}"
+                )
         if not self.targets:
             raise DataSpecError("choose at least one target")
         unknown = [t for t in self.targets if t not in TARGETS]
@@ -89,8 +96,8 @@ class DataSpec:
             raise DataSpecError(f"unknown target {unknown[0]!r}; choose from {', '.join(TARGETS)}")
         if len(set(self.targets)) != len(self.targets):
             raise DataSpecError("each target may be chosen once")
-        if not (np.isfinite(self.noise) and self.noise >= 0):
-            raise DataSpecError("noise must be a number >= 0")
+        if not (np.isfinite(self.noise) and 0 <= self.noise <= MAX_MAGNITUDE):
+            raise DataSpecError(f"noise must be a number from 0 to {MAX_MAGNITUDE:g}")
         if not 0.05 <= self.train_ratio <= 0.95:
             raise DataSpecError("train ratio must be between 0.05 and 0.95")
         if not 0.0 <= self.val_ratio <= 0.5:

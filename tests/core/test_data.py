@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -372,3 +373,23 @@ def test_float32_dataset() -> None:
     assert ds.train.x.dtype == np.float64  # raw values stay exact
     ref = make_dataset(DataSpec(samples=100))
     np.testing.assert_allclose(ds.train.xs, ref.train.xs, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"ranges": ((-1e308, 1e308), (0.0, 1.0))}, "range of a must lie within ±1e+30"),
+        ({"ranges": ((0.0, 1.0), (0.0, 2e30))}, "range of b must lie within ±1e+30"),
+        ({"noise": 1e300}, "noise must be a number from 0 to 1e+30"),
+    ],
+)
+def test_values_whose_targets_would_overflow_are_refused(settings, message):
+    with pytest.raises(DataSpecError, match=re.escape(message)):
+        DataSpec(**settings)
+
+
+def test_the_largest_allowed_values_give_finite_scalers():
+    spec = DataSpec(samples=100, ranges=((-1e30, 1e30), (-1e30, 1e30)), noise=1e30,
+                    targets=("a*b", "a+b"))  # fmt: skip
+    ds = make_dataset(spec, np.random.RandomState(0))
+    assert np.isfinite(ds.y_scaler.std).all() and np.isfinite(ds.train.ys).all()

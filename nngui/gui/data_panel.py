@@ -35,7 +35,6 @@ from nngui.gui.widgets import (
 
 #: Bounds of every range box; the core takes any finite range, these keep the boxes readable.
 RANGE_LIMIT = 1e9
-RANGE_DECIMALS = 3
 RANGE_BOUNDS = f"from {-RANGE_LIMIT:,.0f} to {RANGE_LIMIT:,.0f}"
 PREVIEW_ROWS = 8
 PREVIEW_DECIMALS = 2  # enough to recognise the rows; narrow enough to show every column
@@ -99,12 +98,12 @@ class DataPanel(QWidget):
 
     def _range_row(self, name: str) -> QWidget:
         low = float_spin(
-            -RANGE_LIMIT, RANGE_LIMIT, 0.0, RANGE_DECIMALS, name=f"Lowest {name}",
+            -RANGE_LIMIT, RANGE_LIMIT, 0.0, name=f"Lowest {name}",
             tip=f"Smallest value of input {name}, {RANGE_BOUNDS}; {name} is drawn uniformly "
             "from [lowest, highest), so it must be below the highest value.",
         )  # fmt: skip
         high = float_spin(
-            -RANGE_LIMIT, RANGE_LIMIT, 100.0, RANGE_DECIMALS, name=f"Highest {name}",
+            -RANGE_LIMIT, RANGE_LIMIT, 100.0, name=f"Highest {name}",
             tip=f"Upper end of input {name}'s range, {RANGE_BOUNDS}; it must be above the "
             "lowest value.",
         )  # fmt: skip
@@ -135,7 +134,7 @@ class DataPanel(QWidget):
         form = QFormLayout()
         self._forms.append(form)
         self._noise = float_spin(
-            0.0, 1e6, 0.0, 4, name="Noise", step=0.1,
+            0.0, 1e6, 0.0, name="Noise", step=0.1,
             tip="Standard deviation of Gaussian noise added to every target (original units), "
             "from 0 to 1,000,000.",
         )  # fmt: skip
@@ -150,12 +149,12 @@ class DataPanel(QWidget):
         form = QFormLayout(box)
         self._forms.append(form)
         self._train = float_spin(
-            5.0, 95.0, 70.0, 1, name="Training share", step=5.0, suffix=" %",
+            5.0, 95.0, 70.0, name="Training share", step=5.0, suffix=" %",
             tip="Leading share of the samples used to fit the network, from 5 to 95 %; the "
             "rest is the test set.",
         )  # fmt: skip
         self._val = float_spin(
-            0.0, 50.0, 0.0, 1, name="Validation share", step=5.0, suffix=" %",
+            0.0, 50.0, 0.0, name="Validation share", step=5.0, suffix=" %",
             tip="Trailing share of the training part held out to watch for overfitting "
             "(needed for early stopping), from 0 to 50 %. 0 = no validation set.",
         )  # fmt: skip

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSpinBox,
     QTableWidget,
     QToolButton,
     QVBoxLayout,
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from nngui.core.activations import ACTIVATIONS
 from nngui.core.data import INPUT_NAMES, SEED_TARGETS
 from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, count_parameters
-from nngui.gui.widgets import describe, hint_label, run_preview
+from nngui.gui.widgets import describe, hint_label, int_spin, run_preview
 
 MAX_HIDDEN = MAX_LAYERS - 1  # the output layer counts among the network's layers
 NEW_LAYER = LayerSpec(4, "relu")  # the article's hidden layer
@@ -259,13 +258,11 @@ class LayerBuilder(QWidget):
         return combo
 
     def _add_row_widgets(self, row: int) -> None:
-        spin = describe(
-            QSpinBox(),
-            f"Units of hidden layer {row + 1}",
-            f"Number of units (neurons), 1 to {MAX_UNITS:,}.",
-        )
-        spin.setRange(1, MAX_UNITS)
-        spin.setAlignment(Qt.AlignmentFlag.AlignRight)
+        spin = int_spin(
+            1, MAX_UNITS, 1, name=f"Units of hidden layer {row + 1}",
+            tip=f"Number of units (neurons), 1 to {MAX_UNITS:,}.",
+        )  # fmt: skip
+        spin.setGroupSeparatorShown(False)
         spin.valueChanged.connect(lambda v, r=row: self._on_units(r, v))
         combo = self._activation_combo(
             f"Activation of hidden layer {row + 1}", "Activation applied after the weighted sum."

@@ -42,6 +42,7 @@ from nngui.gui.export_actions import ExportActions
 from nngui.gui.file_actions import FileActions, dropped_model
 from nngui.gui.layer_builder import LayerBuilder
 from nngui.gui.loss_plot import LossPlot
+from nngui.gui.number_box import refused_entries
 from nngui.gui.predict_panel import PredictPanel
 from nngui.gui.session import (
     OUTCOME_STATES,
@@ -324,9 +325,11 @@ class MainWindow(QMainWindow):
     @Slot()
     def train(self, epochs: int | None = None) -> None:
         """Train for the configured epochs (or ``epochs``) in a worker thread."""
-        self.guard.finish_typing()
         if self.run.running or self.session is None:
             return
+        if not self._settings_entries_taken():
+            return
+        self.guard.finish_typing()
         try:
             self.data_panel.spec()
         except DataSpecError as exc:  # the session's data no longer matches the settings shown
@@ -350,6 +353,36 @@ class MainWindow(QMainWindow):
             trainer, config.epochs if epochs is None else epochs, restore_best=not self._single_step
         )
         self._set_state("training")
+
+    def _settings_entries_taken(self) -> bool:
+        """Finish the number being typed in any settings box; False (and why) if one refuses.
+
+        A box that refuses its text shows it, not its value: training then would use a number
+        the window does not show, so it waits until the box is corrected (or Esc puts it back).
+        """
+        panels = (self.data_panel, self.layer_builder, self.training_panel)
+        refused = [entry for panel in panels for entry in refused_entries(panel)]
+        if not refused:
+            return True
+        box = refused[0][0]
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self._tab_of(box)))
+        box.setFocus()
+        box.selectAll()
+        reasons = "\n".join(f"• {problem}" for _, problem in refused)
+        QMessageBox.warning(
+            self, "Cannot train",
+            f"{reasons}\n\nCorrect the highlighted box, or press Esc in it to put its setting "
+            "back, then train again.",
+        )  # fmt: skip
+        return False
+
+    def _tab_of(self, widget: QWidget) -> QWidget | None:
+        """The settings tab page that holds ``widget``."""
+        for i in range(self.tabs.count()):
+            page = self.tabs.widget(i)
+            if page.isAncestorOf(widget):
+                return page
+        return None
 
     def _trainer_for(self, config: TrainConfig) -> Trainer:
         """The kept trainer (same data and optimiser state) if possible, else a new one."""

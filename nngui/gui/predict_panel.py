@@ -121,8 +121,8 @@ class PredictPanel(QWidget):
         self._spins = []
         for name in names:
             spin = float_spin(
-                -INPUT_LIMIT, INPUT_LIMIT, DEFAULT_INPUTS.get(name, 0.0), 4,
-                name=f"Input {name}", step=1.0,
+                -INPUT_LIMIT, INPUT_LIMIT, DEFAULT_INPUTS.get(name, 0.0),
+                name=f"Input {name}", step=1.0, live=True,
                 tip=f"Value of input {name}; the outputs update as you type.",
             )  # fmt: skip
             # At least wide enough for the longest value, however narrow the column gets.

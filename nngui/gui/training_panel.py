@@ -130,7 +130,7 @@ class TrainingPanel(QWidget):
             self._optimizer.addItem(label, name)
         self._optimizer.activated.connect(self._on_optimizer)
         self._lr = float_spin(
-            1e-6, 10.0, 0.01, 6, name="Learning rate",
+            1e-6, 10.0, 0.01, name="Learning rate",
             tip="Step size of each update. Can be changed while training runs.",
         )  # fmt: skip
         self._lr.valueChanged.connect(self._on_lr)
@@ -139,11 +139,11 @@ class TrainingPanel(QWidget):
             tip="Samples per update; Full batch uses the whole training set every step.",
         )  # fmt: skip
         self._momentum = float_spin(
-            0.0, 0.999, 0.9, 3, name="Momentum", step=0.01,
+            0.0, 0.999, 0.9, name="Momentum", step=0.01,
             tip="Share of the previous update carried into the next (SGD with momentum only).",
         )  # fmt: skip
         self._l2 = float_spin(
-            0.0, 10.0, 0.0, 6, name="L2 weight decay", special="Off",
+            0.0, 10.0, 0.0, name="L2 weight decay", special="Off",
             tip="Penalty on large weights, added to the loss as l2 / 2 × Σ w².",
         )  # fmt: skip
         self._dtype = describe(
@@ -176,7 +176,7 @@ class TrainingPanel(QWidget):
             "the best weights (needs a validation split).",
         )  # fmt: skip
         self._time = float_spin(
-            0.0, 7 * 86400.0, 0.0, 1, name="Time limit", special="No limit", suffix=" s",
+            0.0, 7 * 86400.0, 0.0, name="Time limit", special="No limit", suffix=" s",
             step=10.0, tip="Stop after this many seconds of training.",
         )  # fmt: skip
         for spin in (self._epochs, self._patience, self._time):

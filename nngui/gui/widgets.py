@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractSpinBox,
     QApplication,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,12 +23,13 @@ from PySide6.QtWidgets import (
     QLayout,
     QLayoutItem,
     QSizePolicy,
-    QSpinBox,
     QStyle,
     QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
+
+from nngui.gui.number_box import FloatBox, IntBox
 
 W = TypeVar("W", bound=QWidget)
 
@@ -48,7 +48,7 @@ def describe(widget: W, name: str, tip: str) -> W:
 
 
 def _set_up_spin(
-    spin: QSpinBox | QDoubleSpinBox,
+    spin: IntBox | FloatBox,
     low: float,
     high: float,
     value: float,
@@ -65,12 +65,24 @@ def _set_up_spin(
 
 
 def int_spin(
-    low: int, high: int, value: int, *, name: str, tip: str, suffix: str = "", special: str = ""
-) -> QSpinBox:
-    """An integer spin box with thousands grouping; ``special`` is shown for the minimum."""
-    spin = QSpinBox()
+    low: int,
+    high: int,
+    value: int,
+    *,
+    name: str,
+    tip: str,
+    suffix: str = "",
+    special: str = "",
+    live: bool = False,
+) -> IntBox:
+    """An integer box with thousands grouping; ``special`` is shown for the minimum.
+
+    It takes what is typed when the edit is finished (Return, or leaving the box), or with
+    ``live`` at every keystroke that makes a valid number; text it cannot hold is kept and
+    refused visibly (see ``number_box``).
+    """
+    spin = IntBox(live=live)
     _set_up_spin(spin, low, high, value, suffix, special)
-    spin.setKeyboardTracking(True)
     return describe(spin, name, tip)
 
 
@@ -78,17 +90,20 @@ def float_spin(
     low: float,
     high: float,
     value: float,
-    decimals: int,
     *,
     name: str,
     tip: str,
     step: float | None = None,
     suffix: str = "",
     special: str = "",
-) -> QDoubleSpinBox:
-    """A float spin box; without ``step`` it steps adaptively (by about a tenth of the value)."""
-    spin = QDoubleSpinBox()
-    spin.setDecimals(decimals)  # before the range and value, which it rounds
+    live: bool = False,
+) -> FloatBox:
+    """A float box that holds and shows every digit typed and takes scientific notation.
+
+    Without ``step`` it steps adaptively (by about a tenth of the value). Edits are taken as
+    in ``int_spin``.
+    """
+    spin = FloatBox(live=live)
     _set_up_spin(spin, low, high, value, suffix, special)
     if step is None:
         spin.setStepType(QAbstractSpinBox.StepType.AdaptiveDecimalStepType)

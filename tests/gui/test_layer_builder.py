@@ -32,6 +32,7 @@ def type_units(qtbot, builder: LayerBuilder, row: int, text: str) -> None:
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, text)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
 
 
 def units(builder: LayerBuilder) -> list[int]:

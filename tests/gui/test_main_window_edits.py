@@ -229,9 +229,9 @@ def test_an_edit_back_to_the_same_settings_asks_nothing(window, answers, qtbot):
     units.setFocus()
     units.selectAll()
     qtbot.keyClicks(units, "40")  # 4 → 40 …
-    qtbot.keyClick(units, Qt.Key.Key_Backspace)  # … → 4 again
+    qtbot.keyClick(units, Qt.Key.Key_Backspace)  # … → 4 again, before the edit is finished
     qtbot.keyClick(units, Qt.Key.Key_Return)
-    assert window.layer_builder.undo_stack.count() >= 1, "the edits did happen"
+    assert window.layer_builder.undo_stack.count() == 0, "a value is taken when it is finished"
     assert not answers.asked("question")
     assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
 

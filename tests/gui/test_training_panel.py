@@ -19,10 +19,12 @@ def panel(qtbot):
     return p
 
 
-def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
+def type_into(qtbot, spin: QAbstractSpinBox, text: str, finish: bool = True) -> None:
     spin.setFocus()
     spin.selectAll()
     qtbot.keyClicks(spin, text)
+    if finish:
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
 
 
 def choose(qtbot, combo: QComboBox, data: str) -> None:

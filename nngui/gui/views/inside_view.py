@@ -287,7 +287,7 @@ class InsideView(View):
         self.typed_spins = []
         for name in names:
             spin = float_spin(
-                -1e6, 1e6, TYPED_DEFAULTS.get(name, 0.0), 2, name=f"Typed input {name}",
+                -1e6, 1e6, TYPED_DEFAULTS.get(name, 0.0), name=f"Typed input {name}", live=True,
                 step=1.0, tip=f"Value of input {name} (original units) for the typed sample.",
             )  # fmt: skip
             spin.setPrefix(f"{name} = ")

@@ -367,7 +367,7 @@ def _history(members: _Members) -> History:
         raise _ContentError("'history_eval_epochs' must hold whole numbers >= 0")
     for k in ("val_loss", "test_loss"):
         arrays.setdefault(k, np.full(len(evals), np.nan))
-    return History.from_arrays(arrays)
+    return History.from_arrays(arrays, copy=False)  # read once, held once
 
 
 def _nan_for_null(value: Any) -> Any:

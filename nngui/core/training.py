@@ -131,18 +131,28 @@ class TrainConfig:
 
 
 class Series:
-    """A growable float64 array with amortised O(1) append (for long loss histories)."""
+    """A growable float64 array with amortised O(1) append (for long loss histories).
 
-    def __init__(self, values: np.ndarray | list[float] | None = None) -> None:
+    ``Series(values)`` copies ``values``; ``Series(values, copy=False)`` adopts a 1-D float64
+    array as it is (no copy, no spare room: the first append moves it into a larger buffer, so
+    the adopted array itself is never written to). Loading a long history then holds it once.
+    """
+
+    def __init__(
+        self, values: np.ndarray | list[float] | None = None, *, copy: bool = True
+    ) -> None:
         values = np.asarray([] if values is None else values, dtype=np.float64).ravel()
-        self._data = np.empty(max(64, 2 * len(values)))
-        self._data[: len(values)] = values
+        if not copy and values.flags.c_contiguous:
+            self._data = values
+        else:
+            self._data = np.empty(max(64, len(values) + len(values) // 2))
+            self._data[: len(values)] = values
         self._n = len(values)
 
     def append(self, value: float) -> None:
         """Append one value."""
         if self._n == len(self._data):
-            grown = np.empty(2 * len(self._data))
+            grown = np.empty(max(64, 2 * len(self._data)))
             grown[: self._n] = self._data[: self._n]
             self._data = grown
         self._data[self._n] = value
@@ -151,6 +161,8 @@ class Series:
     def extend(self, values: np.ndarray) -> None:
         """Append ``values`` (any shape, flattened) in one copy."""
         values = np.asarray(values, dtype=np.float64).ravel()
+        if not len(values):
+            return  # (an adopted array may be read-only, even for an empty write)
         need = self._n + len(values)
         if need > len(self._data):
             grown = np.empty(max(need, 2 * len(self._data)))
@@ -198,9 +210,10 @@ class History:
         }
 
     @classmethod
-    def from_arrays(cls, d: dict[str, np.ndarray]) -> History:
-        """Rebuild from ``arrays()`` output."""
-        return cls(*(Series(d[k]) for k in ("train_loss", "eval_epochs", "val_loss", "test_loss")))
+    def from_arrays(cls, d: dict[str, np.ndarray], *, copy: bool = True) -> History:
+        """Rebuild from ``arrays()`` output; ``copy=False`` adopts the arrays (see Series)."""
+        keys = ("train_loss", "eval_epochs", "val_loss", "test_loss")
+        return cls(*(Series(d[k], copy=copy) for k in keys))
 
 
 @dataclass(frozen=True)

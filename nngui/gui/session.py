@@ -111,7 +111,7 @@ def session_from_model(model: Model) -> Session:
 
 def copy_history(h: History) -> History:
     """An independent copy of a history."""
-    return History.from_arrays(h.arrays())
+    return History.from_arrays(h.arrays(), copy=False)  # arrays() copied them once already
 
 
 def training_ranges(ds: Dataset) -> list[tuple[float, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import io
 import json
@@ -810,3 +811,27 @@ def test_huge_number_in_ranges_is_refused(tmp_path: Path) -> None:
     meta["data"]["ranges"][0][1] = 10**400
     arrays["meta"] = json.dumps(meta)
     assert_rejected(write_archive(tmp_path / "m.npz", arrays), "a number too large")
+
+
+def test_a_long_history_is_held_once_after_loading(tmp_path: Path) -> None:
+    """The history is read into its arrays and adopted, not copied again (10M points = 80 MB)."""
+    import tracemalloc
+
+    n = 400_000
+    evals = np.arange(0, n + 1, 10.0)
+    history = History.from_arrays({
+        "train_loss": np.linspace(2, 1, n), "eval_epochs": evals,
+        "val_loss": np.full(len(evals), np.nan), "test_loss": np.ones(len(evals)),
+    })  # fmt: skip
+    path = tmp_path / "long.npz"
+    save_model(dataclasses.replace(base_model(), history=history), path)
+    raw = 8 * (n + 3 * len(evals))
+    tracemalloc.start()
+    try:
+        model = load_model(path)
+        held, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert model.history.epochs == n
+    assert held < 1.2 * raw, f"{held:,} bytes held for {raw:,} bytes of history"
+    assert peak < 1.5 * raw, f"{peak:,} bytes at the peak for {raw:,} bytes of history"

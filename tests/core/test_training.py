@@ -653,3 +653,24 @@ def test_divergence_keeps_the_weights_with_the_lowest_loss_not_the_next_ones(lr:
     losses = trainer.history.train_loss.values
     assert kept == pytest.approx(min(losses[np.isfinite(losses)].min(), first), rel=1e-9)
     assert kept <= first
+
+
+def test_an_adopted_series_holds_the_array_itself_and_never_writes_to_it() -> None:
+    values = np.arange(5.0)
+    values.flags.writeable = False  # as read from a file: writing to it would raise
+    s = Series(values, copy=False)
+    assert np.shares_memory(s.values, values) and len(s) == 5
+    s.extend(np.array([]))
+    s.append(5.0)
+    s.extend(np.array([6.0, 7.0]))
+    assert s.values.tolist() == list(range(8))
+    assert values.tolist() == [0.0, 1.0, 2.0, 3.0, 4.0]
+
+
+def test_a_copied_series_is_independent_of_its_source() -> None:
+    values = np.arange(3.0)
+    s = Series(values)
+    values[0] = 99.0
+    assert s.values.tolist() == [0.0, 1.0, 2.0] and not np.shares_memory(s.values, values)
+    copied = History.from_arrays(History(s).arrays(), copy=False)  # arrays() made the copies
+    assert not np.shares_memory(copied.train_loss.values, s.values)

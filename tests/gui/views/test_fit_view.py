@@ -295,3 +295,26 @@ def test_flush_and_show_state_finish_or_replace_a_live_refresh(view, sum_data, q
     assert not view.pending()
     qtbot.wait(0)  # hand the event loop a turn; no live step is left to run in it
     assert view.table.rowCount() == 0 and view._stack.currentWidget() is view._empty
+
+
+def test_a_live_refresh_draws_one_output_per_turn_each_in_its_own_widget(view, qtbot):
+    """A turn repaints only the output it drew: each output's plots are a widget of their own."""
+    ds = make_dataset(DataSpec(samples=100, targets=("a+b", "a-b", "|a-b|")))
+    rng = np.random.RandomState(3)
+    states = [
+        ViewState(Model.from_dataset(Network.initialise(2, [LayerSpec(3, "linear")], rng), ds), ds)
+        for _ in range(2)
+    ]  # fmt: skip
+    view.show_state(states[0])
+    assert len(view.columns) == 3 and len(set(map(id, view.columns))) == 3
+    for j, column in enumerate(view.columns):
+        assert view.scatter_plots[j] in column.ci.items  # each output's plots in its column
+    old = [view.plotted(j)[1].copy() for j in range(3)]
+    view.show_live_state(states[1])
+    for _ in range(3 + 1):  # three splits predicted, then the table
+        view._advance()
+    drawn = []
+    while view.pending():
+        view._advance()
+        drawn.append([not np.array_equal(view.plotted(j)[1], old[j]) for j in range(3)])
+    assert drawn == [[True, False, False], [True, True, False], [True, True, True]]

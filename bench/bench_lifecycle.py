@@ -79,7 +79,7 @@ def project_objects() -> collections.Counter[str]:
     counts: collections.Counter[str] = collections.Counter()
     for obj in gc.get_objects():
         cls = type(obj)
-        if cls.__module__.startswith("nngui"):
+        if str(getattr(cls, "__module__", "")).startswith("nngui"):
             counts[cls.__name__] += 1
     return counts
 

@@ -48,6 +48,7 @@ from nngui.gui.session import (
     OUTCOME_STATES,
     Session,
     copy_history,
+    end_message,
     fresh_session,
     kept_reason,
     metrics_text,
@@ -480,7 +481,7 @@ class MainWindow(QMainWindow):
             if outcome == "diverged"
             else kept_reason(outcome, s.weights_epoch, s.history.epochs)
         )
-        self.statusBar().showMessage("; ".join(p for p in (f"Run ended: {reason}", why) if p), 8000)
+        self.statusBar().showMessage(end_message(reason, why), 8000)
         if outcome == "diverged":
             self.status.show_notice("Training diverged", message)
 

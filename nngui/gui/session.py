@@ -22,6 +22,8 @@ from nngui.core.training import History, TrainConfig, Trainer
 def stop_reason(outcome: str, config: TrainConfig, epochs_run: int) -> str:
     """Why a run ended, in a few words for the progress bar ("time limit (10 s)" …)."""
     if outcome == "completed":
+        if epochs_run == 1:
+            return "1 epoch run"
         return f"all {plural(epochs_run, 'epoch')} run" if epochs_run else "nothing to train"
     if outcome == "early_stopped":
         return f"early stopping (no better validation loss in {plural(config.patience, 'epoch')})"
@@ -38,10 +40,12 @@ def kept_reason(outcome: str, weights_epoch: int | None, epochs: int) -> str:
         return ""
     if outcome == "diverged":
         return f"kept epoch {weights_epoch:,}: the last weights before the loss diverged"
-    return (
-        f"kept epoch {weights_epoch:,} of {epochs:,}: the best validation loss (the weights "
-        "with the lowest validation loss come back at the end of every run)"
-    )
+    return f"kept epoch {weights_epoch:,} of {epochs:,}, the one with the best validation loss"
+
+
+def end_message(reason: str, kept: str) -> str:
+    """The status bar's line at the end of a run: why it ended and which weights it kept."""
+    return "; ".join(part for part in (f"Run ended: {reason}", kept) if part)
 
 
 OUTCOME_STATES = {

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from nngui.core.training import TrainConfig
-from nngui.gui.session import kept_reason, stop_reason
+from nngui.gui.session import end_message, kept_reason, stop_reason
 
 
 @pytest.mark.parametrize(
@@ -25,10 +25,18 @@ def test_each_outcome_has_its_reason(outcome, expected):
     assert stop_reason(outcome, config, 500) == expected
 
 
+def test_a_single_epoch_is_not_all_of_one():
+    assert stop_reason("completed", TrainConfig(epochs=1), 1) == "1 epoch run"
+    assert stop_reason("completed", TrainConfig(epochs=2), 2) == "all 2 epochs run"
+
+
 def test_the_kept_epoch_is_named_only_when_it_is_not_the_last():
     assert kept_reason("completed", None, 40) == ""
     assert kept_reason("completed", 40, 40) == ""
-    assert kept_reason("time_limit", 7, 40).startswith("kept epoch 7 of 40: the best validation")
+    assert (
+        kept_reason("time_limit", 7, 40)
+        == "kept epoch 7 of 40, the one with the best validation loss"
+    )
     assert "before the loss diverged" in kept_reason("diverged", 3, 9)
 
 
@@ -69,3 +77,22 @@ def test_divergence_says_so_and_names_the_restored_weights(main_window, qtbot):
     message = main_window.statusBar().currentMessage()
     assert message.startswith("Run ended: diverged; training diverged at epoch")
     assert "restored the weights of epoch" in message
+
+
+def test_the_longest_end_of_run_line_fits_the_status_bar_at_1024_pixels(main_window, qtbot):
+    main_window.resize(1024, 700)
+    qtbot.waitUntil(lambda: main_window.width() == 1024)
+    config = TrainConfig(epochs=100_000_000, patience=10_000_000, time_limit=604_800)
+    longest = max(
+        (
+            end_message(
+                stop_reason(outcome, config, 99_999_999),
+                kept_reason(outcome, 12_345_678, 99_999_999),
+            )
+            for outcome in ("completed", "early_stopped", "time_limit", "interrupted")
+        ),
+        key=len,
+    )
+    bar = main_window.statusBar()
+    bar.showMessage(longest)
+    assert bar.fontMetrics().horizontalAdvance(longest) < bar.width() - 24, longest

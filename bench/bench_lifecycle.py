@@ -24,7 +24,7 @@ import time
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from nngui.core.training import TrainConfig
 from nngui.gui.app import make_app
@@ -59,17 +59,23 @@ def settle() -> None:
         gc.collect()
 
 
-def one_cycle(epochs: int) -> None:
-    """Open a window, train ``epochs`` epochs, close it."""
+def one_cycle(epochs: int, close_while_training: bool) -> None:
+    """Open a window, train ``epochs`` epochs (or until closed while training), close it."""
     from nngui.gui.main_window import MainWindow
 
     w = MainWindow()
     w.show()
-    w.training_panel.set_config(TrainConfig(epochs=epochs))
+    w.training_panel.set_config(TrainConfig(epochs=10**8 if close_while_training else epochs))
     w.train()
-    wait(lambda: w.state != "training", 60)
-    w.setWindowModified(False)  # nothing to ask about: the bench keeps nothing
-    w.close()
+    if close_while_training:
+        wait(lambda: False, 0.2)
+        w.close()  # asks first: the patched question answers Discard
+    else:
+        wait(lambda: w.state != "training", 60)
+        w.setWindowModified(False)  # nothing to ask about: the bench keeps nothing
+        w.close()
+    if w.isVisible():
+        raise SystemExit("the window did not close")
     w.deleteLater()
     settle()
 
@@ -89,7 +95,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cycles", type=int, default=200, help="window lifecycles")
     parser.add_argument("--epochs", type=int, default=100, help="epochs trained per cycle")
+    parser.add_argument(
+        "--close-while-training", action="store_true",
+        help="close each window 0.2 s into a run (answering Discard) instead of after it",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    QMessageBox.question = staticmethod(  # type: ignore[method-assign]
+        lambda *a, **k: QMessageBox.StandardButton.Discard
+    )
     app = make_app()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # leave the user's settings alone
     QSettings.setPath(
@@ -97,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     marks = sorted({1, 5, WARM_UP, 25, 50, 100, 150, args.cycles} & set(range(1, args.cycles + 1)))
     start = rss_mb()
-    print(f"{args.cycles} cycles of open, train {args.epochs} epochs, close; RSS at start "
+    how = "close while training" if args.close_while_training else f"train {args.epochs} epochs"
+    print(f"{args.cycles} cycles of open, {how}, close; RSS at start "
           f"{start:.0f} MB (Python, NumPy, Qt and pyqtgraph loaded)")  # fmt: skip
     print(f"{'cycle':>6} {'RSS MB':>8} {'since warm-up':>14} {'Qt objects':>11} "
           f"{'nngui objects':>14} {'s/cycle':>8}")  # fmt: skip
@@ -105,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     last_t, last_cycle = t0, 0
     for cycle in range(1, args.cycles + 1):
-        one_cycle(args.epochs)
+        one_cycle(args.epochs, args.close_while_training)
         if cycle in marks:
             rss = rss_mb()
             if cycle == WARM_UP:

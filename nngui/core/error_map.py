@@ -17,7 +17,7 @@ snapshot to the next (rounded to nice values, with hysteresis), on a linear or l
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -123,20 +123,45 @@ def error_grid(
     a diverged network give inf / NaN errors, silently. Raises ValueError for a model that
     does not have two inputs, unknown targets, or a resolution below 2.
     """
+    steps = error_grid_steps(model, targets, ranges, resolution, extend, rows_per_step=resolution)
+    return _last(steps)
+
+
+def error_grid_steps(
+    model: Model,
+    targets: Sequence[str],
+    ranges: Sequence[Range],
+    resolution: int = DEFAULT_RESOLUTION,
+    extend: float = 0.0,
+    rows_per_step: int = 25,
+) -> Iterator[ErrorGrid | None]:
+    """``error_grid`` in steps of ``rows_per_step`` grid rows (values of b) each: yields None
+    after every step but the last, then the ErrorGrid. For a window that must stay responsive
+    while the map of a large network is computed; the result equals ``error_grid``'s.
+    """
     targets = tuple(targets)
     _check(model, targets, ranges, resolution)
+    if rows_per_step < 1:
+        raise ValueError("rows_per_step must be at least 1")
     train = tuple((float(lo), float(hi)) for lo, hi in ranges)
     shown = tuple(extended_range(lo, hi, extend) for lo, hi in train)
     a = cell_centres(*shown[0], resolution)
     b = cell_centres(*shown[1], resolution)
-    x = grid_inputs(a, b)
     shape = (len(b), len(a), len(targets))
+    prediction, truth = np.empty(shape), np.empty(shape)
+    for start in range(0, len(b), rows_per_step):
+        if start:
+            yield None
+        rows = slice(start, start + rows_per_step)
+        x = grid_inputs(a, b[rows])
+        block = (len(b[rows]), len(a), len(targets))
+        with np.errstate(all="ignore"):
+            prediction[rows] = model.predict(x).reshape(block)
+            truth[rows] = true_outputs(x, targets).reshape(block)
     with np.errstate(all="ignore"):
-        prediction = model.predict(x).reshape(shape)
-        truth = true_outputs(x, targets).reshape(shape)
         error = np.abs(prediction - truth)
     # (n_b, n_a, n_outputs) → (n_outputs, n_b, n_a): one contiguous image per output.
-    return ErrorGrid(
+    yield ErrorGrid(
         a=a,
         b=b,
         prediction=np.ascontiguousarray(prediction.transpose(2, 0, 1)),
@@ -146,6 +171,13 @@ def error_grid(
         shown=shown,  # type: ignore[arg-type]
         output_names=targets,
     )
+
+
+def _last(steps: Iterator[ErrorGrid | None]) -> ErrorGrid:
+    """Run ``steps`` to the end; the grid it ends with."""
+    *_, grid = steps
+    assert isinstance(grid, ErrorGrid)
+    return grid
 
 
 # ----- colour levels ----------------------------------------------------------------------

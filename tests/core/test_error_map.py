@@ -10,6 +10,7 @@ from nngui.core.error_map import (
     cell_centres,
     colour_levels,
     error_grid,
+    error_grid_steps,
     extended_range,
     grid_inputs,
     nice_ceil,
@@ -197,3 +198,21 @@ def test_levels_move_out_at_once_but_in_only_with_headroom():
     assert colour_levels(both, True, prev) == (-3.0, 0.0)  # floor(−2.3), ceil(−0.2): kept
     assert colour_levels(both, True) == (-2.0, 0.0)
     assert colour_levels(np.full(10, 10**-4.5), True, prev) == (-5.0, -4.0)  # out below
+
+
+@pytest.mark.parametrize("rows_per_step", [1, 7, 20, 50])
+def test_the_grid_in_steps_equals_the_grid_at_once(rows_per_step):
+    model = linear_model(("a+b", "a-b"), w=np.array([[1.0, 0.5], [2.0, -1.0]]), b=np.zeros(2))
+    ranges = ((0.0, 100.0), (-10.0, 30.0))
+    whole = error_grid(model, model.output_names, ranges, 20, 0.25)
+    steps = list(error_grid_steps(model, model.output_names, ranges, 20, 0.25, rows_per_step))
+    assert len(steps) == -(-20 // rows_per_step)  # a step per block of rows
+    assert all(step is None for step in steps[:-1])
+    grid = steps[-1]
+    for field in ("a", "b", "prediction", "truth", "error"):
+        np.testing.assert_array_equal(getattr(grid, field), getattr(whole, field))
+    assert (grid.ranges, grid.shown, grid.output_names) == (
+        whole.ranges, whole.shown, whole.output_names
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="rows_per_step"):
+        next(error_grid_steps(model, model.output_names, ranges, 20, 0.0, 0))

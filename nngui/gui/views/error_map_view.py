@@ -16,6 +16,8 @@ bar's handles locks them too.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
@@ -31,12 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.data import TARGETS, true_outputs
-from nngui.core.error_map import DEFAULT_RESOLUTION, ErrorGrid, colour_levels, error_grid
+from nngui.core.error_map import DEFAULT_RESOLUTION, ErrorGrid, colour_levels, error_grid_steps
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
+from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_preview
 
 RESOLUTION = DEFAULT_RESOLUTION
+#: Grid rows computed per event-loop turn while training (a 64-64 network: about 10 ms each).
+ROWS_PER_STEP = 25
 MAX_EXTEND_PERCENT = 200
 COLOUR_MAP = "viridis"
 #: Mouse moves handled per second at most.
@@ -108,6 +113,7 @@ class ErrorMapView(View):
         self._grid: ErrorGrid | None = None
         self._shown: tuple | None = None  # the area the image and the view range are set for
         self._auto_levels: tuple[float, float] | None = None  # memory for the hysteresis
+        self._steps = StepwiseJob(self)  # a live refresh, a step per event-loop turn
         self._stack = QStackedLayout(self)
         self.message = hint_label(NO_STATE, warning=False)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -206,7 +212,24 @@ class ErrorMapView(View):
 
     # ----- public API ---------------------------------------------------------------------
     def show_state(self, state: ViewState | None) -> None:
-        """Map the error of ``state``'s network (None: clear the map and say why)."""
+        """Map the error of ``state``'s network (None: clear the map and say why), now."""
+        self._steps.run_now(self._refresh(state))
+
+    def show_live_state(self, state: ViewState | None) -> None:
+        """Like ``show_state``, but a block of grid rows per event-loop turn, then the drawing
+        in a turn of its own; a newer state, or ``show_state``, drops what an older one left."""
+        self._steps.start(self._refresh(state))
+
+    def flush(self) -> None:
+        """Finish a live refresh now."""
+        self._steps.flush()
+
+    def pending(self) -> bool:
+        """Whether a live refresh has steps left."""
+        return self._steps.pending()
+
+    def _refresh(self, state: ViewState | None) -> Iterator[None]:
+        """The steps of showing ``state``: the grid a block of rows at a time, then the map."""
         self._state = state
         why = self._unusable(state)
         if why:
@@ -217,7 +240,7 @@ class ErrorMapView(View):
             return
         self._set_outputs(tuple(state.model.output_names))
         self._stack.setCurrentIndex(1)
-        self._recompute()
+        yield from self._recompute_steps()
 
     def grid(self) -> ErrorGrid | None:
         """The error grid shown (None when the view is empty)."""
@@ -281,16 +304,25 @@ class ErrorMapView(View):
         self._auto_levels = None
 
     def _recompute(self) -> None:
+        """Compute and draw the map of the state shown again (another extent), now."""
+        self._steps.run_now(self._recompute_steps())
+
+    def _recompute_steps(self) -> Iterator[None]:
         state = self._state
         if state is None or self._stack.currentIndex() != 1:
             return
-        self._grid = error_grid(
+        steps = error_grid_steps(
             state.model,
             state.model.output_names,
             state.dataset.spec.ranges,
             RESOLUTION,
             self.extend_spin.value() / 100.0,
+            rows_per_step=ROWS_PER_STEP,
         )
+        grid = None
+        for grid in steps:  # noqa: B007 (the last one is the map)
+            yield  # a block of rows a turn; the drawing in a turn of its own
+        self._grid = grid
         names = state.dataset.input_names
         self.plot_item.setLabel("bottom", names[0])
         self.plot_item.setLabel("left", names[1])

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.functions as fn
-from PySide6.QtCore import QRectF, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QRectF, QSignalBlocker, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPolygonF, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -50,6 +50,7 @@ from nngui.core.fit import (
 )
 from nngui.gui.plot_range import SteppedRange, nice_step_up, stepped_range
 from nngui.gui.views.base import View, ViewState
+from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import describe, read_only_item
 
 #: Points drawn per scatter at most (a fixed, evenly spread subset of the split's rows).
@@ -159,10 +160,7 @@ class FitView(View):
         self.diagonals: list[pg.PlotDataItem] = []
         self.histograms: list[pg.PlotDataItem] = []
         self.r2_labels: list[pg.TextItem] = []
-        self._job: Iterator[None] | None = None  # the rest of a live refresh
-        self._job_timer = QTimer(self)
-        self._job_timer.setSingleShot(True)
-        self._job_timer.timeout.connect(self._advance)
+        self._steps = StepwiseJob(self)  # a live refresh, a step per event-loop turn
         self.build_frame(self._toolbar(), self._content(), EMPTY_TEXT)
         self.show_state(None)
 
@@ -326,36 +324,24 @@ class FitView(View):
     # ----- public API ---------------------------------------------------------------------
     def show_state(self, state: ViewState | None) -> None:
         """Plot the fit of ``state``'s network on its data (None: an empty view), now."""
-        self._job = self._refresh(state)
-        self.flush()
+        self._steps.run_now(self._refresh(state))
 
     def show_live_state(self, state: ViewState | None) -> None:
         """Like ``show_state``, but one step per event-loop turn (see the module docstring);
         a newer state, or ``show_state``, drops the steps an older one has left."""
-        self._job = self._refresh(state)
-        self._job_timer.start(0)
+        self._steps.start(self._refresh(state))
 
     def flush(self) -> None:
         """Finish a live refresh now."""
-        self._job_timer.stop()
-        job, self._job = self._job, None
-        for _ in job or ():
-            pass
+        self._steps.flush()
 
     def pending(self) -> bool:
         """Whether a live refresh has steps left."""
-        return self._job is not None
+        return self._steps.pending()
 
     def _advance(self) -> None:
-        """Take the next step of the live refresh, and ask for another turn if one is left."""
-        if self._job is None:
-            return
-        try:
-            next(self._job)
-        except StopIteration:
-            self._job = None
-        else:
-            self._job_timer.start(0)
+        """Take the next step of the live refresh (tests step through it by hand)."""
+        self._steps.advance()
 
     def _refresh(self, state: ViewState | None) -> Iterator[None]:
         """The steps of one refresh: predict each split, then show the table and the plots."""

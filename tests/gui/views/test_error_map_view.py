@@ -276,3 +276,28 @@ def test_dragging_the_colour_bar_locks_and_switching_scale_unlocks(view):
     view.log_check.setChecked(False)  # log10 levels mean nothing on the linear scale
     assert not view.lock_check.isChecked()
     assert view.levels() == (0.0, 20.0)
+
+
+def test_a_live_refresh_computes_the_map_over_several_turns(view, qtbot):
+    from nngui.gui.views.error_map_view import ROWS_PER_STEP
+
+    view.show_state(linear_state())
+    at_once = view.grid().error.copy()
+    view.show_state(None)
+    view.show_live_state(linear_state())
+    assert view.pending() and view.grid() is None  # nothing computed in the call itself
+    turns = 0
+    while view.pending():
+        view._steps.advance()
+        turns += 1
+    assert turns == -(-RESOLUTION // ROWS_PER_STEP) + 1  # the blocks, then the drawing
+    np.testing.assert_array_equal(view.grid().error, at_once)
+
+
+def test_show_state_drops_a_live_refresh_left_unfinished(view, qtbot):
+    view.show_live_state(linear_state())
+    view._steps.advance()
+    view.show_state(None)
+    assert not view.pending() and view.grid() is None
+    qtbot.wait(20)
+    assert view.grid() is None  # the dropped refresh never comes back

@@ -20,7 +20,7 @@ from nngui.gui.main_window import MainWindow
 
 DOCS = Path(__file__).resolve().parent
 SHOTS = {  # tab title → file
-    "&Loss": "screenshot.png",
+    "L&oss": "screenshot.png",
     "Network": "view-network.png",
     "Fit": "view-fit.png",
     "Error map": "view-error-map.png",

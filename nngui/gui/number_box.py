@@ -118,6 +118,7 @@ class _NumberEntry(_Box):
 
     def _set_up_entry(self, live: bool) -> None:
         self._refusal: str | None = None
+        self._announced = ""  # the status bar message of the last refusal
         self._plain_tip = ""
         self.setKeyboardTracking(live)
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
@@ -272,12 +273,18 @@ class _NumberEntry(_Box):
                 self.setPalette(palette)
         self._show_tip()
         self.setAccessibleDescription(problem or "")
-        if problem is None or not announce:
+        window = self.window()
+        bar = window.statusBar() if isinstance(window, QMainWindow) else None
+        if problem is None:  # corrected or put back: the refusal's message goes too
+            if bar is not None and was is not None and bar.currentMessage() == self._announced:
+                bar.clearMessage()
+            return
+        if not announce:
             return
         message = f"{problem} The setting stays {self._full_text().strip()}; Esc puts it back."
-        window = self.window()
-        if isinstance(window, QMainWindow):
-            window.statusBar().showMessage(message, 15000)
+        self._announced = message
+        if bar is not None:
+            bar.showMessage(message, 15000)
         if self.isVisible():
             QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
         if problem != was:

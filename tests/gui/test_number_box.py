@@ -270,6 +270,8 @@ def test_the_status_bar_says_why_a_number_was_refused(main_window, qtbot):
     message = main_window.statusBar().currentMessage()
     assert message.startswith("Samples: 1 is below the smallest allowed value, 10.")
     assert main_window.data_panel.spec().samples == 10_000
+    qtbot.keyClick(main_window.data_panel._samples, Qt.Key.Key_Escape)
+    assert main_window.statusBar().currentMessage() == "", "put back: the message goes too"
 
 
 def test_training_waits_while_a_box_refuses_its_text(main_window, answers, qtbot):

@@ -11,20 +11,19 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 import nngui
+from nngui.gui.icon import app_icon
 
 log = logging.getLogger("nngui")
 
 ORGANIZATION = "nngui"
 APPLICATION = "nngui"
-ICON_PATH = Path(__file__).resolve().parent.parent / "resources" / "icon.png"
 
 
 NO_WINDOW_HINT = "or use the command line: nngui train --help"
@@ -79,11 +78,6 @@ def display_problem(
     if x_server_problem is not None and (problem := x_server_problem(environ["DISPLAY"])):
         return problem
     return None
-
-
-def app_icon() -> QIcon:
-    """The application icon (a small network), or an empty icon if the file is missing."""
-    return QIcon(str(ICON_PATH)) if ICON_PATH.exists() else QIcon()
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:

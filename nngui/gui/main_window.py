@@ -36,10 +36,10 @@ from nngui.core.training import (
     Trainer,
     weights_epoch_after,
 )
-from nngui.gui.app import app_icon
 from nngui.gui.data_panel import DataPanel
 from nngui.gui.export_actions import ExportActions
 from nngui.gui.file_actions import FileActions, dropped_model
+from nngui.gui.icon import app_icon
 from nngui.gui.layer_builder import LayerBuilder
 from nngui.gui.loss_plot import LossPlot
 from nngui.gui.number_box import refused_entries

@@ -17,14 +17,13 @@ from nngui.core.network import seed_layers
 from nngui.core.training import TrainConfig, Trainer
 from nngui.gui import xcb_preflight
 from nngui.gui.app import (
-    ICON_PATH,
     ErrorHook,
-    app_icon,
     display_problem,
     install_excepthook,
     make_app,
     run_app,
 )
+from nngui.gui.icon import ICON_PATH, app_icon
 from nngui.gui.main_window import MainWindow
 from nngui.gui.session import fresh_session
 

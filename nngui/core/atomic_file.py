@@ -17,7 +17,7 @@ from typing import BinaryIO
 TEMP_PATTERN = re.compile(r"\.nngui-([0-9]{1,10})-[0-9a-f]{12}\.tmp")
 
 
-def write_atomically(path: str | os.PathLike, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]) -> None:
     """Call ``write(f)`` on a temporary file beside ``path``, fsync it, rename it to ``path``.
 
     Raises what ``write`` or the file system raises; the temporary file is removed then.

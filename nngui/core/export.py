@@ -11,6 +11,7 @@ import csv
 import io
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from typing import BinaryIO
 
 import numpy as np
 
@@ -69,7 +70,11 @@ def _cell(value: object) -> object:
     return value
 
 
-def write_file(path: str | os.PathLike, content: str | bytes) -> None:
+def write_file(path: str | os.PathLike[str], content: str | bytes) -> None:
     """Write ``content`` (text as UTF-8) to ``path`` atomically (raises OSError on failure)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
-    write_atomically(path, lambda f: f.write(data))
+
+    def write(f: BinaryIO) -> None:
+        f.write(data)
+
+    write_atomically(path, write)

@@ -44,7 +44,8 @@ class SplitFit:
     def residuals(self) -> np.ndarray:
         """predicted − truth, shape (n_rows, n_outputs); NaN or ±inf where predictions are."""
         with np.errstate(all="ignore"):
-            return self.predicted - self.truth
+            residuals: np.ndarray = self.predicted - self.truth
+        return residuals
 
     def metrics(self) -> RegressionMetrics:
         """MSE, RMSE, MAE, R² and max error per output over every row of the split."""

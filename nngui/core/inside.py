@@ -41,7 +41,8 @@ def _linear_prime(z: np.ndarray) -> np.ndarray:
 
 
 def _tanh_prime(z: np.ndarray) -> np.ndarray:
-    return 1.0 - np.tanh(z) ** 2
+    prime: np.ndarray = 1.0 - np.tanh(z) ** 2
+    return prime
 
 
 def _sigmoid_prime(z: np.ndarray) -> np.ndarray:

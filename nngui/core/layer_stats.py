@@ -87,7 +87,8 @@ def spread_rows(n: int, max_rows: int = MAX_ROWS) -> np.ndarray:
 
 def dead_units(a: np.ndarray) -> np.ndarray:
     """(units,) bool: True where a column of activations a (rows, units) is 0 on every row."""
-    return ~np.any(a != 0, axis=0)
+    dead: np.ndarray = ~np.any(a != 0, axis=0)
+    return dead
 
 
 def layer_stats(

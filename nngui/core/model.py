@@ -89,17 +89,16 @@ class Model:
         ``dtype`` (default: the network's).
         """
         ds = self.regenerate_data()
-        dtype = self.network.dtype if dtype is None else np.dtype(dtype)
+        as_type = self.network.dtype if dtype is None else np.dtype(dtype)
 
-        def rescale(split: Split | None) -> Split | None:
-            if split is None:
-                return None
-            xs = self.x_scaler.transform(split.x).astype(dtype)
-            ys = self.y_scaler.transform(split.y).astype(dtype)
+        def rescale(split: Split) -> Split:
+            xs = self.x_scaler.transform(split.x).astype(as_type)
+            ys = self.y_scaler.transform(split.y).astype(as_type)
             return Split(split.x, split.y, xs, ys)
 
+        val = None if ds.val is None else rescale(ds.val)
         return dataclasses.replace(
-            ds, train=rescale(ds.train), val=rescale(ds.val), test=rescale(ds.test),
+            ds, train=rescale(ds.train), val=val, test=rescale(ds.test),
             x_scaler=self.x_scaler, y_scaler=self.y_scaler,
         )  # fmt: skip
 

@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import numpy as np
 
@@ -393,7 +393,7 @@ def _jsonable(value: Any) -> Any:
 
 
 # ----- loading ----------------------------------------------------------------------------
-def load_model(path: str | os.PathLike) -> Model:
+def load_model(path: str | os.PathLike[str]) -> Model:
     """Read and check a model file; raises ModelFileError (naming the file) if anything is off."""
     name = os.fspath(path)
     try:
@@ -411,7 +411,8 @@ def load_model(path: str | os.PathLike) -> Model:
                         raise _ContentError(
                             f"'{key}' declares {declared:,} bytes of data but holds {sizes[key]:,}"
                         )
-                    return npz[key]
+                    array: np.ndarray = npz[key]
+                    return array
 
                 return _parse(_Members(headers, read))
     except _ContentError as exc:
@@ -468,7 +469,7 @@ def _read_headers(
     return headers, sizes
 
 
-def _read_npy_header(member: BinaryIO, filename: str) -> tuple[tuple[int, ...], np.dtype, int]:
+def _read_npy_header(member: IO[bytes], filename: str) -> tuple[tuple[int, ...], np.dtype, int]:
     """Shape, dtype and total header length of a .npy member, read with a bounded length."""
     magic = member.read(8)
     if len(magic) < 8 or magic[:6] != b"\x93NUMPY":
@@ -514,7 +515,7 @@ def _one_line(message: str) -> str:
 
 
 # ----- saving -----------------------------------------------------------------------------
-def save_model(model: Model, path: str | os.PathLike) -> None:
+def save_model(model: Model, path: str | os.PathLike[str]) -> None:
     """Write ``model`` to ``path`` (exactly that name) atomically; raises ModelFileError.
 
     Refuses models that ``load_model`` would reject (non-finite weights, std <= 0, names that
@@ -574,4 +575,4 @@ def _meta(model: Model) -> dict[str, Any]:
 def _write_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:
     """Write the arrays as an .npz archive to ``path`` atomically."""
     # A file object, not a name: np.savez would append ".npz" to a name without it.
-    write_atomically(path, lambda f: np.savez(f, **arrays))
+    write_atomically(path, lambda f: np.savez(f, **arrays))  # type: ignore[arg-type]  # numpy's stub types **kwds as allow_pickle

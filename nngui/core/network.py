@@ -22,8 +22,10 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from nngui.core.activations import ACTIVATIONS, Activation, get_activation
 
@@ -65,7 +67,7 @@ def count_parameters(n_inputs: int, layers: Sequence[LayerSpec]) -> int:
 
 
 def flat_views(
-    shapes: Sequence[tuple[int, int]], dtype: type | np.dtype = np.float64
+    shapes: Sequence[tuple[int, int]], dtype: DTypeLike = np.float64
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """One zeroed 1-D vector and its consecutive views of shape (fan_in + 1, fan_out) per layer.
 
@@ -94,7 +96,7 @@ class Network:
         n_inputs: int,
         layers: Sequence[LayerSpec],
         params: Sequence[np.ndarray] | None = None,
-        dtype: type = np.float64,
+        dtype: DTypeLike = np.float64,
     ) -> None:
         if not 1 <= n_inputs <= MAX_UNITS:
             raise ValueError(f"a network needs 1 to {MAX_UNITS} inputs")
@@ -121,7 +123,7 @@ class Network:
         layers: Sequence[LayerSpec],
         rng: np.random.RandomState,
         scheme: str = "he",
-        dtype: type = np.float64,
+        dtype: DTypeLike = np.float64,
     ) -> Network:
         """Draw initial parameters layer by layer from ``rng``.
 
@@ -190,19 +192,29 @@ class Network:
         """True when no parameter is NaN or infinite."""
         return all(np.isfinite(p).all() for p in self.params)
 
-    def astype(self, dtype: type) -> Network:
+    def astype(self, dtype: DTypeLike) -> Network:
         """A copy with parameters of another float dtype."""
         return Network(self.n_inputs, self.layers, self.params, dtype)
 
     # ----- inference ----------------------------------------------------------------------
-    def forward(self, x: np.ndarray, keep: bool = False) -> np.ndarray | list[tuple]:
+    @overload
+    def forward(self, x: np.ndarray, keep: Literal[False] = False) -> np.ndarray: ...
+
+    @overload
+    def forward(
+        self, x: np.ndarray, keep: Literal[True]
+    ) -> list[tuple[np.ndarray, np.ndarray]]: ...
+
+    def forward(
+        self, x: np.ndarray, keep: bool = False
+    ) -> np.ndarray | list[tuple[np.ndarray, np.ndarray]]:
         """Forward standardised inputs x (n, n_inputs) and return the outputs (n, n_outputs).
 
         With ``keep=True`` return instead one (Z, A) pair per layer, for views that show the
         inside of the network.
         """
         a = np.asarray(x, dtype=self.dtype)
-        cache = []
+        cache: list[tuple[np.ndarray, np.ndarray]] = []
         for p, layer in zip(self.params, self.layers, strict=True):
             z = a @ p[:-1] + p[-1]
             a = np.empty_like(z)
@@ -339,9 +351,8 @@ class Backprop:
         return loss
 
 
-def augment(x: np.ndarray, dtype: type | None = None) -> np.ndarray:
+def augment(x: np.ndarray, dtype: DTypeLike | None = None) -> np.ndarray:
     """Return [x, 1]: x (n, k) with a trailing ones column, as a new C-contiguous array."""
-    dtype = dtype or x.dtype
-    out = np.ones((x.shape[0], x.shape[1] + 1), dtype=dtype)
+    out = np.ones((x.shape[0], x.shape[1] + 1), dtype=x.dtype if dtype is None else dtype)
     out[:, :-1] = x
     return out

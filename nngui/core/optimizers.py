@@ -12,7 +12,7 @@ layers: for small networks on minibatches, NumPy's per-call cost outweighs the a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -75,10 +75,11 @@ class _Spans:
         if len(key) != len(old) or any(a is not b for a, b in zip(key, old, strict=True)):
             self._key = key
             p, g = contiguous_span(params), contiguous_span(grads)
-            ok = p is not None and g is not None and p.shape == g.shape
-            if self.size is not None:
-                ok = ok and p.size == self.size
-            self._spans = (p, g) if ok else None
+            fits = p is not None and self.size in (None, p.size)
+            if fits and p is not None and g is not None and p.shape == g.shape:
+                self._spans = (p, g)
+            else:
+                self._spans = None
         return self._spans
 
 
@@ -112,9 +113,11 @@ class Momentum:
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Apply one update in place."""
-        spans = self._spans.get(params, grads) if self._velocity is not None else None
-        if spans is not None:
-            triples = [(*spans, self._velocity)]
+        velocity = self._velocity
+        spans = self._spans.get(params, grads) if velocity is not None else None
+        triples: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]
+        if spans is not None and velocity is not None:
+            triples = [(spans[0], spans[1], velocity)]
         else:
             triples = zip(params, grads, self.velocity, strict=True)
         for p, g, v in triples:
@@ -155,9 +158,12 @@ class Adam:
         # Fold both bias corrections into the step size and ε (same result, fewer passes).
         step = self.lr * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         eps_hat = self.eps * np.sqrt(1 - b2**self.t)
-        spans = self._spans.get(params, grads) if self._m is not None else None
-        if spans is not None:
-            groups = [(*spans, self._m, self._v, self._scratch)]
+        m_all, v_all, s_all = self._m, self._v, self._scratch
+        vectors = None if m_all is None or v_all is None or s_all is None else (m_all, v_all, s_all)
+        spans = self._spans.get(params, grads) if vectors is not None else None
+        groups: Iterable[tuple[np.ndarray, ...]]
+        if spans is not None and vectors is not None:
+            groups = [(*spans, *vectors)]
         else:
             groups = zip(params, grads, self.m, self.v, self.scratch, strict=True)
         for p, g, m, v, s in groups:

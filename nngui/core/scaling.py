@@ -28,8 +28,10 @@ class Scaler:
 
     def transform(self, v: np.ndarray) -> np.ndarray:
         """Standardise v (n_samples, n_columns) into a new array."""
-        return (v - self.mean) / self.std
+        out: np.ndarray = (v - self.mean) / self.std
+        return out
 
     def inverse(self, v: np.ndarray) -> np.ndarray:
         """Undo the standardisation of v (n_samples, n_columns) into a new float64 array."""
-        return np.asarray(v, dtype=np.float64) * self.std + self.mean
+        out: np.ndarray = np.asarray(v, dtype=np.float64) * self.std + self.mean
+        return out

@@ -389,7 +389,7 @@ class Trainer:
         finite = np.isfinite(test) and (self.data.val is None or np.isfinite(val))
         improved = self.data.val is not None and np.isfinite(val) and val < self.best_val
         params = self.net.get_params() if finite or improved else None  # one copy serves both
-        self._candidate = (params, epoch, epoch) if finite else None
+        self._candidate = (params, epoch, epoch) if finite and params is not None else None
         if improved:
             self.best_val, self.best_params, self.best_epoch = val, params, epoch
         return val, test
@@ -523,7 +523,10 @@ class Trainer:
                     on_progress(progress)
         return self._finish(outcome, start_epoch, target, t0, on_progress, restore_best)
 
-    def _progress(self, epoch, target, loss, val, test, elapsed, start_epoch) -> Progress:
+    def _progress(
+        self, epoch: int, target: int, loss: float, val: float, test: float, elapsed: float,
+        start_epoch: int,
+    ) -> Progress:  # fmt: skip
         rate = (epoch - start_epoch) / elapsed if elapsed > 0 else 0.0
         return Progress(epoch, target, float(loss), float(val), float(test), elapsed, rate)
 
@@ -535,7 +538,10 @@ class Trainer:
         self.net.set_params(self.best_params)
         return self.best_epoch
 
-    def _finish(self, outcome, start_epoch, target, t0, on_progress, restore_best) -> RunResult:
+    def _finish(
+        self, outcome: str, start_epoch: int, target: int, t0: float,
+        on_progress: Callable[[Progress], None] | None, restore_best: bool,
+    ) -> RunResult:  # fmt: skip
         h = self.history
         restored = None
         message = ""

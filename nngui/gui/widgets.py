@@ -6,11 +6,12 @@ Every control in nngui gets a tooltip (what it does, for the mouse user) and an 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -327,10 +328,20 @@ def align_form_labels(*forms: QFormLayout) -> None:
         label.setMinimumWidth(width)
 
 
+#: Set (to milliseconds) to make a preview close itself, as the test of the previews does.
+PREVIEW_QUIT_ENV = "NNGUI_PREVIEW_QUIT_MS"
+
+
 def run_preview(make: Callable[[], QWidget], title: str) -> None:
-    """Show one panel on its own (the panels' ``__main__`` blocks use this)."""
+    """Show one panel on its own (the panels' ``__main__`` blocks use this).
+
+    With ``NNGUI_PREVIEW_QUIT_MS`` set, the preview closes itself after that many milliseconds.
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     widget = make()
     widget.setWindowTitle(title)
     widget.show()
+    quit_after = os.environ.get(PREVIEW_QUIT_ENV, "")
+    if quit_after.isdigit():
+        QTimer.singleShot(int(quit_after), app.quit)
     sys.exit(app.exec())

@@ -45,10 +45,11 @@ from nngui.cli_report import (
     train_report,
     train_summary,
 )
-from nngui.core.data import Dataset, DataSpec, DataSpecError, make_dataset
+from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
 from nngui.core.network import LayerSpec, Network, count_parameters
+from nngui.core.setup import fresh_start
 from nngui.core.training import (
     History,
     Progress,
@@ -211,10 +212,7 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
     layers = build_layers(args, len(spec.targets))
     check_size(len(spec.ranges), layers, spec.samples)
-    dtype = np.dtype(config.dtype).type
-    rng = np.random.RandomState(spec.seed)
-    ds = make_dataset(spec, rng, dtype)
-    net = Network.initialise(ds.n_inputs, layers, rng, config.init, dtype)
+    ds, net = fresh_start(spec, layers, config.init, config.dtype)
     return net, ds, config, History(), None
 
 

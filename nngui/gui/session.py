@@ -12,9 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from nngui.core.data import Dataset, DataSpec, make_dataset
+from nngui.core.data import Dataset, DataSpec
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
+from nngui.core.setup import fresh_start
 from nngui.core.training import History, TrainConfig, Trainer
 
 
@@ -96,10 +97,8 @@ class Session:
 def fresh_session(
     spec: DataSpec, layers: list[LayerSpec], init: str, dtype: str = "float64"
 ) -> Session:
-    """Draw the data, then the initial weights, from one ``RandomState(spec.seed)`` stream."""
-    rng = np.random.RandomState(spec.seed)
-    ds = make_dataset(spec, rng)
-    net = Network.initialise(ds.n_inputs, layers, rng, init, np.dtype(dtype).type)
+    """Draw the data, then the initial weights, as the command line does (``fresh_start``)."""
+    ds, net = fresh_start(spec, layers, init, dtype)
     return Session(ds, net)
 
 

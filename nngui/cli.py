@@ -253,7 +253,7 @@ def continued_setup(args: argparse.Namespace) -> Setup:
         raise UsageError("--patience needs a validation split, and this model was trained without")
     if model.network.dtype != np.dtype(config.dtype):
         model.network = model.network.astype(np.dtype(config.dtype).type)
-    ds = model.training_data()
+    ds = model.training_data(np.float64)  # float64, as a fresh start and the window have it
     return model.network, ds, config, model.history, model.weights_epoch
 
 

@@ -132,7 +132,7 @@ def training_text(c: TrainConfig) -> str:
 def metrics_table(metrics: dict[str, Any], outputs: tuple[str, ...]) -> str:
     """Metrics per split and output (original units), then the losses (standardised units)."""
     header = ("split", "output", "RMSE", "MAE", "R²", "max error")
-    rows = [header]
+    rows: list[tuple[str, ...]] = [header]
     for split, m in metrics.items():
         for i, name in enumerate(outputs):
             values = (m["rmse"][i], m["mae"][i], m["r2"][i], m["max_error"][i])

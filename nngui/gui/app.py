@@ -89,6 +89,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
             Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
         )
         app = QApplication(sys.argv[:1] if argv is None else argv)
+    assert isinstance(app, QApplication)  # a widget application (ours, or a test runner's)
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(nngui.__version__)

@@ -218,7 +218,7 @@ class DataPanel(QWidget):
 
     def set_spec(self, spec: DataSpec) -> None:
         """Show ``spec`` in the widgets without emitting ``changed``."""
-        widgets = [self._samples, self._seed, self._noise, self._train, self._val]
+        widgets: list[QWidget] = [self._samples, self._seed, self._noise, self._train, self._val]
         widgets += [*self._lows, *self._highs, *self._checks.values()]
         blockers = [QSignalBlocker(w) for w in widgets]
         self._samples.setValue(spec.samples)

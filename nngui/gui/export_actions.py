@@ -13,7 +13,7 @@ from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
 
 from nngui.core.export import history_csv, table_csv, write_file
 from nngui.core.fit import FIT_COLUMNS
@@ -44,7 +44,7 @@ class ExportSource(Protocol):
 class ExportActions(QObject):
     """The actions of File ▸ Export and their dialogs."""
 
-    def __init__(self, window: QWidget, source: ExportSource) -> None:
+    def __init__(self, window: QMainWindow, source: ExportSource) -> None:
         super().__init__(window)
         self.window = window
         self.source = source

@@ -50,6 +50,8 @@ class Workbench(Protocol):
 def recent_files() -> list[str]:
     """The remembered recent files, newest first."""
     value = QSettings().value(RECENT_KEY, [], type=list)
+    if not isinstance(value, list):  # type=list makes it one; the stub says object
+        return []
     return [str(v) for v in value if v][:MAX_RECENT]
 
 
@@ -231,5 +233,9 @@ class FileActions(QObject):
         clear = menu.addAction("&Clear Menu")
         clear.setToolTip("Forget the recent files")
         clear.setEnabled(bool(files))
-        clear.triggered.connect(lambda: (forget_recent(), self._fill_recent()))
+        clear.triggered.connect(self._clear_recent)
         menu.setEnabled(True)
+
+    def _clear_recent(self) -> None:
+        forget_recent()
+        self._fill_recent()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSpinBox,
     QTableWidget,
     QToolButton,
     QVBoxLayout,
@@ -470,6 +471,7 @@ class LayerBuilder(QWidget):
             table.removeRow(table.rowCount() - 1)
         for row, layer in enumerate(self._hidden):
             spin, combo = table.cellWidget(row, 0), table.cellWidget(row, 1)
+            assert isinstance(spin, QSpinBox) and isinstance(combo, QComboBox)  # _add_row_widgets
             with QSignalBlocker(spin), QSignalBlocker(combo):
                 if spin.value() != layer.units:
                     spin.setValue(layer.units)

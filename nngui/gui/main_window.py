@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open model", f"{path}: {exc}")
             return False
         config = model.train_config or TrainConfig()
+        assert model.data_spec is not None  # session_from_model refuses a model without it
         self.data_panel.set_spec(model.data_spec)
         self.layer_builder.set_io(session.dataset.n_inputs, list(model.output_names), 0)
         self.layer_builder.set_hidden_layers(list(model.network.layers[:-1]))
@@ -366,7 +367,9 @@ class MainWindow(QMainWindow):
         if not refused:
             return True
         box = refused[0][0]
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self._tab_of(box)))
+        tab = self._tab_of(box)
+        assert tab is not None  # the panels checked are the tabs' pages
+        self.tabs.setCurrentIndex(self.tabs.indexOf(tab))
         box.setFocus()
         box.selectAll()
         reasons = "\n".join(f"• {problem}" for _, problem in refused)
@@ -381,12 +384,13 @@ class MainWindow(QMainWindow):
         """The settings tab page that holds ``widget``."""
         for i in range(self.tabs.count()):
             page = self.tabs.widget(i)
-            if page.isAncestorOf(widget):
+            if page is not None and page.isAncestorOf(widget):
                 return page
         return None
 
     def _trainer_for(self, config: TrainConfig) -> Trainer:
         """The kept trainer (same data and optimiser state) if possible, else a new one."""
+        assert self.session is not None  # train() returns early without a session
         self._trainer = trainer_for(self.session, self._trainer, config)
         return self._trainer
 

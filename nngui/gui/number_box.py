@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
@@ -110,6 +110,8 @@ if TYPE_CHECKING:  # what the mixin is mixed into, as far as type checks need to
 else:
     _Box = object
 
+_Event = TypeVar("_Event", bound=QEvent)
+
 
 class _NumberEntry(_Box):
     """What both boxes share; mixed into a QSpinBox or QDoubleSpinBox subclass."""
@@ -176,7 +178,7 @@ class _NumberEntry(_Box):
         return self._refusal
 
     # ----- QAbstractSpinBox overrides --------------------------------------------------------
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         """Acceptable when ``text`` is a value; otherwise Intermediate, so the text stays."""
         if len(text) > MAX_TEXT + len(self.prefix()) + len(self.suffix()):
             return QValidator.State.Invalid, text, pos
@@ -229,7 +231,7 @@ class _NumberEntry(_Box):
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt override)
         self._keeping_refused_text(super().hideEvent, event)
 
-    def _keeping_refused_text(self, handler: Callable[[QEvent], None], event: QEvent) -> None:
+    def _keeping_refused_text(self, handler: Callable[[_Event], None], event: _Event) -> None:
         """Run Qt's ``handler``, which puts the value's text back, then the refused text again.
 
         (Hiding or showing the box, e.g. with its tab, is no reason to drop what was typed.)
@@ -301,6 +303,13 @@ class IntBox(_NumberEntry, QSpinBox):
     """An integer box: takes "12,000" or "1e4"; refuses visibly what it cannot hold."""
 
     refused = Signal(str)
+
+    if TYPE_CHECKING:  # QSpinBox's int accessors (the mixin is typed as a QDoubleSpinBox)
+
+        def value(self) -> int: ...
+        def minimum(self) -> int: ...
+        def maximum(self) -> int: ...
+        def singleStep(self) -> int: ...  # noqa: N802 (Qt name)
 
     def __init__(self, parent: QWidget | None = None, *, live: bool = False) -> None:
         super().__init__(parent)

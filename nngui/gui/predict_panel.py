@@ -108,7 +108,12 @@ class PredictPanel(QWidget):
 
     def outputs_text(self) -> list[str]:
         """The predicted-value column as shown, one string per output."""
-        return [self._table.item(r, 1).text() for r in range(self._table.rowCount())]
+        texts = []
+        for r in range(self._table.rowCount()):
+            item = self._table.item(r, 1)
+            assert item is not None  # fill sets every cell
+            texts.append(item.text())
+        return texts
 
     def table(self) -> FitTable:
         """The outputs table (columns: output, predicted, true, absolute error)."""
@@ -154,8 +159,9 @@ class PredictPanel(QWidget):
         for i, name in enumerate(self._output_names):
             p = format_value(pred[i]) if pred is not None else NO_VALUE
             t = format_value(truth[i]) if truth is not None else NO_VALUE
-            both = pred is not None and truth is not None
-            e = format_value(abs(pred[i] - truth[i])) if both else NO_VALUE
+            e = NO_VALUE
+            if pred is not None and truth is not None:
+                e = format_value(abs(pred[i] - truth[i]))
             rows.append([name, p, t, e])
         self._table.fill(HEADERS, rows, right_from=1)
         self._status.setText("" if pred is not None else "No model yet: train to predict.")

@@ -27,11 +27,13 @@ if TYPE_CHECKING:
 def typing_box(window: QWidget) -> QAbstractSpinBox | None:
     """The spin box of ``window`` being typed into: it has the window's keyboard focus (the
     focus when the window is active) and text typed since its value was last set, or None."""
-    widget = window.focusWidget()
+    widget: QWidget | None = window.focusWidget()
     if isinstance(widget, QAbstractSpinBox):
         widget = widget.findChild(QLineEdit)
-    if isinstance(widget, QLineEdit) and isinstance(widget.parentWidget(), QAbstractSpinBox):
-        return widget.parentWidget() if widget.isModified() else None
+    if isinstance(widget, QLineEdit):
+        box = widget.parentWidget()
+        if isinstance(box, QAbstractSpinBox):
+            return box if widget.isModified() else None
     return None
 
 
@@ -92,6 +94,7 @@ class SettingsGuard(QObject):
 
     def _confirm_data_edit(self) -> None:
         w = self.window
+        assert w.session is not None  # the window makes one (the article's) as it starts
         try:
             if w.data_panel.spec() == w.session.dataset.spec:
                 return  # typed back to what it was: nothing to start over
@@ -100,7 +103,7 @@ class SettingsGuard(QObject):
         if self.may_start_over("changing the data"):
             self._start_over()
         else:  # Cancel: the settings go back to those of the trained network's data
-            spec = self.window.session.dataset.spec
+            spec = w.session.dataset.spec
             self._revert_later(lambda: self.window.data_panel.set_spec(spec))
 
     def _confirm_layer_edit(self) -> None:

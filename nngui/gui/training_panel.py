@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from nngui.core.presets import PRESETS
 from nngui.core.training import DTYPES, TrainConfig
+from nngui.gui.number_box import FloatBox, IntBox
 from nngui.gui.widgets import align_form_labels, describe, float_spin, int_spin, run_preview
 
 STATES = ("idle", "training", "paused", "finished", "diverged", "stopped")
@@ -91,7 +92,9 @@ class TrainingPanel(QWidget):
         self._progress.setTextVisible(True)
         layout.addWidget(self._progress)
         layout.addStretch(1)
-        align_form_labels(self._optimiser_box.layout(), self._stopping_box.layout())
+        optimiser, stopping = self._optimiser_box.layout(), self._stopping_box.layout()
+        assert isinstance(optimiser, QFormLayout) and isinstance(stopping, QFormLayout)
+        align_form_labels(optimiser, stopping)
         self.set_config(self._base)
         self.set_state("idle")
 
@@ -254,7 +257,7 @@ class TrainingPanel(QWidget):
     def set_config(self, cfg: TrainConfig) -> None:
         """Show ``cfg`` in the widgets without emitting ``changed``."""
         self._base = cfg
-        spins = (self._lr, self._batch, self._momentum, self._l2)
+        spins: tuple[IntBox | FloatBox, ...] = (self._lr, self._batch, self._momentum, self._l2)
         spins += (self._epochs, self._patience, self._time)
         blockers = [QSignalBlocker(w) for w in (*spins, self._optimizer, self._dtype)]
         self._optimizer.setCurrentIndex(self._optimizer.findData(cfg.optimizer))
@@ -277,7 +280,7 @@ class TrainingPanel(QWidget):
     def show_preset(self, name: str | None) -> None:
         """Show ``name`` (a PRESETS name) as the chosen preset, or None: "Custom settings"."""
         index = self._preset.findData(name) if name is not None else -1
-        self._shown_preset = name if index >= 0 else ""
+        self._shown_preset = name if name is not None and index >= 0 else ""
         with QSignalBlocker(self._preset):
             self._preset.setCurrentIndex(index)
         self._update_enabled()

@@ -45,8 +45,8 @@ class TrainingRun(QObject):
         return self._worker
 
     @property
-    def thread(self) -> QThread | None:
-        """The current worker's thread, or None."""
+    def worker_thread(self) -> QThread | None:
+        """The current worker's thread, or None (not QObject.thread(), this object's own)."""
         return self._thread
 
     def start(self, trainer: Trainer, epochs: int, restore_best: bool = True) -> None:
@@ -97,10 +97,11 @@ class TrainingRun(QObject):
 
         ``ended`` is not emitted: the caller takes over at once.
         """
-        worker = self._worker
+        worker, thread = self._worker, self._thread
         if worker is None:
             return ""
-        join(worker, self._thread)
+        assert thread is not None  # set together with the worker
+        join(worker, thread)
         self._worker = self._thread = None
         self.last_result = worker.result
         return worker.result.message if worker.result else ""
@@ -135,7 +136,9 @@ class TrainingRun(QObject):
             self._end("failed", text.splitlines()[0])
 
     def _end(self, outcome: str, message: str) -> None:
-        join(self._worker, self._thread, stop=False)
-        self.last_result = self._worker.result
+        worker, thread = self._worker, self._thread
+        assert worker is not None and thread is not None  # only the current worker ends a run
+        join(worker, thread, stop=False)
+        self.last_result = worker.result
         self._worker = self._thread = None
         self.ended.emit(outcome, message)

@@ -317,12 +317,12 @@ class FlowLayout(QLayout):
 
 def align_form_labels(*forms: QFormLayout) -> None:
     """Give every label of ``forms`` the same width, so fields line up across group boxes."""
-    labels = []
+    labels: list[QWidget] = []
     for form in forms:
         for row in range(form.rowCount()):
             item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if item is not None and item.widget() is not None:
-                labels.append(item.widget())
+            if item is not None and (label := item.widget()) is not None:
+                labels.append(label)
     width = max((label.sizeHint().width() for label in labels), default=0)
     for label in labels:
         label.setMinimumWidth(width)

@@ -14,7 +14,7 @@ GEOMETRY_KEY = "main_window/geometry"
 def restore_geometry(window: QWidget) -> None:
     """Give ``window`` its remembered geometry, or DEFAULT_SIZE centred on the screen."""
     saved = QSettings().value(GEOMETRY_KEY, QByteArray(), type=QByteArray)
-    if saved and window.restoreGeometry(saved):
+    if isinstance(saved, QByteArray) and saved and window.restoreGeometry(saved):
         return
     width, height = DEFAULT_SIZE
     screen = QGuiApplication.primaryScreen()

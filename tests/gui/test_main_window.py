@@ -250,7 +250,7 @@ def test_closing_during_training_joins_the_thread(qtbot, answers, qtlog):
     w.show()
     set_epochs(qtbot, w, 10_000_000)
     w.train()
-    thread = w.run.thread
+    thread = w.run.worker_thread
     qtbot.waitUntil(lambda: w.loss_plot.epochs > 0, timeout=10_000)
     assert w.close()
     assert not w.run.running and thread.isFinished()

@@ -21,7 +21,7 @@ def test_a_run_ends_after_its_thread_is_joined(qtbot, run, make_trainer):
     run.progress.connect(progress.append)
     with qtbot.waitSignal(run.ended, timeout=10_000) as ended:
         run.start(trainer, 50)
-        thread = run.thread
+        thread = run.worker_thread
         assert run.running
     assert ended.args == ["completed", ""]
     assert not run.running and run.worker is None

@@ -150,10 +150,10 @@ def build_edges(columns: Sequence[Column]) -> list[Edges]:
     """The drawn lines between consecutive columns: every drawn pair, row-major."""
     edges = []
     for left, right in itertools.pairwise(columns):
-        src, dst = np.meshgrid(
+        grid_src, grid_dst = np.meshgrid(
             np.arange(len(left.shown)), np.arange(len(right.shown)), indexing="ij"
         )
-        src, dst = src.ravel(), dst.ravel()
+        src, dst = grid_src.ravel(), grid_dst.ravel()
         edges.append(Edges(left.shown[src], right.shown[dst], src, dst))
     return edges
 

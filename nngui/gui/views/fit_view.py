@@ -79,6 +79,11 @@ def format_metric(v: float) -> str:
     return f"{v:#.4g}".rstrip(".")  # "#" keeps "1.000" but writes "1715." for 1715
 
 
+def _span(d: np.ndarray) -> tuple[float, float]:
+    """(min, max) of the non-empty ``d``."""
+    return float(d.min()), float(d.max())
+
+
 class PointCloud(pg.GraphicsObject):
     """Many points of one look, drawn with one ``drawPoints`` call.
 
@@ -119,7 +124,7 @@ class PointCloud(pg.GraphicsObject):
     ) -> tuple[float, float] | tuple[None, None]:
         """(min, max) of the x (ax 0) or y (ax 1) coordinates, for the view's auto-range."""
         d = self._x if ax == 0 else self._y
-        return (float(d.min()), float(d.max())) if len(d) else (None, None)
+        return _span(d) if len(d) else (None, None)
 
     def pixelPadding(self) -> float:  # noqa: N802 (pyqtgraph's name)
         """Pixels the points reach beyond their centres."""
@@ -130,8 +135,8 @@ class PointCloud(pg.GraphicsObject):
             return QRectF()
         px, py = (self.pixelWidth(), self.pixelHeight())
         pad_x, pad_y = px * self._size, py * self._size
-        x0, x1 = self.dataBounds(0)
-        y0, y1 = self.dataBounds(1)
+        x0, x1 = _span(self._x)
+        y0, y1 = _span(self._y)
         return QRectF(x0 - pad_x, y0 - pad_y, x1 - x0 + 2 * pad_x, y1 - y0 + 2 * pad_y)
 
     def paint(self, painter: QPainter, *args: object) -> None:
@@ -429,7 +434,9 @@ class FitView(View):
             self._build_table(keys)
         for r, row in enumerate(self._rows):
             for c, key in enumerate(FIT_COLUMNS[2:], start=2):
-                self.table.item(r, c).setText(format_metric(float(row[key])))
+                item = self.table.item(r, c)
+                assert item is not None  # _build_table made every cell
+                item.setText(format_metric(float(row[key])))
 
     def _draw_split(self) -> None:
         """Draw the chosen split's scatters and histograms from the cached predictions."""

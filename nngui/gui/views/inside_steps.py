@@ -78,9 +78,13 @@ class MatrixTable(QTableWidget):
     def texts(self) -> list[list[str]]:
         """The cells' texts, row by row (including any "…" cells)."""
         return [
-            [self.item(i, j).text() for j in range(self.columnCount())]
-            for i in range(self.rowCount())
+            [self._text(i, j) for j in range(self.columnCount())] for i in range(self.rowCount())
         ]
+
+    def _text(self, i: int, j: int) -> str:
+        item = self.item(i, j)
+        assert item is not None  # show_array fills every cell
+        return item.text()
 
     def _set_text(self, i: int, j: int, text: str) -> None:
         item = self.item(i, j)
@@ -195,11 +199,15 @@ class StepsPanel(QWidget):
     # ----- internals ----------------------------------------------------------------------
     def _items(self) -> list[QTreeWidgetItem]:
         root = self.tree.invisibleRootItem()
-        return [
-            root.child(g).child(i)
-            for g in range(root.childCount())
-            for i in range(root.child(g).childCount())
-        ]
+        items: list[QTreeWidgetItem] = []
+        for g in range(root.childCount()):
+            group = root.child(g)
+            assert group is not None  # g < childCount()
+            for i in range(group.childCount()):
+                item = group.child(i)
+                assert item is not None  # i < childCount()
+                items.append(item)
+        return items
 
     def _rebuild_tree(self, steps: list[Step]) -> None:
         self._keys = [s.key for s in steps]

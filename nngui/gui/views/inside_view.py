@@ -250,6 +250,7 @@ class InsideView(View):
         if relation == "reshaped":
             self._forget_check()
         elif relation == "changed" and not self._check_stale:
+            assert self._check_result is not None  # set together with _checked
             self._check_stale = True
             self.verdict.setText(verdict_html(self._check_result, self._checked.epoch, stale=True))
 
@@ -327,6 +328,7 @@ class InsideView(View):
         if split is not None:
             i = min(self.row_spin.value(), len(split) - 1)
             return split.x[i], split.y[i], split.xs[i], split.ys[i]
+        assert state is not None  # _refresh samples only while showing a state
         x = np.array([spin.value() for spin in self.typed_spins])
         y = true_outputs(x[None, :], tuple(state.dataset.output_names))[0]
         model = state.model

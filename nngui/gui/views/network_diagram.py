@@ -86,7 +86,8 @@ class Colours:
 def blend(a: QColor, b: QColor, t: float) -> QColor:
     """The colour a·(1 − t) + b·t."""
     t = float(np.clip(t, 0.0, 1.0))
-    mix = [round(x + (y - x) * t) for x, y in zip(a.getRgb()[:3], b.getRgb()[:3], strict=True)]
+    rgb_a, rgb_b = (a.red(), a.green(), a.blue()), (b.red(), b.green(), b.blue())
+    mix = [round(x + (y - x) * t) for x, y in zip(rgb_a, rgb_b, strict=True)]
     return QColor(*mix)
 
 
@@ -144,6 +145,7 @@ class NetworkDiagram(QWidget):
 
     def _restyle(self, net: Network) -> None:
         s = self._structure
+        assert s is not None  # restyled only after a build
         with np.errstate(all="ignore"):
             self._biases = [np.asarray(b, dtype=np.float64) for b in net.biases]
             scale = dl.network_scale(net.weights, self._biases)
@@ -151,6 +153,7 @@ class NetworkDiagram(QWidget):
             self._bias_strength = dl.bias_strengths(self._biases, s.columns, scale)
 
     def _is_drawn(self, layer: int, unit: int) -> bool:
+        assert self._structure is not None  # asked while rebuilding
         columns = self._structure.columns
         return layer < len(columns) and unit in columns[layer].shown
 
@@ -194,13 +197,16 @@ class NetworkDiagram(QWidget):
     # ----- what is where ------------------------------------------------------------------
     def neuron_point(self, layer: int, unit: int) -> QPoint:
         """The centre of unit ``unit`` of column ``layer`` (it must be drawn), in pixels."""
-        p = self._placement
-        return QPointF(p.xs[layer], p.ys[layer][self._structure.position(layer, unit)]).toPoint()
+        p, s = self._placement, self._structure
+        assert p is not None and s is not None  # a drawn neuron: there is a network
+        return QPointF(p.xs[layer], p.ys[layer][s.position(layer, unit)]).toPoint()
 
     def edge_point(self, matrix: int, i: int, j: int, t: float = 0.25) -> QPoint:
         """A point on the line of W[matrix][i, j], a fraction ``t`` of the way along it."""
-        k = self._structure.edge_index(matrix, i, j)
-        x0, y0, x1, y1 = self._placement.segments[matrix][k]
+        p, s = self._placement, self._structure
+        assert p is not None and s is not None  # a drawn line: there is a network
+        k = s.edge_index(matrix, i, j)
+        x0, y0, x1, y1 = p.segments[matrix][k]
         return QPointF(x0 + t * (x1 - x0), y0 + t * (y1 - y0)).toPoint()
 
     def target_at(self, pos: QPoint | QPointF) -> Target | None:
@@ -212,6 +218,7 @@ class NetworkDiagram(QWidget):
             return ("header", int(np.abs(self._placement.xs - point[0]).argmin()), 0)
         hit = dl.neuron_at(point, self._placement)
         if hit is not None:
+            assert self._structure is not None  # placed together with the placement
             return ("neuron", hit[0], int(self._structure.columns[hit[0]].shown[hit[1]]))
         half_width = QFontMetrics(self.font()).horizontalAdvance("… 9999 more") / 2 + 4
         marker = dl.marker_at(point, self._placement, half_width)
@@ -240,7 +247,10 @@ class NetworkDiagram(QWidget):
 
     def selection_text(self) -> str:
         """What the highlight shows ("" without a selected neuron)."""
-        return "" if self._selected is None else self._structure.selection_text(*self._selected)
+        if self._selected is None:
+            return ""
+        assert self._structure is not None  # only a drawn neuron is selected
+        return self._structure.selection_text(*self._selected)
 
     def message(self) -> str:
         """Why the diagram is empty ("" when it shows a network)."""
@@ -272,6 +282,7 @@ class NetworkDiagram(QWidget):
         """(matrix, i, j) of every highlighted line (empty without a selection)."""
         if self._masks is None:
             return set()
+        assert self._structure is not None  # masks are of a selection: of a drawn neuron
         found = set()
         for m, (mask, e) in enumerate(zip(self._masks, self._structure.edges, strict=True)):
             found |= {(m, int(i), int(j)) for i, j in zip(e.rows[mask], e.cols[mask], strict=True)}
@@ -279,8 +290,11 @@ class NetworkDiagram(QWidget):
 
     def _set_selection(self, selected: tuple[int, int] | None) -> None:
         self._selected = selected
-        edges = None if selected is None else self._structure.edges
-        self._masks = None if selected is None else dl.touching(edges, *selected)
+        if selected is None:
+            self._masks = None
+        else:
+            assert self._structure is not None  # only a drawn neuron is selected
+            self._masks = dl.touching(self._structure.edges, *selected)
         self.selection_changed.emit()
         self._invalidate()
 
@@ -324,6 +338,7 @@ class NetworkDiagram(QWidget):
     # ----- styles -------------------------------------------------------------------------
     def edge_pen(self, matrix: int, i: int, j: int) -> QPen:
         """The pen of the line of W[matrix][i, j] as drawn now (dimmed if not highlighted)."""
+        assert self._structure is not None  # a drawn line: there is a network
         return self._drawing()[matrix][1][self._structure.edge_index(matrix, i, j)]
 
     def _pen(self, colours: Colours, matrix: int, k: int, dimmed: bool) -> QPen:
@@ -343,6 +358,7 @@ class NetworkDiagram(QWidget):
     def _drawing(self) -> list[tuple[list[QLineF], list[QPen], np.ndarray]]:
         """Per weight matrix: the lines, their pens and the drawing order (cached)."""
         if self._lines is None:
+            assert self._placement is not None  # drawn only when there is a network
             colours = Colours.from_palette(self.palette())
             self._lines = []
             for m, (segments, style) in enumerate(
@@ -373,6 +389,7 @@ class NetworkDiagram(QWidget):
     def neuron_fill(self, layer: int, unit: int) -> QColor:
         """The fill of a drawn neuron: its bias's sign colour, deeper for larger |b| (on the
         scale the lines use: the largest |w| or |b| gets the full colour)."""
+        assert self._structure is not None  # a drawn neuron: there is a network
         position = self._structure.position(layer, unit)
         return self._fill(Colours.from_palette(self.palette()), layer, position)
 
@@ -415,11 +432,12 @@ class NetworkDiagram(QWidget):
             painter.drawLine(lines[k])
 
     def _paint_neurons(self, painter: QPainter, colours: Colours) -> None:
-        p = self._placement
+        p, s = self._placement, self._structure
+        assert p is not None and s is not None  # painted only when there is a network
         r = p.radius
         outline = QColor(colours.text)
         outline.setAlpha(150)
-        for layer, column in enumerate(self._structure.columns):
+        for layer, column in enumerate(s.columns):
             for position, unit in enumerate(column.shown):
                 centre = QPointF(p.xs[layer], p.ys[layer][position])
                 pen = QPen(outline, 1.0)
@@ -433,6 +451,7 @@ class NetworkDiagram(QWidget):
 
     def _paint_text(self, painter: QPainter, colours: Colours) -> None:
         p, fm = self._placement, QFontMetrics(self.font())
+        assert p is not None  # painted only when there is a network
         painter.setPen(colours.text)
         self._paint_names(painter, fm)
         bold = QFont(self.font())
@@ -455,8 +474,9 @@ class NetworkDiagram(QWidget):
 
     def _paint_names(self, painter: QPainter, fm: QFontMetrics) -> None:
         """Input names left of the input neurons, output names right of the outputs."""
-        p, r, h = self._placement, self._placement.radius, fm.height()
-        s = self._structure
+        p, s = self._placement, self._structure
+        assert p is not None and s is not None  # painted only when there is a network
+        r, h = p.radius, fm.height()
         last = len(s.columns) - 1
         for layer, align in ((0, Qt.AlignmentFlag.AlignRight), (last, Qt.AlignmentFlag.AlignLeft)):
             x = p.xs[layer]

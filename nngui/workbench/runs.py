@@ -1,0 +1,179 @@
+"""Runs: every training run kept, with what it needs to be compared, restored or saved.
+
+A RunRecord holds a run's settings, loss history, final metrics, the weights at its end and
+the epoch they are from, how it ended, when it started, and whether it was saved. ``Runs`` is
+the ordered list the window shows: add, rename, delete, select; it tells its listeners of
+every change and counts the runs never saved (for the question on quitting).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nngui.core.training import OUTCOMES, History
+from nngui.workbench.settings import Settings
+
+#: Longest run name.
+MAX_NAME = 80
+
+
+class RunsError(ValueError):
+    """An edit of the runs list that cannot be made (an unknown run, an unusable name)."""
+
+
+@dataclass(frozen=True, eq=False)
+class RunRecord:
+    """One training run (a fresh start or a continuation) as it ended."""
+
+    name: str
+    started: dt.datetime
+    settings: Settings
+    history: History
+    metrics: dict[str, Any]
+    params: tuple[np.ndarray, ...]
+    weights_epoch: int
+    outcome: str
+    saved: bool = False
+    id: int = 0
+
+    def __post_init__(self) -> None:
+        if self.outcome not in OUTCOMES:
+            raise RunsError(f"unknown outcome {self.outcome!r}")
+        if not 0 <= self.weights_epoch <= self.history.epochs:
+            raise RunsError(
+                f"weights of epoch {self.weights_epoch} in a run of {self.history.epochs} epochs"
+            )
+
+    @property
+    def epochs(self) -> int:
+        """Epochs in the run's history (earlier runs of the same network included)."""
+        return self.history.epochs
+
+    def summary(self) -> str:
+        """The settings in a few words, e.g. "2-4-4-3 relu · gd, lr 0.01, full batch · 10,000
+        samples"."""
+        s = self.settings
+        sizes = "-".join(str(n) for n in [len(s.data.ranges), *(layer.units for layer in s.layers)])
+        acts = sorted({layer.activation for layer in s.hidden}) or ["no hidden layers"]
+        t = s.training
+        batch = "full batch" if not t.batch_size else f"batch {t.batch_size:,}"
+        return (
+            f"{sizes} {'/'.join(acts)} · {t.optimizer}, lr {t.lr:g}, {batch} · "
+            f"{s.data.samples:,} samples"
+        )
+
+    def test_rmse(self) -> list[float] | None:
+        """The test RMSE per output at the run's end, if it was measured."""
+        test = self.metrics.get("test")
+        if not isinstance(test, dict) or "rmse" not in test:
+            return None
+        return [float(v) for v in test["rmse"]]
+
+
+def check_name(name: str) -> str:
+    """``name`` without surrounding spaces, if it can name a run; raises RunsError otherwise."""
+    name = name.strip()
+    if not name:
+        raise RunsError("a run needs a name")
+    if len(name) > MAX_NAME:
+        raise RunsError(f"a run's name has at most {MAX_NAME} characters, not {len(name)}")
+    if not name.isprintable():
+        raise RunsError("a run's name cannot hold control characters")
+    return name
+
+
+class Runs:
+    """The runs kept, oldest first, and the one selected (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self._runs: list[RunRecord] = []
+        self._selected: int | None = None  # a run's id
+        self._next_id = 1
+        self._listeners: list[Callable[[], None]] = []
+
+    # ----- reading --------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def __iter__(self) -> Iterator[RunRecord]:
+        return iter(list(self._runs))
+
+    def get(self, run_id: int) -> RunRecord:
+        """The run with id ``run_id``; raises RunsError if there is none."""
+        for run in self._runs:
+            if run.id == run_id:
+                return run
+        raise RunsError(f"no run with id {run_id}")
+
+    @property
+    def selected(self) -> RunRecord | None:
+        """The selected run, or None."""
+        return None if self._selected is None else self.get(self._selected)
+
+    def unsaved(self) -> int:
+        """How many runs were never saved."""
+        return sum(not run.saved for run in self._runs)
+
+    # ----- changing -------------------------------------------------------------------------
+    def add(self, run: RunRecord) -> RunRecord:
+        """Keep ``run`` (named "Run N" if its name is empty) and select it; returns it as kept."""
+        name = run.name.strip() or f"Run {self._next_id}"
+        kept = dataclasses.replace(run, name=check_name(name), id=self._next_id)
+        self._next_id += 1
+        self._runs.append(kept)
+        self._selected = kept.id
+        self._notify()
+        return kept
+
+    def rename(self, run_id: int, name: str) -> RunRecord:
+        """Give the run ``run_id`` another name."""
+        return self._replace(run_id, name=check_name(name))
+
+    def mark_saved(self, run_id: int) -> RunRecord:
+        """Note that the run ``run_id`` has been saved to a file."""
+        return self._replace(run_id, saved=True)
+
+    def delete(self, run_id: int) -> None:
+        """Forget the run ``run_id``; the selection moves to its neighbour (or to none)."""
+        index = self._index(run_id)
+        del self._runs[index]
+        if self._selected == run_id:
+            neighbour = min(index, len(self._runs) - 1)
+            self._selected = self._runs[neighbour].id if self._runs else None
+        self._notify()
+
+    def select(self, run_id: int | None) -> None:
+        """Select the run ``run_id`` (None: no run)."""
+        if run_id is not None:
+            self._index(run_id)
+        if run_id != self._selected:
+            self._selected = run_id
+            self._notify()
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener()`` after every change; returns how to unsubscribe."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    # ----- internals ------------------------------------------------------------------------
+    def _index(self, run_id: int) -> int:
+        for i, run in enumerate(self._runs):
+            if run.id == run_id:
+                return i
+        raise RunsError(f"no run with id {run_id}")
+
+    def _replace(self, run_id: int, **changes: Any) -> RunRecord:
+        index = self._index(run_id)
+        self._runs[index] = dataclasses.replace(self._runs[index], **changes)
+        self._notify()
+        return self._runs[index]
+
+    def _notify(self) -> None:
+        for listener in list(self._listeners):
+            listener()

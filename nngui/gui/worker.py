@@ -291,7 +291,7 @@ class TrainingWorker(QObject):
 
 
 def start_worker(worker: TrainingWorker) -> QThread:
-    """Move ``worker`` to a new QThread wired as in ARCHITECTURE.md, start it, return it.
+    """Move ``worker`` to a new QThread wired as in docs/architecture.md, start it, return it.
 
     The caller keeps references to both and ends a run with ``join(worker, thread)``.
     ``finished → quit`` is queued to the GUI thread (where the QThread object lives), so the

@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from nngui import __version__
 from nngui.core.activations import ACTIVATIONS
 from nngui.core.data import INPUT_NAMES, TARGETS, DataSpec
+from nngui.core.error_map import DEFAULT_RESOLUTION, MAX_EXTEND, MAX_RESOLUTION, MIN_RESOLUTION
 from nngui.core.model import Model
 from nngui.core.model_file import load_model
 from nngui.core.network import INIT_SCHEMES, MAX_LAYERS
@@ -40,6 +42,14 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _NEGATIVE_LIST = re.compile(rf"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:\s*,\s*{_NUMBER})*$")
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut to its first ``limit`` characters when longer."""
+    text = text.strip()
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
 class UsageError(Exception):
     """A bad argument or file; the message is one line saying what to fix (exit status 2)."""
 
@@ -52,7 +62,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print the one-line error and exit with status 2."""
-        message = message.removeprefix("argument ")
+        message = " ".join(message.removeprefix("argument ").split())
         sys.stderr.write(f"nngui: {message} (see {self.help_hint or self.prog} --help)\n")
         raise SystemExit(2)
 
@@ -91,9 +101,9 @@ def parse_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a finite number")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a finite number")
     return value
 
 
@@ -103,12 +113,12 @@ def parse_numbers(text: str, count: int, what: str) -> list[float]:
     if len(parts) != count:
         example = ",".join(["30", "70", "5", "1"][:count])
         raise UsageError(
-            f"{what} {text.strip()!r} needs {count} comma-separated numbers, e.g. {example}"
+            f"{what} {shown(text)} needs {count} comma-separated numbers, e.g. {example}"
         )
     try:
         return [parse_number(p) for p in parts]
     except argparse.ArgumentTypeError as exc:
-        raise UsageError(f"{what} {text.strip()!r}: {exc}") from None
+        raise UsageError(f"{what} {shown(text)}: {exc}") from None
 
 
 def parse_bound(text: str) -> list[float]:
@@ -118,7 +128,7 @@ def parse_bound(text: str) -> list[float]:
         return [parse_number(text)] * len(INPUT_NAMES)
     if len(parts) != len(INPUT_NAMES):
         raise argparse.ArgumentTypeError(
-            f"{text.strip()!r}: give one number for all inputs or one per input "
+            f"{shown(text)}: give one number for all inputs or one per input "
             f"({', '.join(INPUT_NAMES)}), e.g. 0 or 0,-50"
         )
     return [parse_number(p) for p in parts]
@@ -145,7 +155,7 @@ def parse_targets(text: str) -> tuple[str, ...]:
         name = TARGET_ALIASES.get(part, part.replace(" ", ""))
         if name not in TARGETS:
             raise argparse.ArgumentTypeError(
-                f"unknown target {part!r}; choose from {', '.join(TARGETS)} "
+                f"unknown target {shown(part)}; choose from {', '.join(TARGETS)} "
                 f"(or {', '.join(TARGET_ALIASES)})"
             )
         names.append(name)
@@ -168,16 +178,14 @@ def parse_hidden(text: str) -> list[tuple[int, str | None]]:
         units, _, act = part.strip().partition(":")
         if not units.isdigit() or (_ and not act):
             raise argparse.ArgumentTypeError(
-                f"{part.strip()!r} is not a layer; write units or units:activation, e.g. 8:tanh,4"
+                f"{shown(part)} is not a layer; write units or units:activation, e.g. 8:tanh,4"
             )
         if not 1 <= int(units) <= 4096:
             hint = "; use 'none' for no hidden layer" if int(units) == 0 else ""
-            raise argparse.ArgumentTypeError(
-                f"{part.strip()!r}: a layer needs 1 to 4096 units{hint}"
-            )
+            raise argparse.ArgumentTypeError(f"{shown(part)}: a layer needs 1 to 4096 units{hint}")
         if act and act not in ACTIVATIONS:
             raise argparse.ArgumentTypeError(
-                f"{part.strip()!r}: unknown activation {act!r}; "
+                f"{shown(part)}: unknown activation {shown(act)}; "
                 f"choose from {', '.join(ACTIVATIONS)}"
             )
         layers.append((int(units), act or None))
@@ -187,10 +195,13 @@ def parse_hidden(text: str) -> list[tuple[int, str | None]]:
 
 
 def positive_int(text: str) -> int:
-    """A whole number >= 0."""
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a whole number >= 0")
-    return int(text)
+    """A whole number >= 0, in ASCII digits."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number >= 0")
+    if len(digits) > 20:  # int() refuses 4,300 digits and more; no option needs 20
+        raise argparse.ArgumentTypeError(f"{shown(text)} is too large")
+    return int(digits)
 
 
 def count(text: str) -> int:
@@ -201,12 +212,34 @@ def count(text: str) -> int:
     return value
 
 
-def non_negative_float(text: str) -> float:
-    """A finite number >= 0."""
-    value = parse_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} must be >= 0")
-    return value
+def whole_number_in(low: int, high: int) -> Callable[[str], int]:
+    """A parser of whole numbers from ``low`` to ``high``, for an option's ``type``."""
+
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 20) or not (
+            low <= int(digits) <= high
+        ):
+            raise argparse.ArgumentTypeError(
+                f"{shown(text)} is not a whole number from {low:,} to {high:,}"
+            )
+        return int(digits)
+
+    return parse
+
+
+def number_in(low: float, high: float) -> Callable[[str], float]:
+    """A parser of finite numbers from ``low`` to ``high``, for an option's ``type``."""
+
+    def parse(text: str) -> float:
+        value = parse_number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{shown(text)} is not a number from {low:g} to {high:g}"
+            )
+        return value
+
+    return parse
 
 
 # ----- parsers ----------------------------------------------------------------------------
@@ -522,11 +555,13 @@ def _add_explain_commands(sub: argparse._SubParsersAction) -> None:
                         help="MSE, RMSE, MAE, R² and max error per split and output")  # fmt: skip
     export.add_argument("--error-map", metavar="FILE.csv",
                         help="|prediction − truth| on an (a, b) grid, per output")  # fmt: skip
-    export.add_argument("--resolution", type=count, default=100, metavar="N",
-                        help="error map grid points per axis (default: 100)")  # fmt: skip
-    export.add_argument("--extend", type=non_negative_float, default=0.0, metavar="F",
+    export.add_argument("--resolution", type=whole_number_in(MIN_RESOLUTION, MAX_RESOLUTION),
+                        default=DEFAULT_RESOLUTION, metavar="N",
+                        help=f"error map grid points per axis, {MIN_RESOLUTION} to "
+                        f"{MAX_RESOLUTION:,} (default: {DEFAULT_RESOLUTION})")  # fmt: skip
+    export.add_argument("--extend", type=number_in(0.0, MAX_EXTEND), default=0.0, metavar="F",
                         help="extend the error map past the training range by F range "
-                        "widths on each side (default: 0)")  # fmt: skip
+                        f"widths on each side, 0 to {MAX_EXTEND:g} (default: 0)")  # fmt: skip
 
 
 def build_gui_parser() -> Parser:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -217,13 +218,15 @@ def error_map_csv(model: Model, ds: Dataset, resolution: int, extend: float) -> 
         raise UsageError("an error map needs two inputs and targets with known formulas")
     grid = error_grid(model, targets, ds.spec.ranges, resolution, extend)
     bb, aa = np.meshgrid(grid.b, grid.a, indexing="ij")  # (n_b, n_a), like grid.error[k]
-    rows = []
-    for k, name in enumerate(targets):
-        columns = (aa, bb, grid.prediction[k], grid.truth[k], grid.error[k])
-        for a, b, p, t, e in zip(*(c.ravel().tolist() for c in columns), strict=True):
-            rows.append({"output": name, "a": a, "b": b, "prediction": p, "truth": t,
-                         "abs_error": e})  # fmt: skip
-    return table_csv(ERROR_MAP_COLUMNS, rows)
+
+    def rows() -> Iterator[dict[str, Any]]:  # one at a time: a million rows per output at most
+        for k, name in enumerate(targets):
+            columns = (aa, bb, grid.prediction[k], grid.truth[k], grid.error[k])
+            for a, b, p, t, e in zip(*(c.ravel().tolist() for c in columns), strict=True):
+                yield {"output": name, "a": a, "b": b, "prediction": p, "truth": t,
+                       "abs_error": e}  # fmt: skip
+
+    return table_csv(ERROR_MAP_COLUMNS, rows())
 
 
 def _write(path: str, text: str) -> None:

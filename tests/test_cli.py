@@ -594,3 +594,104 @@ def test_inside_refuses_outputs_without_a_formula(capsys, model_path, tmp_path):
     assert cli.main(["inside", str(forged), "1,2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "named by known formulas" in err and "'x', 'y', 'z'" in err
+
+
+# ----- numeric options: refused with one line before any work, or working ------------------
+@pytest.mark.parametrize(
+    "value", ["1", "0", "-5", "1001", "100000", "1e3", "nan", "inf", "", "²", "9" * 5000]
+)
+def test_error_map_resolution_outside_its_range_is_refused(capsys, model_path, tmp_path, value):
+    out = tmp_path / "e.csv"
+    code, stdout, err = run(capsys, "export", model_path, "--error-map", out,
+                            "--resolution", value)  # fmt: skip
+    assert (code, stdout) == (2, "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("nngui: --resolution: ") and "from 2 to 1,000" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_error_map_resolution_range_is_the_core_one(capsys, model_path, tmp_path):
+    from nngui.core.error_map import MAX_RESOLUTION, MIN_RESOLUTION
+    from nngui.gui.views.error_map_view import RESOLUTION
+
+    assert MIN_RESOLUTION <= RESOLUTION <= MAX_RESOLUTION
+    out = tmp_path / "e.csv"
+    code, _, err = run(capsys, "export", model_path, "--error-map", out,
+                       "--resolution", MIN_RESOLUTION)  # fmt: skip
+    assert code == 0, err
+    assert len(out.read_text().splitlines()) == 1 + 3 * MIN_RESOLUTION**2
+    assert f"{MIN_RESOLUTION} to {MAX_RESOLUTION:,}" in run(capsys, "export", "--help")[1]
+
+
+def test_error_map_of_a_wide_network_goes_through_it_in_passes(monkeypatch):
+    from nngui.core import error_map
+    from nngui.core.data import DataSpec
+    from nngui.core.model import Model as CoreModel
+    from nngui.core.network import LayerSpec, Network
+    from nngui.core.scaling import Scaler
+
+    net = Network.initialise(2, [LayerSpec(64, "tanh"), LayerSpec(1, "linear")],
+                             np.random.RandomState(0))  # fmt: skip
+    model = CoreModel(net, Scaler(np.zeros(2), np.ones(2)), Scaler(np.zeros(1), np.ones(1)),
+                      ("a", "b"), ("a+b",))  # fmt: skip
+    ranges = DataSpec().ranges[:2]
+    whole = error_map.error_grid(model, ("a+b",), ranges, 30)
+    passes = []
+    predict = model.predict
+    monkeypatch.setattr(model, "predict", lambda x: passes.append(len(x)) or predict(x))
+    monkeypatch.setattr(error_map, "PASS_VALUES", 64 * 100)  # 100 rows per pass
+    chunked = error_map.error_grid(model, ("a+b",), ranges, 30)
+    assert passes == [100] * 9
+    np.testing.assert_allclose(chunked.prediction, whole.prediction, rtol=1e-12)
+
+
+@pytest.mark.parametrize("value", ["-1", "2.5", "1e308", "nan", "inf", "-inf", "x", ""])
+def test_error_map_extend_outside_its_range_is_refused(capsys, model_path, tmp_path, value):
+    out = tmp_path / "e.csv"
+    code, stdout, err = run(capsys, "export", model_path, "--error-map", out, "--extend", value)
+    assert (code, stdout) == (2, "")
+    assert err.startswith("nngui: --extend: ") and err.count("\n") == 1
+    assert not out.exists()
+
+
+BAD_NUMBERS = ["-1", "nan", "inf", "-inf", "", "x", "²", "1e400", "9" * 5000]
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+@pytest.mark.parametrize(
+    "option", ["--samples", "--seed", "--epochs", "--batch-size", "--patience", "--noise",
+               "--lr", "--momentum", "--l2", "--time-limit", "--train-ratio", "--val-ratio",
+               "--low", "--high"],
+)  # fmt: skip
+def test_bad_numbers_for_train_options(capsys, option, value):
+    if (option, value) == ("--low", "-1"):
+        value = "1e31"  # -1 is a good lowest input; beyond ±1e30 is not
+    code, out, err = run(capsys, "train", "--epochs", "100000000", option, value)
+    assert (code, out) == (2, "")
+    assert err.startswith("nngui: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert len(err) < 300
+
+
+@pytest.mark.parametrize("value", ["0", *BAD_NUMBERS])
+@pytest.mark.parametrize("option", ["--samples", "--params"])
+def test_bad_numbers_for_check_gradients(capsys, model_path, option, value):
+    code, out, err = run(capsys, "check-gradients", model_path, option, value)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"nngui: {option}: ") and err.count("\n") == 1 and len(err) < 300
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--batch-size", "99999999999999999999"], ["--time-limit", "1e308"],
+     ["--patience", "99999999999999999999", "--val-ratio", "0.1"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_huge_but_harmless_train_numbers_work(capsys, options):
+    report = run_json(capsys, "train", "--epochs", "2", "--samples", "50", *options)
+    assert report["outcome"] == "completed" and report["epochs"] == 2
+
+
+def test_huge_check_gradients_numbers_use_what_there_is(capsys, model_path):
+    code, out, err = run(capsys, "check-gradients", model_path, "--samples", "9" * 20,
+                         "--params", "9" * 20)  # fmt: skip
+    assert code in (0, 1) and "parameters on" in out and "Traceback" not in err

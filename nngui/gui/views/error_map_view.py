@@ -31,13 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.data import TARGETS, true_outputs
-from nngui.core.error_map import DEFAULT_RESOLUTION, ErrorGrid, colour_levels, error_grid
+from nngui.core.error_map import (
+    DEFAULT_RESOLUTION,
+    MAX_EXTEND,
+    ErrorGrid,
+    colour_levels,
+    error_grid,
+)
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_preview
 
 RESOLUTION = DEFAULT_RESOLUTION
-MAX_EXTEND_PERCENT = 200
+MAX_EXTEND_PERCENT = round(MAX_EXTEND * 100)
 COLOUR_MAP = "viridis"
 #: Mouse moves handled per second at most.
 HOVER_FPS = 30

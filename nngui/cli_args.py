@@ -8,6 +8,8 @@ instead, and ``Parser.error`` prints that message as ``nngui: … (see nngui CMD
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -50,6 +52,13 @@ def shown(text: str, limit: int = 40) -> str:
     return f"{text[:limit]!r}… ({len(text):,} characters)"
 
 
+def shown_path(path: str) -> str:
+    """A path quoted for a message: whole up to 200 characters, else its start and end."""
+    if len(path) <= 200:
+        return repr(path)
+    return f"{path[:40]!r}…{path[-20:]!r} ({len(path):,} characters)"
+
+
 class UsageError(Exception):
     """A bad argument or file; the message is one line saying what to fix (exit status 2)."""
 
@@ -84,16 +93,91 @@ def protect_negative_numbers(argv: list[str]) -> list[str]:
     return [" " + a if _NEGATIVE_LIST.match(a) else a for a in argv]
 
 
-# ----- value parsers ----------------------------------------------------------------------
+# ----- paths ------------------------------------------------------------------------------
+#: The longest name of one file or folder in a path (NAME_MAX of most file systems), in bytes.
+NAME_MAX = 255
+#: The longest whole path the system takes (PATH_MAX of Linux, with its terminating NUL).
+PATH_MAX = 4096
+_SEPARATORS = re.compile(rb"[\\/]" if os.name == "nt" else rb"/")
+
+
+def path_problem(path: str) -> str | None:
+    """What makes ``path`` unusable as a file name before any file is touched, or None.
+
+    Catches what the system would refuse with a traceback-prone error: an empty name, a NUL
+    character, characters the file system encoding cannot store (lone surrogates), a name
+    longer than NAME_MAX bytes, a path longer than PATH_MAX bytes.
+    """
+    if not path.strip():
+        return "an empty file name"
+    if "\0" in path:
+        return "a file name cannot contain a NUL character"
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeError:
+        return "a file name with characters this system cannot store in one"
+    longest = max(len(part) for part in _SEPARATORS.split(encoded))
+    if longest > NAME_MAX:
+        return f"file name too long: at most {NAME_MAX} bytes per name (this one has {longest:,})"
+    if len(encoded) >= PATH_MAX:
+        return f"path too long: at most {PATH_MAX - 1:,} bytes (this one has {len(encoded):,})"
+    return None
+
+
+def os_problem(exc: OSError) -> str:
+    """A short reason for an error of the file system, in the words of ``path_problem``."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "file name too long for this file system"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def check_path(path: str, what: str = "") -> None:
+    """Raise UsageError, naming ``what`` (an option) and the path, if ``path_problem`` finds one."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise UsageError(f"{what}{': ' if what else ''}{shown_path(path)}: {problem}")
+
+
+def check_save_path(path: str, what: str, suffix: str | None = None) -> Path:
+    """Check before any work that a file can be saved at ``path`` (UsageError if not).
+
+    The name must be usable (``path_problem``), end in ``suffix`` if one is given, not name a
+    folder, and its folder must exist and be writable.
+    """
+    check_path(path, what)
+    p = Path(path).expanduser()
+    if suffix is not None and p.suffix.lower() != suffix:
+        raise UsageError(f"{what}: {shown_path(path)} must end in {suffix}")
+    try:
+        if p.is_dir():
+            example = p / ("model.npz" if suffix == ".npz" else "table.csv")
+            raise UsageError(f"{what}: {path} is a folder; give a file name such as {example}")
+        folder = p.parent
+        if not folder.is_dir():
+            raise UsageError(f"{what}: the folder {folder} does not exist; create it first")
+    except OSError as exc:
+        raise UsageError(f"{what}: {shown_path(path)}: {os_problem(exc)}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{what}: cannot write in the folder {folder}")
+    return p
+
+
 def read_model(path: str) -> Model:
     """Load the model file named by an argument; a missing or bad file raises a one-line error
     (UsageError or ModelFileError)."""
+    check_path(path)
     p = Path(path)
-    if not p.exists():
-        raise UsageError(f"{path}: no such file")
-    if p.is_dir():
-        raise UsageError(f"{path} is a folder, not a model file")
+    try:
+        if not p.exists():
+            raise UsageError(f"{path}: no such file")
+        if p.is_dir():
+            raise UsageError(f"{path} is a folder, not a model file")
+    except OSError as exc:
+        raise UsageError(f"{shown_path(path)}: {os_problem(exc)}") from None
     return load_model(p)
+
+
+# ----- value parsers ----------------------------------------------------------------------
 
 
 def parse_number(text: str) -> float:

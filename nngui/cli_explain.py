@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from nngui.cli_args import UsageError, parse_numbers, read_model
+from nngui.cli_args import UsageError, check_save_path, os_problem, parse_numbers, read_model
 from nngui.cli_report import print_json
 from nngui.core.data import TARGETS, Dataset, true_outputs
 from nngui.core.error_map import error_grid
@@ -174,14 +174,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def check_outputs(model: str, outputs: dict[str, str | None]) -> None:
-    """Refuse outputs that would overwrite the model or each other (UsageError).
+    """Refuse outputs that cannot be saved or would overwrite the model or each other
+    (UsageError), before any work.
 
     ``outputs`` maps option names to the files given (None: not given; "-": stdout).
     """
+    for option, path in outputs.items():
+        if path is not None and not path:
+            raise UsageError(f"{option} needs a file name, or - for stdout")
     given = [(option, path) for option, path in outputs.items() if path]
     if sum(path == "-" for _, path in given) > 1:
         raise UsageError("only one table can go to stdout (-)")
     files = [(option, path) for option, path in given if path != "-"]
+    for option, path in files:
+        check_save_path(path, option)
     for i, (option, path) in enumerate(files):
         if same_file(path, model):
             raise UsageError(
@@ -236,4 +242,4 @@ def _write(path: str, text: str) -> None:
     try:
         write_file(path, text)
     except OSError as exc:
-        raise UsageError(f"{path}: could not save: {(exc.strerror or str(exc)).lower()}") from None
+        raise UsageError(f"{path}: could not save: {os_problem(exc)}") from None

@@ -695,3 +695,112 @@ def test_huge_check_gradients_numbers_use_what_there_is(capsys, model_path):
     code, out, err = run(capsys, "check-gradients", model_path, "--samples", "9" * 20,
                          "--params", "9" * 20)  # fmt: skip
     assert code in (0, 1) and "parameters on" in out and "Traceback" not in err
+
+
+# ----- file names the system refuses: one line, before any work --------------------------
+LONG_NAME = "n" * 252 + ".npz"  # 256 bytes: one more than NAME_MAX
+LONGEST_NAME = "m" * 251 + ".npz"  # 255 bytes: legal
+
+
+def assert_one_line_too_long(code: int, out: str, err: str) -> None:
+    assert (code, out) == (2, "")
+    assert err.startswith("nngui: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert "file name too long: at most 255 bytes per name (this one has 256)" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["info", "{long}"], ["predict", "{long}", "1,2"], ["evaluate", "{long}"],
+     ["inside", "{long}", "1,2"], ["check-gradients", "{long}"],
+     ["export", "{long}", "--history", "-"], ["export", "{model}", "--fit", "{long_csv}"],
+     ["export", "{model}", "--error-map", "{long}/e.csv"],
+     ["train", "--init-from", "{long}"], ["train", "--out", "{long}"],
+     ["train", "--out", "{long}/m.npz"], ["{long}"], ["{long}/m.npz"]],
+    ids=lambda argv: " ".join(argv).replace("{long}", "LONG"),
+)  # fmt: skip
+def test_a_file_name_over_255_bytes_is_one_line(capsys, fake_gui, model_path, tmp_path, argv):
+    long = str(tmp_path / LONG_NAME)
+    names = {"long": long, "long_csv": long[:-4] + ".csv", "model": model_path}
+    argv = [a.format(**names) for a in argv]
+    if argv[0] == "train":
+        argv += ["--epochs", "100000000"]  # a late check would hang rather than pass
+    assert_one_line_too_long(*run(capsys, *argv))
+    assert fake_gui == []  # the window was not opened
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_255_byte_name_saves_and_loads(capsys, tmp_path):
+    out = tmp_path / LONGEST_NAME
+    code, _, err = run(capsys, "train", "--epochs", "1", "--samples", "50", "--quiet", "--out", out)
+    assert code == 0, err
+    assert os.listdir(tmp_path) == [LONGEST_NAME]  # no temporary file left beside it
+    assert run(capsys, "info", out)[0] == 0
+    csv_out = tmp_path / ("c" * 251 + ".csv")
+    assert run(capsys, "export", out, "--history", csv_out)[0] == 0
+    assert csv_out.read_text().startswith("epoch,")
+
+
+def test_multibyte_names_count_bytes(capsys, tmp_path):
+    name = "é" * 126 + ".npz"  # 130 characters, 256 bytes in UTF-8
+    assert len(name) < 255 < len(os.fsencode(name))
+    assert_one_line_too_long(*run(capsys, "train", "--epochs", "100000000", "--out",
+                                  tmp_path / name))  # fmt: skip
+
+
+def test_out_is_checked_before_training(capsys, monkeypatch, tmp_path):
+    def never(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(cli, "fresh_setup", never)
+    (tmp_path / "folder.npz").mkdir()
+    for out, message in [
+        (tmp_path / "missing" / "m.npz", "does not exist; create it first"),
+        (tmp_path / "folder.npz", "is a folder"),
+        (tmp_path / LONG_NAME, "file name too long"),
+        ("", "an empty file name"),
+        ("m\x00.npz", "NUL character"),
+    ]:
+        code, out_text, err = run(capsys, "train", "--out", out)
+        assert (code, out_text) == (2, ""), err
+        assert err.startswith("nngui: --out: ") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+                    reason="root writes anywhere; needs POSIX permissions")  # fmt: skip
+def test_out_in_a_read_only_folder_is_refused_before_training(capsys, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        code, _, err = run(capsys, "train", "--epochs", "100000000", "--out", folder / "m.npz")
+    finally:
+        folder.chmod(0o755)
+    assert code == 2 and "cannot write in the folder" in err
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line(capsys, monkeypatch, model_path):
+    import errno
+
+    def too_long(path):
+        raise OSError(errno.ENAMETOOLONG, "File name too long", str(path))
+
+    monkeypatch.setattr(Path, "exists", too_long)  # a file system with a lower NAME_MAX
+    code, out, err = run(capsys, "info", model_path)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "file name too long for this file system" in err
+
+
+def test_export_that_fails_while_writing_is_one_line(capsys, monkeypatch, model_path, tmp_path):
+    import errno
+
+    from nngui import cli_explain
+
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli_explain, "write_file", full)
+    code, _, err = run(capsys, "export", model_path, "--fit", tmp_path / "f.csv")
+    assert (
+        code == 2
+        and err == f"nngui: {tmp_path / 'f.csv'}: could not save: no space left on device\n"
+    )

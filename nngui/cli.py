@@ -32,6 +32,8 @@ from nngui.cli_args import (
     UsageError,
     build_gui_parser,
     build_parser,
+    check_path,
+    check_save_path,
     parse_numbers,
     protect_negative_numbers,
     read_model,
@@ -124,8 +126,9 @@ def run_gui(argv: list[str]) -> int:
     """``nngui [MODEL.npz]``: check the model file, then open the window (imported lazily)."""
     args = build_gui_parser().parse_args(argv)
     if args.model is not None:
+        check_path(args.model)
         path = Path(args.model)
-        if not path.exists() and path.suffix.lower() != ".npz":
+        if path.suffix.lower() != ".npz" and not _exists(path):
             raise UsageError(
                 f"{args.model!r} is neither a command ({', '.join(COMMANDS)}) nor a model file"
             )
@@ -150,6 +153,14 @@ def run_gui(argv: list[str]) -> int:
         print(f"nngui: {problem}", file=sys.stderr)
         return 2
     return int(run_app(args.model))
+
+
+def _exists(path: Path) -> bool:
+    """Whether ``path`` exists; False when the system cannot even tell."""
+    try:
+        return path.exists()
+    except OSError:
+        return False
 
 
 # ----- train: settings --------------------------------------------------------------------
@@ -184,19 +195,7 @@ def build_layers(args: argparse.Namespace, n_outputs: int) -> list[LayerSpec]:
 
 def check_out_path(path: str | None) -> Path | None:
     """Check before training that --out can be written, so that no training is lost."""
-    if path is None:
-        return None
-    p = Path(path).expanduser()
-    if p.suffix.lower() != ".npz":
-        raise UsageError(f"--out: {path!r} must end in .npz")
-    if p.is_dir():
-        raise UsageError(f"--out: {path} is a folder; give a file name such as {p / 'model.npz'}")
-    folder = p.parent
-    if not folder.is_dir():
-        raise UsageError(f"--out: the folder {folder} does not exist; create it first")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"--out: cannot write in the folder {folder}")
-    return p
+    return None if path is None else check_save_path(path, "--out", ".npz")
 
 
 #: What training starts from: network, data, settings, history, and the epoch of the weights

@@ -8,14 +8,18 @@ instead, and ``Parser.error`` prints that message as ``nngui: … (see nngui CMD
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
 from nngui import __version__
 from nngui.core.activations import ACTIVATIONS
 from nngui.core.data import INPUT_NAMES, TARGETS, DataSpec
+from nngui.core.error_map import DEFAULT_RESOLUTION, MAX_EXTEND, MAX_RESOLUTION, MIN_RESOLUTION
 from nngui.core.model import Model
 from nngui.core.model_file import load_model
 from nngui.core.network import INIT_SCHEMES, MAX_LAYERS
@@ -40,6 +44,21 @@ _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
 _NEGATIVE_LIST = re.compile(rf"^-(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?(?:\s*,\s*{_NUMBER})*$")
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """``text`` quoted for a message, cut to its first ``limit`` characters when longer."""
+    text = text.strip()
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}… ({len(text):,} characters)"
+
+
+def shown_path(path: str) -> str:
+    """A path quoted for a message: whole up to 200 characters, else its start and end."""
+    if len(path) <= 200:
+        return repr(path)
+    return f"{path[:40]!r}…{path[-20:]!r} ({len(path):,} characters)"
+
+
 class UsageError(Exception):
     """A bad argument or file; the message is one line saying what to fix (exit status 2)."""
 
@@ -52,7 +71,7 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         """Print the one-line error and exit with status 2."""
-        message = message.removeprefix("argument ")
+        message = " ".join(message.removeprefix("argument ").split())
         sys.stderr.write(f"nngui: {message} (see {self.help_hint or self.prog} --help)\n")
         raise SystemExit(2)
 
@@ -74,16 +93,91 @@ def protect_negative_numbers(argv: list[str]) -> list[str]:
     return [" " + a if _NEGATIVE_LIST.match(a) else a for a in argv]
 
 
-# ----- value parsers ----------------------------------------------------------------------
+# ----- paths ------------------------------------------------------------------------------
+#: The longest name of one file or folder in a path (NAME_MAX of most file systems), in bytes.
+NAME_MAX = 255
+#: The longest whole path the system takes (PATH_MAX of Linux, with its terminating NUL).
+PATH_MAX = 4096
+_SEPARATORS = re.compile(rb"[\\/]" if os.name == "nt" else rb"/")
+
+
+def path_problem(path: str) -> str | None:
+    """What makes ``path`` unusable as a file name before any file is touched, or None.
+
+    Catches what the system would refuse with a traceback-prone error: an empty name, a NUL
+    character, characters the file system encoding cannot store (lone surrogates), a name
+    longer than NAME_MAX bytes, a path longer than PATH_MAX bytes.
+    """
+    if not path.strip():
+        return "an empty file name"
+    if "\0" in path:
+        return "a file name cannot contain a NUL character"
+    try:
+        encoded = os.fsencode(path)
+    except UnicodeError:
+        return "a file name with characters this system cannot store in one"
+    longest = max(len(part) for part in _SEPARATORS.split(encoded))
+    if longest > NAME_MAX:
+        return f"file name too long: at most {NAME_MAX} bytes per name (this one has {longest:,})"
+    if len(encoded) >= PATH_MAX:
+        return f"path too long: at most {PATH_MAX - 1:,} bytes (this one has {len(encoded):,})"
+    return None
+
+
+def os_problem(exc: OSError) -> str:
+    """A short reason for an error of the file system, in the words of ``path_problem``."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return "file name too long for this file system"
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def check_path(path: str, what: str = "") -> None:
+    """Raise UsageError, naming ``what`` (an option) and the path, if ``path_problem`` finds one."""
+    problem = path_problem(path)
+    if problem is not None:
+        raise UsageError(f"{what}{': ' if what else ''}{shown_path(path)}: {problem}")
+
+
+def check_save_path(path: str, what: str, suffix: str | None = None) -> Path:
+    """Check before any work that a file can be saved at ``path`` (UsageError if not).
+
+    The name must be usable (``path_problem``), end in ``suffix`` if one is given, not name a
+    folder, and its folder must exist and be writable.
+    """
+    check_path(path, what)
+    p = Path(path).expanduser()
+    if suffix is not None and p.suffix.lower() != suffix:
+        raise UsageError(f"{what}: {shown_path(path)} must end in {suffix}")
+    try:
+        if p.is_dir():
+            example = p / ("model.npz" if suffix == ".npz" else "table.csv")
+            raise UsageError(f"{what}: {path} is a folder; give a file name such as {example}")
+        folder = p.parent
+        if not folder.is_dir():
+            raise UsageError(f"{what}: the folder {folder} does not exist; create it first")
+    except OSError as exc:
+        raise UsageError(f"{what}: {shown_path(path)}: {os_problem(exc)}") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"{what}: cannot write in the folder {folder}")
+    return p
+
+
 def read_model(path: str) -> Model:
     """Load the model file named by an argument; a missing or bad file raises a one-line error
     (UsageError or ModelFileError)."""
+    check_path(path)
     p = Path(path)
-    if not p.exists():
-        raise UsageError(f"{path}: no such file")
-    if p.is_dir():
-        raise UsageError(f"{path} is a folder, not a model file")
+    try:
+        if not p.exists():
+            raise UsageError(f"{path}: no such file")
+        if p.is_dir():
+            raise UsageError(f"{path} is a folder, not a model file")
+    except OSError as exc:
+        raise UsageError(f"{shown_path(path)}: {os_problem(exc)}") from None
     return load_model(p)
+
+
+# ----- value parsers ----------------------------------------------------------------------
 
 
 def parse_number(text: str) -> float:
@@ -91,9 +185,9 @@ def parse_number(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a number") from None
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a number") from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a finite number")
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a finite number")
     return value
 
 
@@ -103,12 +197,12 @@ def parse_numbers(text: str, count: int, what: str) -> list[float]:
     if len(parts) != count:
         example = ",".join(["30", "70", "5", "1"][:count])
         raise UsageError(
-            f"{what} {text.strip()!r} needs {count} comma-separated numbers, e.g. {example}"
+            f"{what} {shown(text)} needs {count} comma-separated numbers, e.g. {example}"
         )
     try:
         return [parse_number(p) for p in parts]
     except argparse.ArgumentTypeError as exc:
-        raise UsageError(f"{what} {text.strip()!r}: {exc}") from None
+        raise UsageError(f"{what} {shown(text)}: {exc}") from None
 
 
 def parse_bound(text: str) -> list[float]:
@@ -118,7 +212,7 @@ def parse_bound(text: str) -> list[float]:
         return [parse_number(text)] * len(INPUT_NAMES)
     if len(parts) != len(INPUT_NAMES):
         raise argparse.ArgumentTypeError(
-            f"{text.strip()!r}: give one number for all inputs or one per input "
+            f"{shown(text)}: give one number for all inputs or one per input "
             f"({', '.join(INPUT_NAMES)}), e.g. 0 or 0,-50"
         )
     return [parse_number(p) for p in parts]
@@ -145,7 +239,7 @@ def parse_targets(text: str) -> tuple[str, ...]:
         name = TARGET_ALIASES.get(part, part.replace(" ", ""))
         if name not in TARGETS:
             raise argparse.ArgumentTypeError(
-                f"unknown target {part!r}; choose from {', '.join(TARGETS)} "
+                f"unknown target {shown(part)}; choose from {', '.join(TARGETS)} "
                 f"(or {', '.join(TARGET_ALIASES)})"
             )
         names.append(name)
@@ -168,16 +262,14 @@ def parse_hidden(text: str) -> list[tuple[int, str | None]]:
         units, _, act = part.strip().partition(":")
         if not units.isdigit() or (_ and not act):
             raise argparse.ArgumentTypeError(
-                f"{part.strip()!r} is not a layer; write units or units:activation, e.g. 8:tanh,4"
+                f"{shown(part)} is not a layer; write units or units:activation, e.g. 8:tanh,4"
             )
         if not 1 <= int(units) <= 4096:
             hint = "; use 'none' for no hidden layer" if int(units) == 0 else ""
-            raise argparse.ArgumentTypeError(
-                f"{part.strip()!r}: a layer needs 1 to 4096 units{hint}"
-            )
+            raise argparse.ArgumentTypeError(f"{shown(part)}: a layer needs 1 to 4096 units{hint}")
         if act and act not in ACTIVATIONS:
             raise argparse.ArgumentTypeError(
-                f"{part.strip()!r}: unknown activation {act!r}; "
+                f"{shown(part)}: unknown activation {shown(act)}; "
                 f"choose from {', '.join(ACTIVATIONS)}"
             )
         layers.append((int(units), act or None))
@@ -187,10 +279,13 @@ def parse_hidden(text: str) -> list[tuple[int, str | None]]:
 
 
 def positive_int(text: str) -> int:
-    """A whole number >= 0."""
-    if not text.strip().isdigit():
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} is not a whole number >= 0")
-    return int(text)
+    """A whole number >= 0, in ASCII digits."""
+    digits = text.strip()
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"{shown(text)} is not a whole number >= 0")
+    if len(digits) > 20:  # int() refuses 4,300 digits and more; no option needs 20
+        raise argparse.ArgumentTypeError(f"{shown(text)} is too large")
+    return int(digits)
 
 
 def count(text: str) -> int:
@@ -201,12 +296,34 @@ def count(text: str) -> int:
     return value
 
 
-def non_negative_float(text: str) -> float:
-    """A finite number >= 0."""
-    value = parse_number(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text.strip()!r} must be >= 0")
-    return value
+def whole_number_in(low: int, high: int) -> Callable[[str], int]:
+    """A parser of whole numbers from ``low`` to ``high``, for an option's ``type``."""
+
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if not (digits.isascii() and digits.isdigit() and len(digits) <= 20) or not (
+            low <= int(digits) <= high
+        ):
+            raise argparse.ArgumentTypeError(
+                f"{shown(text)} is not a whole number from {low:,} to {high:,}"
+            )
+        return int(digits)
+
+    return parse
+
+
+def number_in(low: float, high: float) -> Callable[[str], float]:
+    """A parser of finite numbers from ``low`` to ``high``, for an option's ``type``."""
+
+    def parse(text: str) -> float:
+        value = parse_number(text)
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"{shown(text)} is not a number from {low:g} to {high:g}"
+            )
+        return value
+
+    return parse
 
 
 # ----- parsers ----------------------------------------------------------------------------
@@ -522,11 +639,13 @@ def _add_explain_commands(sub: argparse._SubParsersAction) -> None:
                         help="MSE, RMSE, MAE, R² and max error per split and output")  # fmt: skip
     export.add_argument("--error-map", metavar="FILE.csv",
                         help="|prediction − truth| on an (a, b) grid, per output")  # fmt: skip
-    export.add_argument("--resolution", type=count, default=100, metavar="N",
-                        help="error map grid points per axis (default: 100)")  # fmt: skip
-    export.add_argument("--extend", type=non_negative_float, default=0.0, metavar="F",
+    export.add_argument("--resolution", type=whole_number_in(MIN_RESOLUTION, MAX_RESOLUTION),
+                        default=DEFAULT_RESOLUTION, metavar="N",
+                        help=f"error map grid points per axis, {MIN_RESOLUTION} to "
+                        f"{MAX_RESOLUTION:,} (default: {DEFAULT_RESOLUTION})")  # fmt: skip
+    export.add_argument("--extend", type=number_in(0.0, MAX_EXTEND), default=0.0, metavar="F",
                         help="extend the error map past the training range by F range "
-                        "widths on each side (default: 0)")  # fmt: skip
+                        f"widths on each side, 0 to {MAX_EXTEND:g} (default: 0)")  # fmt: skip
 
 
 def build_gui_parser() -> Parser:

@@ -13,12 +13,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from nngui.cli_args import UsageError, parse_numbers, read_model
+from nngui.cli_args import UsageError, check_save_path, os_problem, parse_numbers, read_model
 from nngui.cli_report import print_json
 from nngui.core.data import TARGETS, Dataset, true_outputs
 from nngui.core.error_map import error_grid
@@ -173,14 +174,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def check_outputs(model: str, outputs: dict[str, str | None]) -> None:
-    """Refuse outputs that would overwrite the model or each other (UsageError).
+    """Refuse outputs that cannot be saved or would overwrite the model or each other
+    (UsageError), before any work.
 
     ``outputs`` maps option names to the files given (None: not given; "-": stdout).
     """
+    for option, path in outputs.items():
+        if path is not None and not path:
+            raise UsageError(f"{option} needs a file name, or - for stdout")
     given = [(option, path) for option, path in outputs.items() if path]
     if sum(path == "-" for _, path in given) > 1:
         raise UsageError("only one table can go to stdout (-)")
     files = [(option, path) for option, path in given if path != "-"]
+    for option, path in files:
+        check_save_path(path, option)
     for i, (option, path) in enumerate(files):
         if same_file(path, model):
             raise UsageError(
@@ -217,13 +224,15 @@ def error_map_csv(model: Model, ds: Dataset, resolution: int, extend: float) -> 
         raise UsageError("an error map needs two inputs and targets with known formulas")
     grid = error_grid(model, targets, ds.spec.ranges, resolution, extend)
     bb, aa = np.meshgrid(grid.b, grid.a, indexing="ij")  # (n_b, n_a), like grid.error[k]
-    rows = []
-    for k, name in enumerate(targets):
-        columns = (aa, bb, grid.prediction[k], grid.truth[k], grid.error[k])
-        for a, b, p, t, e in zip(*(c.ravel().tolist() for c in columns), strict=True):
-            rows.append({"output": name, "a": a, "b": b, "prediction": p, "truth": t,
-                         "abs_error": e})  # fmt: skip
-    return table_csv(ERROR_MAP_COLUMNS, rows)
+
+    def rows() -> Iterator[dict[str, Any]]:  # one at a time: a million rows per output at most
+        for k, name in enumerate(targets):
+            columns = (aa, bb, grid.prediction[k], grid.truth[k], grid.error[k])
+            for a, b, p, t, e in zip(*(c.ravel().tolist() for c in columns), strict=True):
+                yield {"output": name, "a": a, "b": b, "prediction": p, "truth": t,
+                       "abs_error": e}  # fmt: skip
+
+    return table_csv(ERROR_MAP_COLUMNS, rows())
 
 
 def _write(path: str, text: str) -> None:
@@ -233,4 +242,4 @@ def _write(path: str, text: str) -> None:
     try:
         write_file(path, text)
     except OSError as exc:
-        raise UsageError(f"{path}: could not save: {(exc.strerror or str(exc)).lower()}") from None
+        raise UsageError(f"{path}: could not save: {os_problem(exc)}") from None

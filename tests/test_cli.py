@@ -594,3 +594,213 @@ def test_inside_refuses_outputs_without_a_formula(capsys, model_path, tmp_path):
     assert cli.main(["inside", str(forged), "1,2"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "named by known formulas" in err and "'x', 'y', 'z'" in err
+
+
+# ----- numeric options: refused with one line before any work, or working ------------------
+@pytest.mark.parametrize(
+    "value", ["1", "0", "-5", "1001", "100000", "1e3", "nan", "inf", "", "²", "9" * 5000]
+)
+def test_error_map_resolution_outside_its_range_is_refused(capsys, model_path, tmp_path, value):
+    out = tmp_path / "e.csv"
+    code, stdout, err = run(capsys, "export", model_path, "--error-map", out,
+                            "--resolution", value)  # fmt: skip
+    assert (code, stdout) == (2, "")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("nngui: --resolution: ") and "from 2 to 1,000" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_error_map_resolution_range_is_the_core_one(capsys, model_path, tmp_path):
+    from nngui.core.error_map import MAX_RESOLUTION, MIN_RESOLUTION
+    from nngui.gui.views.error_map_view import RESOLUTION
+
+    assert MIN_RESOLUTION <= RESOLUTION <= MAX_RESOLUTION
+    out = tmp_path / "e.csv"
+    code, _, err = run(capsys, "export", model_path, "--error-map", out,
+                       "--resolution", MIN_RESOLUTION)  # fmt: skip
+    assert code == 0, err
+    assert len(out.read_text().splitlines()) == 1 + 3 * MIN_RESOLUTION**2
+    assert f"{MIN_RESOLUTION} to {MAX_RESOLUTION:,}" in run(capsys, "export", "--help")[1]
+
+
+def test_error_map_of_a_wide_network_goes_through_it_in_passes(monkeypatch):
+    from nngui.core import error_map
+    from nngui.core.data import DataSpec
+    from nngui.core.model import Model as CoreModel
+    from nngui.core.network import LayerSpec, Network
+    from nngui.core.scaling import Scaler
+
+    net = Network.initialise(2, [LayerSpec(64, "tanh"), LayerSpec(1, "linear")],
+                             np.random.RandomState(0))  # fmt: skip
+    model = CoreModel(net, Scaler(np.zeros(2), np.ones(2)), Scaler(np.zeros(1), np.ones(1)),
+                      ("a", "b"), ("a+b",))  # fmt: skip
+    ranges = DataSpec().ranges[:2]
+    whole = error_map.error_grid(model, ("a+b",), ranges, 30)
+    passes = []
+    predict = model.predict
+    monkeypatch.setattr(model, "predict", lambda x: passes.append(len(x)) or predict(x))
+    monkeypatch.setattr(error_map, "PASS_VALUES", 64 * 100)  # 100 rows per pass
+    chunked = error_map.error_grid(model, ("a+b",), ranges, 30)
+    assert passes == [100] * 9
+    np.testing.assert_allclose(chunked.prediction, whole.prediction, rtol=1e-12)
+
+
+@pytest.mark.parametrize("value", ["-1", "2.5", "1e308", "nan", "inf", "-inf", "x", ""])
+def test_error_map_extend_outside_its_range_is_refused(capsys, model_path, tmp_path, value):
+    out = tmp_path / "e.csv"
+    code, stdout, err = run(capsys, "export", model_path, "--error-map", out, "--extend", value)
+    assert (code, stdout) == (2, "")
+    assert err.startswith("nngui: --extend: ") and err.count("\n") == 1
+    assert not out.exists()
+
+
+BAD_NUMBERS = ["-1", "nan", "inf", "-inf", "", "x", "²", "1e400", "9" * 5000]
+
+
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+@pytest.mark.parametrize(
+    "option", ["--samples", "--seed", "--epochs", "--batch-size", "--patience", "--noise",
+               "--lr", "--momentum", "--l2", "--time-limit", "--train-ratio", "--val-ratio",
+               "--low", "--high"],
+)  # fmt: skip
+def test_bad_numbers_for_train_options(capsys, option, value):
+    if (option, value) == ("--low", "-1"):
+        value = "1e31"  # -1 is a good lowest input; beyond ±1e30 is not
+    code, out, err = run(capsys, "train", "--epochs", "100000000", option, value)
+    assert (code, out) == (2, "")
+    assert err.startswith("nngui: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert len(err) < 300
+
+
+@pytest.mark.parametrize("value", ["0", *BAD_NUMBERS])
+@pytest.mark.parametrize("option", ["--samples", "--params"])
+def test_bad_numbers_for_check_gradients(capsys, model_path, option, value):
+    code, out, err = run(capsys, "check-gradients", model_path, option, value)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"nngui: {option}: ") and err.count("\n") == 1 and len(err) < 300
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--batch-size", "99999999999999999999"], ["--time-limit", "1e308"],
+     ["--patience", "99999999999999999999", "--val-ratio", "0.1"]],
+    ids=" ".join,
+)  # fmt: skip
+def test_huge_but_harmless_train_numbers_work(capsys, options):
+    report = run_json(capsys, "train", "--epochs", "2", "--samples", "50", *options)
+    assert report["outcome"] == "completed" and report["epochs"] == 2
+
+
+def test_huge_check_gradients_numbers_use_what_there_is(capsys, model_path):
+    code, out, err = run(capsys, "check-gradients", model_path, "--samples", "9" * 20,
+                         "--params", "9" * 20)  # fmt: skip
+    assert code in (0, 1) and "parameters on" in out and "Traceback" not in err
+
+
+# ----- file names the system refuses: one line, before any work --------------------------
+LONG_NAME = "n" * 252 + ".npz"  # 256 bytes: one more than NAME_MAX
+LONGEST_NAME = "m" * 251 + ".npz"  # 255 bytes: legal
+
+
+def assert_one_line_too_long(code: int, out: str, err: str) -> None:
+    assert (code, out) == (2, "")
+    assert err.startswith("nngui: ") and err.count("\n") == 1 and "Traceback" not in err
+    assert "file name too long: at most 255 bytes per name (this one has 256)" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["info", "{long}"], ["predict", "{long}", "1,2"], ["evaluate", "{long}"],
+     ["inside", "{long}", "1,2"], ["check-gradients", "{long}"],
+     ["export", "{long}", "--history", "-"], ["export", "{model}", "--fit", "{long_csv}"],
+     ["export", "{model}", "--error-map", "{long}/e.csv"],
+     ["train", "--init-from", "{long}"], ["train", "--out", "{long}"],
+     ["train", "--out", "{long}/m.npz"], ["{long}"], ["{long}/m.npz"]],
+    ids=lambda argv: " ".join(argv).replace("{long}", "LONG"),
+)  # fmt: skip
+def test_a_file_name_over_255_bytes_is_one_line(capsys, fake_gui, model_path, tmp_path, argv):
+    long = str(tmp_path / LONG_NAME)
+    names = {"long": long, "long_csv": long[:-4] + ".csv", "model": model_path}
+    argv = [a.format(**names) for a in argv]
+    if argv[0] == "train":
+        argv += ["--epochs", "100000000"]  # a late check would hang rather than pass
+    assert_one_line_too_long(*run(capsys, *argv))
+    assert fake_gui == []  # the window was not opened
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_a_255_byte_name_saves_and_loads(capsys, tmp_path):
+    out = tmp_path / LONGEST_NAME
+    code, _, err = run(capsys, "train", "--epochs", "1", "--samples", "50", "--quiet", "--out", out)
+    assert code == 0, err
+    assert os.listdir(tmp_path) == [LONGEST_NAME]  # no temporary file left beside it
+    assert run(capsys, "info", out)[0] == 0
+    csv_out = tmp_path / ("c" * 251 + ".csv")
+    assert run(capsys, "export", out, "--history", csv_out)[0] == 0
+    assert csv_out.read_text().startswith("epoch,")
+
+
+def test_multibyte_names_count_bytes(capsys, tmp_path):
+    name = "é" * 126 + ".npz"  # 130 characters, 256 bytes in UTF-8
+    assert len(name) < 255 < len(os.fsencode(name))
+    assert_one_line_too_long(*run(capsys, "train", "--epochs", "100000000", "--out",
+                                  tmp_path / name))  # fmt: skip
+
+
+def test_out_is_checked_before_training(capsys, monkeypatch, tmp_path):
+    def never(*args, **kwargs):
+        raise AssertionError("training started")
+
+    monkeypatch.setattr(cli, "fresh_setup", never)
+    (tmp_path / "folder.npz").mkdir()
+    for out, message in [
+        (tmp_path / "missing" / "m.npz", "does not exist; create it first"),
+        (tmp_path / "folder.npz", "is a folder"),
+        (tmp_path / LONG_NAME, "file name too long"),
+        ("", "an empty file name"),
+        ("m\x00.npz", "NUL character"),
+    ]:
+        code, out_text, err = run(capsys, "train", "--out", out)
+        assert (code, out_text) == (2, ""), err
+        assert err.startswith("nngui: --out: ") and message in err and err.count("\n") == 1
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True,
+                    reason="root writes anywhere; needs POSIX permissions")  # fmt: skip
+def test_out_in_a_read_only_folder_is_refused_before_training(capsys, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        code, _, err = run(capsys, "train", "--epochs", "100000000", "--out", folder / "m.npz")
+    finally:
+        folder.chmod(0o755)
+    assert code == 2 and "cannot write in the folder" in err
+
+
+def test_a_name_too_long_for_the_file_system_is_one_line(capsys, monkeypatch, model_path):
+    import errno
+
+    def too_long(path):
+        raise OSError(errno.ENAMETOOLONG, "File name too long", str(path))
+
+    monkeypatch.setattr(Path, "exists", too_long)  # a file system with a lower NAME_MAX
+    code, out, err = run(capsys, "info", model_path)
+    assert (code, out) == (2, "") and err.count("\n") == 1
+    assert "file name too long for this file system" in err
+
+
+def test_export_that_fails_while_writing_is_one_line(capsys, monkeypatch, model_path, tmp_path):
+    import errno
+
+    from nngui import cli_explain
+
+    def full(path, text):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cli_explain, "write_file", full)
+    code, _, err = run(capsys, "export", model_path, "--fit", tmp_path / "f.csv")
+    assert (
+        code == 2
+        and err == f"nngui: {tmp_path / 'f.csv'}: could not save: no space left on device\n"
+    )

@@ -142,7 +142,7 @@ def test_export_to_stdout_and_mistakes(capsys, known, tmp_path):
     assert run(capsys, "export", path)[0] == 2
     assert run(capsys, "export", path, "--history", "-", "--fit", "-")[0] == 2
     code, _, err = run(capsys, "export", path, "--fit", tmp_path / "missing" / "f.csv")
-    assert code == 2 and "could not save" in err
+    assert code == 2 and "--fit: the folder" in err and "does not exist; create it first" in err
     assert run(capsys, "export", path, "--fit", "x.csv", "--resolution", "0")[0] == 2
 
 

@@ -25,7 +25,17 @@ import numpy as np
 from nngui.core.data import TARGETS, true_outputs
 from nngui.core.model import Model
 
+#: Grid points per side of an error map: the window's (fixed) and the default of ``nngui export``.
 DEFAULT_RESOLUTION = 100
+#: The allowed grid points per side. Below 2 a map shows nothing; above 1,000 (a million points
+#: per output) exporting the map as CSV takes minutes and gigabytes for six outputs.
+MIN_RESOLUTION = 2
+MAX_RESOLUTION = 1_000
+#: The most a map may extend past the training range, in range widths on each side.
+MAX_EXTEND = 2.0
+#: Grid points go through the network in passes of at most this many values in its widest
+#: layer (32 MB as float64), so that a wide network does not need memory for the whole grid.
+PASS_VALUES = 1 << 22
 #: Percentiles of the finite errors that the automatic colour levels cover.
 LEVEL_PERCENTILES = (1.0, 99.0)
 #: Log-scale levels span at least one and at most this many decades.
@@ -74,9 +84,9 @@ class ErrorGrid:
 
 
 def extended_range(low: float, high: float, extend: float) -> Range:
-    """(low, high) widened by ``extend`` × (high − low) on each side (extend >= 0)."""
-    if not (math.isfinite(extend) and extend >= 0):
-        raise ValueError(f"extend must be a finite number >= 0, got {extend!r}")
+    """(low, high) widened by ``extend`` × (high − low) on each side (0 <= extend <= MAX_EXTEND)."""
+    if not (math.isfinite(extend) and 0 <= extend <= MAX_EXTEND):
+        raise ValueError(f"extend must be a number from 0 to {MAX_EXTEND:g}, got {extend!r}")
     pad = extend * (high - low)
     return low - pad, high + pad
 
@@ -102,8 +112,11 @@ def _check(model: Model, targets: tuple[str, ...], ranges: Sequence[Range], n: i
         raise ValueError(f"no formula for target {unknown[0]!r}")
     if len(targets) != model.network.n_outputs:
         raise ValueError(f"{len(targets)} targets for {model.network.n_outputs} outputs")
-    if n < 2:
-        raise ValueError("resolution must be at least 2")
+    if not MIN_RESOLUTION <= n <= MAX_RESOLUTION:
+        raise ValueError(
+            f"resolution must be a whole number from {MIN_RESOLUTION} to {MAX_RESOLUTION:,}, "
+            f"got {n!r}"
+        )
 
 
 def error_grid(
@@ -119,9 +132,11 @@ def error_grid(
     targets : one name in ``data.TARGETS`` per model output (the noiseless truth);
     ranges : the training ranges ((a_low, a_high), (b_low, b_high)), e.g. ``spec.ranges``;
     extend : fraction of each range's width added on every side (0.5: half a range more).
-    All grid points go through the network in one forward pass. Overflowing or NaN outputs of
+    Grid points go through the network in passes of at most PASS_VALUES values in its widest
+    layer. Overflowing or NaN outputs of
     a diverged network give inf / NaN errors, silently. Raises ValueError for a model that
-    does not have two inputs, unknown targets, or a resolution below 2.
+    does not have two inputs, unknown targets, a resolution outside MIN_RESOLUTION to
+    MAX_RESOLUTION or an extend outside 0 to MAX_EXTEND.
     """
     steps = error_grid_steps(model, targets, ranges, resolution, extend, rows_per_step=resolution)
     return _last(steps)
@@ -156,7 +171,7 @@ def error_grid_steps(
         x = grid_inputs(a, b[rows])
         block = (len(b[rows]), len(a), len(targets))
         with np.errstate(all="ignore"):
-            prediction[rows] = model.predict(x).reshape(block)
+            prediction[rows] = _predict_in_passes(model, x).reshape(block)
             truth[rows] = true_outputs(x, targets).reshape(block)
     with np.errstate(all="ignore"):
         error = np.abs(prediction - truth)
@@ -178,6 +193,15 @@ def _last(steps: Iterator[ErrorGrid | None]) -> ErrorGrid:
     *_, grid = steps
     assert isinstance(grid, ErrorGrid)
     return grid
+
+
+def _predict_in_passes(model: Model, x: np.ndarray) -> np.ndarray:
+    """``model.predict(x)``, in passes of rows small enough for its widest layer."""
+    widest = max([model.network.n_inputs, *(layer.units for layer in model.network.layers)])
+    rows = max(1, PASS_VALUES // widest)
+    if len(x) <= rows:
+        return model.predict(x)
+    return np.concatenate([model.predict(x[i : i + rows]) for i in range(0, len(x), rows)])
 
 
 # ----- colour levels ----------------------------------------------------------------------

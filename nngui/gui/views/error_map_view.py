@@ -33,7 +33,13 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.data import TARGETS, true_outputs
-from nngui.core.error_map import DEFAULT_RESOLUTION, ErrorGrid, colour_levels, error_grid_steps
+from nngui.core.error_map import (
+    DEFAULT_RESOLUTION,
+    MAX_EXTEND,
+    ErrorGrid,
+    colour_levels,
+    error_grid_steps,
+)
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
 from nngui.gui.views.stepwise import StepwiseJob
@@ -42,7 +48,7 @@ from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_pr
 RESOLUTION = DEFAULT_RESOLUTION
 #: Grid rows computed per event-loop turn while training (a 64-64 network: about 10 ms each).
 ROWS_PER_STEP = 25
-MAX_EXTEND_PERCENT = 200
+MAX_EXTEND_PERCENT = round(MAX_EXTEND * 100)
 COLOUR_MAP = "viridis"
 #: Mouse moves handled per second at most.
 HOVER_FPS = 30
@@ -114,12 +120,12 @@ class ErrorMapView(View):
         self._shown: tuple | None = None  # the area the image and the view range are set for
         self._auto_levels: tuple[float, float] | None = None  # memory for the hysteresis
         self._steps = StepwiseJob(self)  # a live refresh, a step per event-loop turn
-        self._stack = QStackedLayout(self)
+        self._pages = QStackedLayout(self)
         self.message = hint_label(NO_STATE, warning=False)
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         describe(self.message, "Error map message", "Why the error map is empty.")
-        self._stack.addWidget(self.message)
-        self._stack.addWidget(self._map_page())
+        self._pages.addWidget(self.message)
+        self._pages.addWidget(self._map_page())
         self.show_state(None)
 
     # ----- construction -------------------------------------------------------------------
@@ -236,10 +242,11 @@ class ErrorMapView(View):
             self._grid = None
             self.image.clear()
             self.message.setText(why)
-            self._stack.setCurrentIndex(0)
+            self._pages.setCurrentIndex(0)
             return
+        assert state is not None  # _unusable(None) gives a reason
         self._set_outputs(tuple(state.model.output_names))
-        self._stack.setCurrentIndex(1)
+        self._pages.setCurrentIndex(1)
         yield from self._recompute_steps()
 
     def grid(self) -> ErrorGrid | None:
@@ -309,7 +316,7 @@ class ErrorMapView(View):
 
     def _recompute_steps(self) -> Iterator[None]:
         state = self._state
-        if state is None or self._stack.currentIndex() != 1:
+        if state is None or self._pages.currentIndex() != 1:
             return
         steps = error_grid_steps(
             state.model,

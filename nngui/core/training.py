@@ -228,6 +228,28 @@ class Progress:
     elapsed: float
     epochs_per_second: float
 
+    def seconds_left(self, time_limit: float = 0.0) -> float | None:
+        """Seconds until the run ends at this speed, or at ``time_limit`` seconds of training
+        (0: none) if that comes first; None while the speed is not known."""
+        if self.epochs_per_second <= 0:
+            return None
+        left = max(0, self.epochs_target - self.epoch) / self.epochs_per_second
+        if time_limit > 0:
+            left = min(left, max(0.0, time_limit - self.elapsed))
+        return left
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """What a training thread sends the window: the progress, and the history points made
+    since its last report (copies: the trainer goes on appending to its own)."""
+
+    progress: Progress
+    train_loss: np.ndarray
+    eval_epochs: np.ndarray
+    val_loss: np.ndarray
+    test_loss: np.ndarray
+
 
 @dataclass(frozen=True)
 class RunResult:

@@ -31,6 +31,8 @@ from nngui.core.model import Model
 from nngui.core.presets import ARTICLE, PRESETS
 from nngui.core.training import (
     History,
+    Progress,
+    ProgressReport,
     TrainConfig,
     TrainConfigError,
     Trainer,
@@ -110,7 +112,7 @@ class MainWindow(QMainWindow):
         self.state = "idle"
         self._trainer: Trainer | None = None
         self.run = TrainingRun(self)
-        self._last_progress = None
+        self._last_progress: Progress | None = None
         self._single_step = False  # the run is one Step from idle: no bar to a target
         self._build_panels()
         self.files = FileActions(self, self)
@@ -426,17 +428,13 @@ class MainWindow(QMainWindow):
         self.run.set_learning_rate(lr)
 
     @Slot(object)
-    def _on_progress(self, payload: dict) -> None:
+    def _on_progress(self, report: ProgressReport) -> None:
         self.loss_plot.append(
-            payload["train_loss"], payload["eval_epochs"], payload["val_loss"], payload["test_loss"]
+            report.train_loss, report.eval_epochs, report.val_loss, report.test_loss
         )
-        p = self._last_progress = payload["progress"]
-        rate = p.epochs_per_second
-        left = (p.epochs_target - p.epoch) / rate if rate > 0 else None
-        limit = self.training_panel.config().time_limit
-        if limit > 0 and left is not None:
-            left = min(left, max(0.0, limit - p.elapsed))  # the time limit ends the run first
-        self._show_progress(p.epoch, p.epochs_target, rate, left)
+        p = self._last_progress = report.progress
+        left = p.seconds_left(self.training_panel.config().time_limit)
+        self._show_progress(p.epoch, p.epochs_target, p.epochs_per_second, left)
         self._show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss)
 
     @Slot(object)

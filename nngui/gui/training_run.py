@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nngui.core.training import RunResult, Trainer
+from nngui.core.training import ProgressReport, RunResult, Trainer
 from nngui.gui.worker import TrainingWorker, join, start_worker
 
 
 class TrainingRun(QObject):
     """Runs one ``TrainingWorker`` at a time in its own thread; lives in the GUI thread."""
 
-    # (payload): the worker's progress payload (see TrainingWorker.progress).
+    # (ProgressReport): the worker's progress report (see TrainingWorker.progress).
     progress = Signal(object)
     # (params): copies of the network's parameter arrays (see TrainingWorker.snapshot).
     snapshot = Signal(object)
@@ -111,9 +111,9 @@ class TrainingRun(QObject):
         return self._worker is not None and self.sender() is self._worker
 
     @Slot(object)
-    def _on_progress(self, payload: dict) -> None:
+    def _on_progress(self, report: ProgressReport) -> None:
         if self._current():
-            self.progress.emit(payload)
+            self.progress.emit(report)
 
     @Slot(object)
     def _on_snapshot(self, params: list) -> None:

@@ -24,13 +24,12 @@ import threading
 import time
 import traceback
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
 import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from nngui.core.training import Progress, RunResult, Trainer, kept_message
+from nngui.core.training import Progress, ProgressReport, RunResult, Trainer, kept_message
 
 #: Progress reports per second at most (the core throttles ``on_progress`` to this). Every
 #: report wakes the GUI thread, which then competes for the GIL: 20 a second keep the
@@ -66,9 +65,8 @@ class TrainingWorker(QObject):
     read it again only after the thread has finished (``QThread.wait``).
     """
 
-    # {"progress": Progress, "train_loss": ndarray, "eval_epochs": ndarray,
-    #  "val_loss": ndarray, "test_loss": ndarray}: the latest progress and the history points
-    #  added since the previous report (copies). At most PROGRESS_RATE per second.
+    # ProgressReport: the latest progress and the history points added since the previous
+    # report (copies). At most PROGRESS_RATE per second.
     progress = Signal(object)
     # list[ndarray]: copies of the network's parameter arrays (Network.params layout), at most
     # SNAPSHOT_RATE per second.
@@ -264,15 +262,15 @@ class TrainingWorker(QObject):
         n_train, n_eval = self._sent
         if p is None and len(h.train_loss) == n_train and len(h.eval_epochs) == n_eval:
             return
-        payload: dict[str, Any] = {
-            "train_loss": h.train_loss.values[n_train:].copy(),
-            "eval_epochs": h.eval_epochs.values[n_eval:].copy(),
-            "val_loss": h.val_loss.values[n_eval:].copy(),
-            "test_loss": h.test_loss.values[n_eval:].copy(),
-        }
+        report = ProgressReport(
+            progress=p if p is not None else self._latest_progress(),
+            train_loss=h.train_loss.values[n_train:].copy(),
+            eval_epochs=h.eval_epochs.values[n_eval:].copy(),
+            val_loss=h.val_loss.values[n_eval:].copy(),
+            test_loss=h.test_loss.values[n_eval:].copy(),
+        )
         self._sent = (len(h.train_loss), len(h.eval_epochs))
-        payload["progress"] = p if p is not None else self._latest_progress()
-        self.progress.emit(payload)
+        self.progress.emit(report)
 
     def _latest_progress(self) -> Progress:
         """Progress made from the history's last points and the whole run's time so far."""

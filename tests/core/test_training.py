@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -674,3 +675,14 @@ def test_a_copied_series_is_independent_of_its_source() -> None:
     assert s.values.tolist() == [0.0, 1.0, 2.0] and not np.shares_memory(s.values, values)
     copied = History.from_arrays(History(s).arrays(), copy=False)  # arrays() made the copies
     assert not np.shares_memory(copied.train_loss.values, s.values)
+
+
+def test_progress_says_the_time_left_at_its_speed_or_its_time_limit() -> None:
+    p = Progress(epoch=100, epochs_target=1100, train_loss=1.0, val_loss=np.nan,
+                 test_loss=1.0, elapsed=10.0, epochs_per_second=10.0)  # fmt: skip
+    assert p.seconds_left() == 100.0
+    assert p.seconds_left(time_limit=30.0) == 20.0  # the limit ends the run first
+    assert p.seconds_left(time_limit=5.0) == 0.0
+    assert p.seconds_left(time_limit=500.0) == 100.0
+    stalled = dataclasses.replace(p, epochs_per_second=0.0)
+    assert stalled.seconds_left() is None

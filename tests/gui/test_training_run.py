@@ -26,7 +26,7 @@ def test_a_run_ends_after_its_thread_is_joined(qtbot, run, make_trainer):
     assert ended.args == ["completed", ""]
     assert not run.running and run.worker is None
     assert thread is None or not thread.isRunning()
-    assert progress and progress[-1]["progress"].epoch == 50
+    assert progress and progress[-1].progress.epoch == 50
 
 
 def test_one_run_at_a_time(run, make_trainer):

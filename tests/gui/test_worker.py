@@ -30,10 +30,10 @@ class Recorder:
         worker.paused.connect(self.paused.append)
 
     def train_points(self) -> np.ndarray:
-        return np.concatenate([p["train_loss"] for p in self.progress])
+        return np.concatenate([p.train_loss for p in self.progress])
 
     def eval_points(self, key: str = "eval_epochs") -> np.ndarray:
-        return np.concatenate([p[key] for p in self.progress])
+        return np.concatenate([getattr(p, key) for p in self.progress])
 
 
 def run_worker(qtbot, worker: TrainingWorker, timeout: int = 20_000):
@@ -68,17 +68,17 @@ def test_progress_is_throttled_and_adds_up(qtbot, make_trainer):
     np.testing.assert_array_equal(
         rec.eval_points("test_loss"), trainer.history.test_loss.values[1:]
     )
-    last = rec.progress[-1]["progress"]
+    last = rec.progress[-1].progress
     assert last.epoch == 20_000 and last.epochs_target == 20_000
     assert rec.snapshots, "at least one weight snapshot"
     assert len(rec.snapshots) <= 4 * max(1.0, last.elapsed) + 2
 
 
-def test_payload_arrays_are_copies(qtbot, make_trainer):
+def test_report_arrays_are_copies(qtbot, make_trainer):
     trainer = make_trainer()
     worker = TrainingWorker(trainer, 50)
     rec, _ = run_worker(qtbot, worker)
-    sent = rec.progress[-1]["train_loss"]
+    sent = rec.progress[-1].train_loss
     assert sent.base is None or sent.base is not trainer.history.train_loss.values.base
     snapshot = rec.snapshots[-1]
     assert all(s is not p for s, p in zip(snapshot, trainer.net.params, strict=True))
@@ -224,7 +224,7 @@ def test_time_limit_and_speed_count_training_time_not_pauses(qtbot, make_trainer
     trainer = make_trainer(samples=200, config=config)
     worker, rec, thread = start_and_pause(qtbot, trainer, 10_000_000)
     at_pause = trainer.history.epochs
-    before = rec.progress[-1]["progress"]
+    before = rec.progress[-1].progress
     qtbot.wait(int(2 * limit * 1000))  # paused longer than the whole time limit
     worker.step_once()  # a step while paused counts towards the run, too
     qtbot.waitUntil(lambda: trainer.history.epochs == at_pause + 1, timeout=5_000)
@@ -237,7 +237,7 @@ def test_time_limit_and_speed_count_training_time_not_pauses(qtbot, make_trainer
     result = worker.result
     assert result.epochs_run == trainer.history.epochs
     assert limit <= result.seconds < limit + 0.5  # training time only, not the 1.2 s paused
-    last = rec.progress[-1]["progress"]
+    last = rec.progress[-1].progress
     assert last.epochs_target == 10_000_000 and last.elapsed == pytest.approx(result.seconds)
     # The speed is of the whole run's training time: it does not drop after a pause.
     assert last.epochs_per_second == pytest.approx(trainer.history.epochs / result.seconds)

@@ -1,10 +1,12 @@
 """Activation functions by name: each forward rule beside its derivative.
 
-One registry serves the network, the GUI's combo boxes and the model file. Both rules work in
-place on preallocated arrays so that training allocates nothing per step:
-``forward(z, out)`` writes act(z) into ``out``; ``backward(d, z, a)`` multiplies the upstream
-gradient ``d`` (dL/dA) by act'(z) in place, turning it into dL/dZ (``a`` = act(z) is given for
-rules that are cheaper in terms of the output).
+One registry serves the network, the views that explain it, the GUI's combo boxes and the
+model file. The training rules work in place on preallocated arrays so that training
+allocates nothing per step: ``forward(z, out)`` writes act(z) into ``out``; ``backward(d, z,
+a)`` multiplies the upstream gradient ``d`` (dL/dA) by act'(z) in place, turning it into dL/dZ
+(``a`` = act(z) is given for rules that are cheaper in terms of the output). ``prime(z)``
+returns act'(z) as a new float64 array, and ``formula`` / ``prime_formula`` say both as people
+read them (the Inside view shows them); tests check that ``prime`` and ``backward`` agree.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Activation:
     forward: Callable[[np.ndarray, np.ndarray], None]
     backward: Callable[[np.ndarray, np.ndarray, np.ndarray], None]
     formula: str
+    prime: Callable[[np.ndarray], np.ndarray]
+    prime_formula: str
 
 
 def _relu(z: np.ndarray, out: np.ndarray) -> None:
@@ -73,14 +77,51 @@ def _leaky_relu_back(d: np.ndarray, z: np.ndarray, a: np.ndarray) -> None:
     d *= np.where(z > 0, 1.0, LEAKY_SLOPE).astype(d.dtype, copy=False)
 
 
+def _relu_prime(z: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(np.float64)  # the article's rule: 1 where the unit is active
+
+
+def _linear_prime(z: np.ndarray) -> np.ndarray:
+    return np.ones_like(z, dtype=np.float64)
+
+
+def _tanh_prime(z: np.ndarray) -> np.ndarray:
+    prime: np.ndarray = 1.0 - np.tanh(np.asarray(z, dtype=np.float64)) ** 2
+    return prime
+
+
+def _sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    s = 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))
+    prime: np.ndarray = s * (1.0 - s)
+    return prime
+
+
+def _leaky_relu_prime(z: np.ndarray) -> np.ndarray:
+    return np.where(z > 0, 1.0, LEAKY_SLOPE)
+
+
 ACTIVATIONS: dict[str, Activation] = {
     a.name: a
     for a in (
-        Activation("relu", _relu, _relu_back, "max(z, 0)"),
-        Activation("linear", _linear, _linear_back, "z"),
-        Activation("tanh", _tanh, _tanh_back, "tanh(z)"),
-        Activation("sigmoid", _sigmoid, _sigmoid_back, "1 / (1 + exp(-z))"),
-        Activation("leaky_relu", _leaky_relu, _leaky_relu_back, "max(z, 0.01 z)"),
+        Activation("relu", _relu, _relu_back, "max(z, 0)", _relu_prime, "1 where z > 0, else 0"),
+        Activation("linear", _linear, _linear_back, "z", _linear_prime, "1"),
+        Activation("tanh", _tanh, _tanh_back, "tanh(z)", _tanh_prime, "1 − tanh²(z)"),
+        Activation(
+            "sigmoid",
+            _sigmoid,
+            _sigmoid_back,
+            "1 / (1 + exp(-z))",
+            _sigmoid_prime,
+            "σ(z) · (1 − σ(z))",
+        ),
+        Activation(
+            "leaky_relu",
+            _leaky_relu,
+            _leaky_relu_back,
+            "max(z, 0.01 z)",
+            _leaky_relu_prime,
+            f"1 where z > 0, else {LEAKY_SLOPE:g}",
+        ),
     )
 }
 

@@ -19,67 +19,23 @@ are widened exactly).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from nngui.core.activations import LEAKY_SLOPE, apply, get_activation
+from nngui.core.activations import apply, get_activation
 from nngui.core.network import Network
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
-def _relu_prime(z: np.ndarray) -> np.ndarray:
-    return (z > 0).astype(np.float64)  # the article's rule: 1 where the unit is active
-
-
-def _linear_prime(z: np.ndarray) -> np.ndarray:
-    return np.ones_like(z)
-
-
-def _tanh_prime(z: np.ndarray) -> np.ndarray:
-    prime: np.ndarray = 1.0 - np.tanh(z) ** 2
-    return prime
-
-
-def _sigmoid_prime(z: np.ndarray) -> np.ndarray:
-    s = _sigmoid(z)
-    return s * (1.0 - s)
-
-
-def _leaky_relu_prime(z: np.ndarray) -> np.ndarray:
-    return np.where(z > 0, 1.0, LEAKY_SLOPE)
-
-
-#: act′(z) by activation name: (function of Z, the formula as people read it).
-DERIVATIVES: dict[str, tuple[Callable[[np.ndarray], np.ndarray], str]] = {
-    "relu": (_relu_prime, "1 where z > 0, else 0"),
-    "linear": (_linear_prime, "1"),
-    "tanh": (_tanh_prime, "1 − tanh²(z)"),
-    "sigmoid": (_sigmoid_prime, "σ(z) · (1 − σ(z))"),
-    "leaky_relu": (_leaky_relu_prime, f"1 where z > 0, else {LEAKY_SLOPE:g}"),
-}
-
-
 def derivative(name: str, z: np.ndarray) -> np.ndarray:
-    """act′(z) for the activation ``name``, a new float64 array shaped like z.
-
-    Activations without a rule here (none today) fall back to the registry's backward rule
-    applied to ones.
-    """
-    if name in DERIVATIVES:
-        return DERIVATIVES[name][0](z)
-    d = np.ones_like(z)
-    get_activation(name).backward(d, z, apply(name, z))
-    return d
+    """act′(z) for the activation ``name``, a new float64 array shaped like z (the registry's
+    ``prime``: the same rule training's backward pass applies)."""
+    return get_activation(name).prime(z)
 
 
 def derivative_formula(name: str) -> str:
     """act′(z) for ``name`` as text, e.g. "1 where z > 0, else 0" for relu."""
-    return DERIVATIVES[name][1] if name in DERIVATIVES else f"{name}′(z)"
+    return get_activation(name).prime_formula
 
 
 @dataclass(frozen=True)

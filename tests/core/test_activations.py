@@ -119,3 +119,16 @@ def test_apply_returns_a_new_array() -> None:
     out = apply("relu", z)
     assert out is not z
     np.testing.assert_array_equal(z, before)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_prime_and_the_training_backward_rule_agree(name):
+    """One registry, one derivative: the Inside view's act′(z) is what training multiplies by."""
+    z = np.linspace(-3, 3, 60).reshape(3, 20)  # an even count: no point on relu's kink at 0
+    act = ACTIVATIONS[name]
+    a = np.empty_like(z)
+    act.forward(z, a)
+    d = np.ones_like(z)
+    act.backward(d, z, a)
+    np.testing.assert_allclose(act.prime(z), d, rtol=1e-12, atol=1e-15)
+    assert act.prime(z).dtype == np.float64 and act.prime_formula

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nngui.core.activations import apply, get_activation
+from nngui.core.activations import get_activation
 from nngui.core.network import Network
 
 
@@ -103,13 +103,13 @@ def trace_sample(network: Network, xs: np.ndarray, ys: np.ndarray) -> SampleTrac
 
 
 def _forward(network: Network, x: np.ndarray) -> list[dict[str, np.ndarray]]:
-    """Zˡ = Aˡ⁻¹ · Wˡ + bˡ and Aˡ = act(Zˡ) for l = 1 … L, with each layer's inputs."""
-    steps, a = [], x
-    for w, b, layer in zip(network.weights, network.biases, network.layers, strict=True):
-        w, b = w.astype(np.float64), b.astype(np.float64)
-        z = a @ w + b
-        steps.append({"a_prev": a, "w": w, "b": b, "z": z, "a": apply(layer.activation, z)})
-        a = steps[-1]["a"]
+    """Zˡ = Aˡ⁻¹ · Wˡ + bˡ and Aˡ = act(Zˡ) for l = 1 … L, with each layer's inputs: the
+    network's own forward pass (``Network.forward``), in float64 whatever its precision."""
+    net = network if network.dtype == np.float64 else network.astype(np.float64)
+    steps, a = [], np.asarray(x, dtype=np.float64)
+    for (z, out), w, b in zip(net.forward(a, keep=True), net.weights, net.biases, strict=True):
+        steps.append({"a_prev": a, "w": w.copy(), "b": b.copy(), "z": z, "a": out})
+        a = out
     return steps
 
 

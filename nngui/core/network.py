@@ -216,11 +216,32 @@ class Network:
         a = np.asarray(x, dtype=self.dtype)
         cache: list[tuple[np.ndarray, np.ndarray]] = []
         for p, layer in zip(self.params, self.layers, strict=True):
-            z = a @ p[:-1] + p[-1]
-            a = np.empty_like(z)
-            get_activation(layer.activation).forward(z, a)
+            z, a = layer_pass(a, p, get_activation(layer.activation))
             cache.append((z, a))
         return cache if keep else a
+
+
+def layer_pass(
+    a: np.ndarray,
+    p: np.ndarray,
+    act: Activation,
+    z: np.ndarray | None = None,
+    out: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One layer of the forward pass, the article's step: Z = A · W + b, then A' = act(Z).
+
+    ``p`` is the layer's [W; b] (fan_in + 1, fan_out). Into ``z`` and ``out`` when given
+    (preallocated buffers of shape (len(a), fan_out)), else into new arrays. Returns (Z, A').
+    """
+    if z is None:
+        z = a @ p[:-1]
+    else:
+        np.matmul(a, p[:-1], out=z)
+    z += p[-1]
+    if out is None:
+        out = np.empty_like(z)
+    act.forward(z, out)
+    return z, out
 
 
 @dataclass

@@ -25,7 +25,7 @@ import numpy as np
 from nngui.core.activations import get_activation
 from nngui.core.data import Dataset, Split
 from nngui.core.losses import objective
-from nngui.core.network import INIT_SCHEMES, Backprop, Network, augment
+from nngui.core.network import INIT_SCHEMES, Backprop, Network, augment, layer_pass
 from nngui.core.optimizers import OPTIMIZER_NAMES, make_optimizer
 
 #: A training loss this many times the first epoch's counts as diverged (see has_exploded).
@@ -275,9 +275,9 @@ def is_eval_epoch(epoch: int) -> bool:
 class _Evaluator:
     """Network.forward for the validation and test splits, with buffers allocated once.
 
-    The same operations as Network.forward (Z = A @ W + b, then the activation), hence the
-    same numbers, but nothing is allocated per evaluation: evaluating after every epoch of a
-    short epoch otherwise costs a good share of the epoch.
+    The same code as Network.forward (``network.layer_pass``: Z = A @ W + b, then the
+    activation), hence the same numbers, but nothing is allocated per evaluation: evaluating
+    after every epoch of a short epoch otherwise costs a good share of the epoch.
     """
 
     #: Buffers are made only when they hold at most this many numbers (else Network.forward).
@@ -290,7 +290,7 @@ class _Evaluator:
         self.x = np.empty((rows, network.n_inputs), dtype=dt)
         self.zs = [np.empty((rows, fan_out), dtype=dt) for _, fan_out in network.shapes()]
         self.acts = [np.empty((rows, fan_out), dtype=dt) for _, fan_out in network.shapes()]
-        self.funcs = [get_activation(layer.activation).forward for layer in network.layers]
+        self.funcs = [get_activation(layer.activation) for layer in network.layers]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         """Outputs (m, n_outputs) for standardised inputs x (m, n_inputs), m <= rows; the
@@ -299,11 +299,7 @@ class _Evaluator:
         a = self.x[:m]
         np.copyto(a, x, casting="unsafe")
         for p, act, z, out in zip(self.net.params, self.funcs, self.zs, self.acts, strict=True):
-            z, out = z[:m], out[:m]
-            np.matmul(a, p[:-1], out=z)
-            z += p[-1]
-            act(z, out)
-            a = out
+            _, a = layer_pass(a, p, act, z[:m], out[:m])
         return a
 
 

@@ -44,8 +44,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from nngui.core.kernels import Backprop, augment
 from nngui.core.losses import objective
-from nngui.core.network import Backprop, Network, augment
+from nngui.core.network import Network
 
 #: A gradient function: (float64 network, xs (m, n_inputs), ys (m, n_outputs)) → one array
 #: per layer shaped like ``network.params`` (weights on top, biases in the last row).

@@ -11,10 +11,11 @@ redoes plainly what the engine's ``Backprop`` does for a whole batch, in the art
                            dWˡ = Aˡ⁻¹ᵀ · dZˡ           dbˡ = dZˡ
                            dAˡ⁻¹ = dZˡ · Wˡᵀ
 
-It does not use ``Backprop``: it is a second, readable implementation, for the "Inside" view
-and for tests that compare both with numbers worked out by hand. Training divides dW and db by
-the batch size m; here m = 1. Everything is computed in float64 (a float32 network's weights
-are widened exactly).
+The steps are the network's own readable passes (``Network.forward`` and ``Network.backward``,
+which the trainer's kernels are tested equal to), kept layer by layer for the "Inside" view and
+for tests that compare them with numbers worked out by hand. Training divides dW and db by the
+batch size m; here m = 1. Everything is computed in float64 (a float32 network's weights are
+widened exactly).
 """
 
 from __future__ import annotations
@@ -116,21 +117,12 @@ def _forward(network: Network, x: np.ndarray) -> list[dict[str, np.ndarray]]:
 def _backward(
     network: Network, forward: list[dict[str, np.ndarray]], error: np.ndarray
 ) -> tuple[LayerTrace, ...]:
-    """Walk back from dAᴸ = Ŷ − Y (``error``, (1, n_outputs)) to the input."""
-    traces: list[LayerTrace] = []
-    da = error  # ∂L/∂Ŷ for L = ½ Σ (Ŷ − Y)²
-    for l in range(len(forward) - 1, -1, -1):
-        step, name = forward[l], network.layers[l].activation
-        d_act = derivative(name, step["z"])
-        dz = da * d_act  # chain rule through Aˡ = act(Zˡ)
-        dw = step["a_prev"].T @ dz  # Zˡ depends on Wˡ through Aˡ⁻¹
-        db = dz.sum(axis=0)  # … and on bˡ with slope 1 (m = 1: the row itself)
-        da_prev = dz @ step["w"].T  # how the loss moves with the layer's inputs
-        traces.append(
-            LayerTrace(
-                number=l + 1, activation=name, da=da, d_act=d_act, dz=dz, dw=dw, db=db,
-                da_prev=da_prev, **step,
-            )
-        )  # fmt: skip
-        da = da_prev
-    return tuple(reversed(traces))
+    """Walk back from dAᴸ = Ŷ − Y (``error``, (1, n_outputs)) to the input: the network's own
+    readable backward pass (``Network.backward``), each layer's steps kept for the view."""
+    net = network if network.dtype == np.float64 else network.astype(np.float64)
+    cache = [(step["z"], step["a"]) for step in forward]
+    steps = net.backward(cache, forward[0]["a_prev"], error)  # ∂L/∂Ŷ for L = ½ Σ (Ŷ − Y)²
+    return tuple(
+        LayerTrace(number=l + 1, activation=layer.activation, **back, **forward[l])
+        for l, (layer, back) in enumerate(zip(network.layers, steps, strict=True))
+    )

@@ -11,10 +11,11 @@ and a batch of samples is a matrix with one sample per row, so that
 dZ = Ŷ − Y is the gradient of the training objective 0.5 × mean over samples of the summed
 squared error.
 
-For speed the bias is stored as an extra last row of W ("augmented" weights, shape
-(fan_in + 1, fan_out)) and every layer input carries a trailing column of ones: then
-Z = [A_prev, 1] @ [W; b] is one matrix product, and dW and db come out of one product too.
-``Network.weights`` and ``Network.biases`` are views into those arrays.
+The parameters are stored as [W; b] (shape (fan_in + 1, fan_out)): the bias as an extra last
+row, so that the trainer's kernels (``core.kernels``) compute Z = [A_prev, 1] @ [W; b] as one
+matrix product; ``Network.weights`` and ``Network.biases`` are views into those arrays. The
+readable passes here (``forward``, ``backward``, ``gradients``) are the reference the kernels are
+tested against, and what the views and evaluation use.
 """
 
 from __future__ import annotations
@@ -220,6 +221,44 @@ class Network:
             cache.append((z, a))
         return cache if keep else a
 
+    def backward(
+        self, cache: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, d_out: np.ndarray
+    ) -> list[dict[str, np.ndarray]]:
+        """The article's backward pass, layer by layer from the output to the input.
+
+        ``cache`` is ``forward(x, keep=True)``; ``d_out`` is dL/dŶ (n, n_outputs). For each
+        layer, input side first, a dict of dA (dL/dA of the layer's output), act′(Z), dZ = dA ·
+        act′(Z), dW = A_prevᵀ @ dZ, db = Σ_rows dZ and dA_prev = dZ @ Wᵀ. Readable and
+        allocating: the trainer's padded, preallocated pass (``core.kernels.Backprop``) is
+        tested equal to it.
+        """
+        steps: list[dict[str, np.ndarray]] = []
+        da = d_out
+        for l in range(len(self.layers) - 1, -1, -1):
+            z = cache[l][0]
+            a_prev = x if l == 0 else cache[l - 1][1]
+            d_act = get_activation(self.layers[l].activation).prime(z).astype(z.dtype)
+            dz = da * d_act
+            dw = a_prev.T @ dz
+            db = dz.sum(axis=0)
+            da_prev = dz @ self.weights[l].T
+            steps.append(
+                {"da": da, "d_act": d_act, "dz": dz, "dw": dw, "db": db, "da_prev": da_prev}
+            )
+            da = da_prev
+        return steps[::-1]
+
+    def gradients(self, xs: np.ndarray, ys: np.ndarray) -> tuple[float, list[np.ndarray]]:
+        """The training objective 0.5·mean_rows Σ_cols (Ŷ − Y)² on standardised ``xs``, ``ys``
+        and its gradient, one [dW; db] array per layer (shaped like ``params``)."""
+        x = np.asarray(xs, dtype=self.dtype)
+        cache = self.forward(x, keep=True)
+        error = cache[-1][1] - np.asarray(ys, dtype=self.dtype)
+        m = len(x)
+        loss = 0.5 * float(np.sum(error.astype(np.float64) ** 2)) / m
+        steps = self.backward(cache, x, error / m)
+        return loss, [np.vstack([step["dw"], step["db"][None, :]]) for step in steps]
+
 
 def layer_pass(
     a: np.ndarray,
@@ -242,138 +281,3 @@ def layer_pass(
         out = np.empty_like(z)
     act.forward(z, out)
     return z, out
-
-
-@dataclass
-class _Views:
-    """Slices of Backprop's buffers for one batch size m (made once, reused every step)."""
-
-    ins: list[np.ndarray]  # layer inputs [A_prev, 1], (m, fan_in + 1) each
-    zs: list[np.ndarray]  # pre-activations; hidden layers padded: (m, fan_out + 1)
-    z_cores: list[np.ndarray]  # the same without the pad column, (m, fan_out)
-    deltas: list[np.ndarray]  # dL/dZ; hidden layers padded like zs
-    d_cores: list[np.ndarray]  # the same without the pad column, (m, fan_out)
-    out: np.ndarray  # Ŷ (m, n_outputs)
-    flat_delta: np.ndarray  # the output layer's dL/dZ as one vector, for the loss
-
-
-def _pad_value(func: Activation, dtype: np.dtype) -> float | None:
-    """A pre-activation p with act(p) == 1 exactly (1 for relu, ∞ for tanh), or None."""
-    with np.errstate(all="ignore"):
-        for p in (1.0, np.inf):
-            z, a = np.array([p], dtype=dtype), np.empty(1, dtype=dtype)
-            func.forward(z, a)
-            if a[0] == 1.0:
-                return p
-    return None
-
-
-class Backprop:
-    """Preallocated buffers and the forward + backward pass for training.
-
-    One instance serves batches of up to ``capacity`` rows; ``loss_and_gradients`` fills
-    ``grads`` (same shapes as ``network.params``, views into the one vector ``grad_vector``)
-    and returns the batch's training objective, computed on the parameters before any update.
-    Nothing is allocated per call beyond small temporaries of some activation derivatives.
-
-    Layout trick: a hidden layer's Z buffer has one extra column holding a constant p with
-    act(p) = 1 (p = 1 for relu, ∞ for tanh). The activation then runs over whole contiguous
-    rows, [Z, p] → [A, 1], and writes the next layer's ones column too, instead of running row
-    by row over the strided view A = [A, 1][:, :-1], which for narrow layers costs more than
-    the arithmetic. Likewise dA_prev is computed as dZ @ [W; b]ᵀ, whose extra last column is
-    never read, so that act' also runs over whole rows.
-    """
-
-    def __init__(self, network: Network, capacity: int) -> None:
-        self.net = network
-        self.capacity = int(capacity)
-        dt = network.dtype
-        n = self.capacity
-        shapes = network.shapes()
-        L = len(shapes)
-        self.funcs = [get_activation(layer.activation) for layer in network.layers]
-        # Layer inputs with a trailing ones column: acts[0] is the batch input, acts[l] the
-        # output of layer l-1. The output layer's activation has no ones column.
-        self.acts = [np.ones((n, fan_in + 1), dtype=dt) for fan_in, _ in shapes]
-        self.out = np.empty((n, network.n_outputs), dtype=dt)
-        pads = [_pad_value(f, dt) for f in self.funcs[:-1]]
-        #: Hidden layers whose activation has no p with act(p) = 1 rewrite their ones column.
-        self.rewrite_ones = [p is None for p in pads]
-        self.zs = [np.empty((n, fan_out + 1), dtype=dt) for _, fan_out in shapes[:-1]]
-        for z, p in zip(self.zs, pads, strict=True):
-            z[:, -1] = 0.0 if p is None else p
-        self.deltas = [np.zeros((n, fan_out + 1), dtype=dt) for _, fan_out in shapes[:-1]]
-        # A linear output layer needs no activation pass: its product is written to Ŷ.
-        self.linear_output = self.funcs[-1].name == "linear"
-        self.zs.append(self.out if self.linear_output else np.empty_like(self.out))
-        self.deltas.append(np.empty_like(self.out))
-        self.grad_vector, self.grads = flat_views(shapes, dt)
-        self.n_layers = L
-        self._views: dict[int, _Views] = {}
-
-    def _views_for(self, m: int) -> _Views:
-        views = self._views.get(m)
-        if views is None:
-            zs = [z[:m] for z in self.zs]
-            deltas = [d[:m] for d in self.deltas]
-            views = _Views(
-                ins=[a[:m] for a in self.acts],
-                zs=zs,
-                z_cores=[z[:, :-1] for z in zs[:-1]] + [zs[-1]],
-                deltas=deltas,
-                d_cores=[d[:, :-1] for d in deltas[:-1]] + [deltas[-1]],
-                out=self.out[:m],
-                flat_delta=deltas[-1].reshape(-1),
-            )
-            self._views[m] = views
-        return views
-
-    def load_inputs(self, xs_aug: np.ndarray) -> None:
-        """Copy a batch of augmented inputs (m, n_inputs + 1) into the input buffer."""
-        self.acts[0][: len(xs_aug)] = xs_aug
-
-    def loss_and_gradients(self, m: int, y: np.ndarray, inputs: np.ndarray | None = None) -> float:
-        """Forward and backward over the first ``m`` rows; returns 0.5·mean_rows Σ_cols (Ŷ−Y)².
-
-        ``inputs`` (m, n_inputs + 1) may be given to use an augmented input array in place of
-        the input buffer (full-batch training reuses the data itself, minibatches a shuffled
-        copy of it: no copy per step).
-        """
-        params, funcs, grads, L = self.net.params, self.funcs, self.grads, self.n_layers
-        v = self._views_for(m)
-        ins, zs, deltas = v.ins, v.zs, v.deltas
-        a_in = inputs if inputs is not None else ins[0]
-        # forward: Z = [A_prev, 1] @ [W; b];  [A, 1] = act([Z, p])
-        a = a_in
-        for l in range(L - 1):
-            np.matmul(a, params[l], out=v.z_cores[l])
-            a = ins[l + 1]
-            funcs[l].forward(zs[l], a)
-            if self.rewrite_ones[l]:
-                a[:, -1] = 1.0
-        np.matmul(a, params[-1], out=zs[-1])
-        if not self.linear_output:
-            funcs[-1].forward(zs[-1], v.out)
-        # output: dZ = (Ŷ − Y)·act'(Z) / m
-        d = deltas[-1]
-        np.subtract(v.out, y, out=d)
-        loss = 0.5 * float(v.flat_delta @ v.flat_delta) / m
-        if not self.linear_output:
-            funcs[-1].backward(d, zs[-1], v.out)
-        d *= 1.0 / m
-        # backward: [dW; db] = [A_prev, 1]ᵀ @ dZ;  [dA_prev, ·] = dZ @ [W; b]ᵀ;
-        # dZ_prev = dA_prev·act'(Z_prev)
-        for l in range(L - 1, 0, -1):
-            np.matmul(ins[l].T, d, out=grads[l])
-            np.matmul(d, params[l].T, out=deltas[l - 1])
-            funcs[l - 1].backward(deltas[l - 1], zs[l - 1], ins[l])
-            d = v.d_cores[l - 1]
-        np.matmul(a_in.T, d, out=grads[0])
-        return loss
-
-
-def augment(x: np.ndarray, dtype: DTypeLike | None = None) -> np.ndarray:
-    """Return [x, 1]: x (n, k) with a trailing ones column, as a new C-contiguous array."""
-    out = np.ones((x.shape[0], x.shape[1] + 1), dtype=x.dtype if dtype is None else dtype)
-    out[:, :-1] = x
-    return out

@@ -24,8 +24,9 @@ import numpy as np
 
 from nngui.core.activations import get_activation
 from nngui.core.data import Dataset, Split
+from nngui.core.kernels import Backprop, augment
 from nngui.core.losses import objective
-from nngui.core.network import INIT_SCHEMES, Backprop, Network, augment, layer_pass
+from nngui.core.network import INIT_SCHEMES, Network, layer_pass
 from nngui.core.optimizers import OPTIMIZER_NAMES, make_optimizer
 
 #: A training loss this many times the first epoch's counts as diverged (see has_exploded).

@@ -8,7 +8,8 @@ import pytest
 
 from nngui.core.activations import ACTIVATIONS, apply
 from nngui.core.inside import derivative, derivative_formula, trace_sample
-from nngui.core.network import Backprop, LayerSpec, Network, augment
+from nngui.core.kernels import Backprop, augment
+from nngui.core.network import LayerSpec, Network
 
 ACTIVATION_NAMES = sorted(ACTIVATIONS)
 

@@ -9,13 +9,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from nngui.core.activations import ACTIVATIONS
+from nngui.core.kernels import Backprop, augment
 from nngui.core.losses import objective
 from nngui.core.network import (
     MAX_UNITS,
-    Backprop,
     LayerSpec,
     Network,
-    augment,
     count_parameters,
     seed_layers,
 )

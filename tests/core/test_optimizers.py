@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nngui.core.network import Backprop, LayerSpec, Network, augment
+from nngui.core.kernels import Backprop, augment
+from nngui.core.network import LayerSpec, Network
 from nngui.core.optimizers import (
     OPTIMIZER_NAMES,
     Adam,

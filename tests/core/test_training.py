@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from nngui.core.data import DataSpec, make_dataset
+from nngui.core.kernels import Backprop, augment
 from nngui.core.losses import objective
-from nngui.core.network import Backprop, LayerSpec, Network, augment, seed_layers
+from nngui.core.network import LayerSpec, Network, seed_layers
 from nngui.core.training import (
     EXPLOSION,
     History,

@@ -1,7 +1,7 @@
 """The File menu: new, open, open recent, save, save as and quit, with their dialogs.
 
 ``FileActions`` owns the actions and the recent-file list (kept in QSettings) and talks to the
-window only through the small ``Workbench`` protocol, so the window's training code and the
+window only through the small ``FileActionsHost`` protocol, so the window's training code and the
 file handling stay apart.
 """
 
@@ -25,7 +25,7 @@ RECENT_KEY = "recent_files"
 LAST_DIR_KEY = "last_directory"
 
 
-class Workbench(Protocol):
+class FileActionsHost(Protocol):
     """What the file actions need from the main window."""
 
     def current_model(self) -> Model:
@@ -82,9 +82,9 @@ def dropped_model(event: QDragEnterEvent | QDropEvent) -> str | None:
 
 
 class FileActions(QObject):
-    """The File menu's actions and dialogs, for a window implementing ``Workbench``."""
+    """The File menu's actions and dialogs, for a window implementing ``FileActionsHost``."""
 
-    def __init__(self, window: QWidget, bench: Workbench) -> None:
+    def __init__(self, window: QWidget, bench: FileActionsHost) -> None:
         super().__init__(window)
         self.window = window
         self.bench = bench

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
         self._show_metrics()
 
     def apply_model(self, model: Model, path: str) -> bool:
-        """Restore a loaded model's settings, weights and history (Workbench protocol)."""
+        """Restore a loaded model's settings, weights and history (FileActionsHost protocol)."""
         try:
             session = session_from_model(model)
         except (ValueError, DataSpecError) as exc:
@@ -309,7 +309,7 @@ class MainWindow(QMainWindow):
         return os.path.splitext(os.path.basename(path))[0] if path else "untitled"
 
     def has_unsaved_work(self) -> bool:
-        """Whether trained work would be lost (Workbench protocol): always during a run (even
+        """Whether trained work would be lost (FileActionsHost protocol): always during a run (even
         the session's first), else when trained epochs are unsaved."""
         trained = self.session is not None and self.session.trained
         return self.run.running or (self.isWindowModified() and trained)

@@ -29,6 +29,7 @@ from nngui.core.data import DataSpecError
 from nngui.core.fit import fit_table
 from nngui.core.model import Model
 from nngui.core.presets import ARTICLE, PRESETS
+from nngui.core.run_text import kept_reason, plural, stop_reason
 from nngui.core.training import (
     History,
     Progress,
@@ -52,11 +53,8 @@ from nngui.gui.session import (
     copy_history,
     end_message,
     fresh_session,
-    kept_reason,
     metrics_text,
-    plural,
     session_from_model,
-    stop_reason,
     summary_metrics,
     trainer_for,
     training_ranges,

@@ -20,30 +20,6 @@ from nngui.core.training import History, TrainConfig, Trainer
 
 
 #: Run outcomes of the core → the state the window shows afterwards.
-def stop_reason(outcome: str, config: TrainConfig, epochs_run: int) -> str:
-    """Why a run ended, in a few words for the progress bar ("time limit (10 s)" …)."""
-    if outcome == "completed":
-        if epochs_run == 1:
-            return "1 epoch run"
-        return f"all {plural(epochs_run, 'epoch')} run" if epochs_run else "nothing to train"
-    if outcome == "early_stopped":
-        return f"early stopping (no better validation loss in {plural(config.patience, 'epoch')})"
-    if outcome == "time_limit":
-        return f"time limit ({config.time_limit:g} s)"
-    if outcome == "diverged":
-        return "diverged"
-    return "stopped"
-
-
-def kept_reason(outcome: str, weights_epoch: int | None, epochs: int) -> str:
-    """Which epoch's weights the network holds after a run and why ("" for the last epoch's)."""
-    if weights_epoch is None or weights_epoch == epochs:
-        return ""
-    if outcome == "diverged":
-        return f"kept epoch {weights_epoch:,}: the last weights before the loss diverged"
-    return f"kept epoch {weights_epoch:,} of {epochs:,}, the one with the best validation loss"
-
-
 def end_message(reason: str, kept: str) -> str:
     """The status bar's line at the end of a run: why it ended and which weights it kept."""
     return "; ".join(part for part in (f"Run ended: {reason}", kept) if part)
@@ -152,11 +128,6 @@ def trainer_for(session: Session, kept: Trainer | None, config: TrainConfig) -> 
     net = net.copy() if net.dtype == dtype else net.astype(dtype.type)
     history = copy_history(session.history)
     return Trainer(net, session.dataset, config, history, session.weights_epoch)
-
-
-def plural(n: int, word: str) -> str:
-    """``n`` with ``word``, plural unless n is 1: "1 epoch", "1,000 epochs"."""
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 def metrics_text(

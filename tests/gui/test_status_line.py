@@ -25,7 +25,7 @@ def test_state_metrics_and_notices(qtbot):
 
 
 def test_plural():
-    from nngui.gui.session import plural
+    from nngui.core.run_text import plural
 
     assert (plural(1, "epoch"), plural(0, "epoch"), plural(1000, "epoch")) == (
         "1 epoch", "0 epochs", "1,000 epochs",

@@ -4,7 +4,6 @@ planted in backprop, checks a spread subset of big networks, and avoids relu kin
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import numpy as np
 import pytest
@@ -52,7 +51,7 @@ def test_healthy_networks_pass(activation: str, dtype: type) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
-def test_preset_networks_pass_quickly_before_and_after_training(name: str) -> None:
+def test_preset_networks_pass_before_and_after_training(name: str) -> None:
     preset = PRESETS[name]
     dtype = np.dtype(preset.training.dtype).type
     rng = np.random.RandomState(preset.data.seed)
@@ -61,9 +60,7 @@ def test_preset_networks_pass_quickly_before_and_after_training(name: str) -> No
     trainer = Trainer(net, ds, preset.training)
     for epochs in (0, 30):
         trainer.run(epochs=epochs, time_limit=0)
-        start = time.perf_counter()
-        result = check_gradients(net, ds.train.xs, ds.train.ys)
-        assert time.perf_counter() - start < 1.0
+        result = check_gradients(net, ds.train.xs, ds.train.ys)  # (its time: bench_views.py)
         assert result.passed, (epochs, result.max_rel_diff, result.worst)
         assert result.checked == net.parameter_count()
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -52,21 +50,18 @@ def test_million_epochs_in_chunks_stay_bounded(plot, qtbot):
     rng = np.random.default_rng(1)
     total, chunk = 1_000_000, 25_000
     full = np.exp(-np.linspace(0, 8, total)) * (1 + 0.1 * rng.random(total))
-    t0 = time.perf_counter()
-    for start in range(0, total, chunk):
+    for start in range(0, total, chunk):  # (how long this takes: bench/bench_views.py)
         stop = start + chunk
         evals = np.arange(start + 1, stop + 1, 1000, dtype=float)
         tests = full[evals.astype(int) - 1]
         plot.append(full[start:stop], evals, np.full(len(evals), np.nan), tests)
         plot.redraw()
-    elapsed = time.perf_counter() - t0
     assert plot.epochs == total
     x, y = drawn(plot, "train")
     assert 0 < len(x) <= MAX_POINTS + 1
     assert x[-1] == total and y[-1] == pytest.approx(full[-1])
     assert plot.data()["train"][1][-1] == full[-1]
     assert not plot.curves["val"].isVisible(), "no validation split: no validation curve"
-    assert elapsed < 10, f"40 appends + redraws of up to 1M epochs took {elapsed:.1f} s"
 
 
 def test_updates_are_throttled(plot, qtbot):

@@ -3,8 +3,6 @@ texts and highlights; it copes with wide layers, NaN weights, no state and chang
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
@@ -290,12 +288,10 @@ def test_header_hover_names_the_layer(view):
     assert d.describe_target(d.target_at(QPoint(x, 12))) == "hidden 1 · 2 relu"
 
 
-def test_show_state_is_fast_for_live_training(view):
-    state = random_state([2, 32, 32, 3])
-    view.show_state(state)
-    view.repaint()
-    start = time.perf_counter()
-    for _ in range(10):
-        view.show_state(state)
+def test_live_refreshes_of_a_bigger_network_keep_its_shape(view):
+    """(What a refresh costs is bench/bench_views.py's to measure, not a test's.)"""
+    for seed in (1, 2, 3):
+        view.show_state(random_state([2, 32, 32, 3], seed=seed))
         view.repaint()
-    assert (time.perf_counter() - start) / 10 < 0.03
+    structure = view.diagram().structure()
+    assert structure is not None and structure.neuron_name(2, 31) == "hidden 2 #32"

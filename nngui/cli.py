@@ -35,6 +35,7 @@ from nngui.cli_args import (
     check_path,
     check_save_path,
     parse_numbers,
+    printable,
     protect_negative_numbers,
     read_model,
 )
@@ -392,7 +393,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with np.errstate(all="ignore"):
         metrics = model.evaluate(model.regenerate_data())
     if args.json:
-        print_json({"model": args.model, "outputs": list(model.output_names), "metrics": metrics})
+        print_json(
+            {
+                "model": printable(args.model),
+                "outputs": list(model.output_names),
+                "metrics": metrics,
+            }
+        )
     else:
         print(metrics_table(metrics, model.output_names))
     return 0

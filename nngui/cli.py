@@ -195,7 +195,7 @@ def build_layers(args: argparse.Namespace, n_outputs: int) -> list[LayerSpec]:
 
 def check_out_path(path: str | None) -> Path | None:
     """Check before training that --out can be written, so that no training is lost."""
-    return None if path is None else check_save_path(path, "--out", ".npz")
+    return None if path is None else check_save_path(path, "--out", ".npz", expand_user=True)
 
 
 #: What training starts from: network, data, settings, history, and the epoch of the weights

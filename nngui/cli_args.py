@@ -144,15 +144,19 @@ def check_path(path: str, what: str = "") -> None:
         raise UsageError(f"{what}{': ' if what else ''}{shown_path(path)}: {problem}")
 
 
-def check_save_path(path: str, what: str, suffix: str | None = None) -> Path:
+def check_save_path(
+    path: str, what: str, suffix: str | None = None, expand_user: bool = False
+) -> Path:
     """Check before any work that a file can be saved at ``path`` (UsageError if not).
 
     The name must be usable (``path_problem``), end in ``suffix`` if one is given, not name a
     folder, device, pipe or socket (the atomic save would replace it by a regular file), and
-    its folder must exist and be writable.
+    its folder must exist and be writable. With ``expand_user`` a leading ``~`` or ``~user``
+    names a home folder (left as it is when there is no such user); the path to save at is
+    returned.
     """
     check_path(path, what)
-    p = Path(path).expanduser()
+    p = Path(os.path.expanduser(path) if expand_user else path)
     if suffix is not None and p.suffix.lower() != suffix:
         raise UsageError(f"{what}: {shown_path(path)} must end in {suffix}")
     try:

@@ -841,3 +841,24 @@ def test_saving_over_a_pipe_is_refused_before_any_work(capsys, model_path, tmp_p
     code, out, err = run(capsys, "export", model_path, "--fit", fifo)
     assert (code, out) == (2, "") and "or - for stdout" in err
     assert fifo.is_fifo()  # not replaced by a regular file
+
+
+@pytest.mark.parametrize("name", ["~,%s%n", "~no-such-user-here/m", "~"])
+def test_a_tilde_without_a_home_is_one_line(capsys, model_path, tmp_path, monkeypatch, name):
+    # Path.expanduser raised RuntimeError "Could not determine home directory" (a traceback).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr("pwd.getpwuid", lambda uid: (_ for _ in ()).throw(KeyError(uid)))
+    code, out, err = run(capsys, "train", "--epochs", "1", "--samples", "50", "--quiet",
+                         "--out", name + ".npz")  # fmt: skip
+    assert "Traceback" not in err
+    if "/" in name:  # the folder ~no-such-user-here does not exist here
+        assert (code, out) == (2, "") and err.count("\n") == 1 and "does not exist" in err
+    else:  # a plain file name, saved as it is written
+        assert (code, out, err) == (0, "", "") and (tmp_path / (name + ".npz")).is_file()
+    code, out, err = run(capsys, "export", model_path, "--error-map", name, "--fit", "f.csv")
+    assert "Traceback" not in err
+    if "/" in name:
+        assert (code, out) == (2, "") and err.count("\n") == 1 and "does not exist" in err
+    else:
+        assert (code, err) == (0, "") and (tmp_path / name).is_file()

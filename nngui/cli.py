@@ -35,6 +35,7 @@ from nngui.cli_args import (
     check_path,
     check_save_path,
     parse_numbers,
+    printable,
     protect_negative_numbers,
     read_model,
 )
@@ -195,7 +196,7 @@ def build_layers(args: argparse.Namespace, n_outputs: int) -> list[LayerSpec]:
 
 def check_out_path(path: str | None) -> Path | None:
     """Check before training that --out can be written, so that no training is lost."""
-    return None if path is None else check_save_path(path, "--out", ".npz")
+    return None if path is None else check_save_path(path, "--out", ".npz", expand_user=True)
 
 
 #: What training starts from: network, data, settings, history, and the epoch of the weights
@@ -390,7 +391,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     with np.errstate(all="ignore"):
         metrics = model.evaluate(model.regenerate_data())
     if args.json:
-        print_json({"model": args.model, "outputs": list(model.output_names), "metrics": metrics})
+        print_json(
+            {
+                "model": printable(args.model),
+                "outputs": list(model.output_names),
+                "metrics": metrics,
+            }
+        )
     else:
         print(metrics_table(metrics, model.output_names))
     return 0

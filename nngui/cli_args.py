@@ -124,6 +124,12 @@ def path_problem(path: str) -> str | None:
     return None
 
 
+def printable(path: str | os.PathLike) -> str:
+    """``path`` as text that can be printed: bytes of a name that are not UTF-8 (which Python
+    holds as lone surrogates) are shown as ``\\xff`` escapes instead of failing to print."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def os_problem(exc: OSError) -> str:
     """A short reason for an error of the file system, in the words of ``path_problem``."""
     if exc.errno == errno.ENAMETOOLONG:
@@ -138,20 +144,30 @@ def check_path(path: str, what: str = "") -> None:
         raise UsageError(f"{what}{': ' if what else ''}{shown_path(path)}: {problem}")
 
 
-def check_save_path(path: str, what: str, suffix: str | None = None) -> Path:
+def check_save_path(
+    path: str, what: str, suffix: str | None = None, expand_user: bool = False
+) -> Path:
     """Check before any work that a file can be saved at ``path`` (UsageError if not).
 
     The name must be usable (``path_problem``), end in ``suffix`` if one is given, not name a
-    folder, and its folder must exist and be writable.
+    folder, device, pipe or socket (the atomic save would replace it by a regular file), and
+    its folder must exist and be writable. With ``expand_user`` a leading ``~`` or ``~user``
+    names a home folder (left as it is when there is no such user); the path to save at is
+    returned.
     """
     check_path(path, what)
-    p = Path(path).expanduser()
+    p = Path(os.path.expanduser(path) if expand_user else path)
     if suffix is not None and p.suffix.lower() != suffix:
         raise UsageError(f"{what}: {shown_path(path)} must end in {suffix}")
     try:
         if p.is_dir():
             example = p / ("model.npz" if suffix == ".npz" else "table.csv")
             raise UsageError(f"{what}: {path} is a folder; give a file name such as {example}")
+        if p.exists() and not p.is_file():  # saving would replace a device, pipe or socket
+            raise UsageError(
+                f"{what}: {path} is not a regular file (a device, pipe or socket); "
+                "give a file name, or - for stdout where a table can go there"
+            )
         folder = p.parent
         if not folder.is_dir():
             raise UsageError(f"{what}: the folder {folder} does not exist; create it first")

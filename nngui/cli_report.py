@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from nngui.cli_args import printable
 from nngui.core.data import INPUT_NAMES, DataSpec
 from nngui.core.model import Model
 from nngui.core.training import RunResult, TrainConfig
@@ -39,7 +40,7 @@ def train_report(model: Model, result: RunResult, out: Path | None) -> dict[str,
         "test_mae": test["mae"],
         "test_r2": test["r2"],
         "metrics": m,
-        "out": str(out) if out is not None else None,
+        "out": printable(out) if out is not None else None,
     }
 
 
@@ -64,7 +65,7 @@ def architecture(model: Model) -> str:
 def model_info(model: Model, path: str) -> dict[str, Any]:
     """What ``info --json`` prints."""
     return {
-        "model": path,
+        "model": printable(path),
         "architecture": architecture(model),
         "layers": [layer.to_dict() for layer in model.network.layers],
         "params": model.network.parameter_count(),
@@ -81,7 +82,7 @@ def model_info(model: Model, path: str) -> dict[str, Any]:
 
 def info_text(model: Model, path: str) -> str:
     """What ``info`` prints: one "name  value" line per fact, then the final metrics."""
-    rows = [("model", path), ("layers", architecture(model)),
+    rows = [("model", printable(path)), ("layers", architecture(model)),
             ("parameters", f"{model.network.parameter_count():,}")]  # fmt: skip
     if model.data_spec is not None:
         rows += data_rows(model.data_spec)

@@ -804,3 +804,61 @@ def test_export_that_fails_while_writing_is_one_line(capsys, monkeypatch, model_
         code == 2
         and err == f"nngui: {tmp_path / 'f.csv'}: could not save: no space left on device\n"
     )
+
+
+# ----- found by tests/test_cli_fuzz.py ----------------------------------------------------
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux names may be any bytes")
+@pytest.mark.parametrize("command", ["info", "evaluate", "train"])
+def test_a_file_name_that_is_not_utf8_prints(model_path, tmp_path, command):
+    # Python holds the bytes \xff\x80 as lone surrogates; printing them failed on stdout
+    # (UnicodeEncodeError) with --json and in info's text.
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/\xff\x80.npz")
+    __import__("shutil").copy(model_path, odd)
+    argv = (
+        ["train", "--epochs", "1", "--samples", "50", "--out", odd]
+        if command == "train"
+        else [command, odd]
+    )
+    for extra in ([], ["--json"]):
+        result = subprocess.run([sys.executable, "-m", "nngui", *argv, *extra],
+                                capture_output=True, cwd=ROOT, timeout=60)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert b"Traceback" not in result.stderr
+        text = result.stdout.decode("utf-8")  # valid UTF-8: the bytes are shown as escapes
+        if extra:
+            shown = json.loads(text)["out" if command == "train" else "model"]
+            assert shown.endswith("/\\xff\\x80.npz")
+        elif command != "evaluate":
+            assert "/\\xff\\x80.npz" in text
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_saving_over_a_pipe_is_refused_before_any_work(capsys, model_path, tmp_path):
+    fifo = tmp_path / "pipe.npz"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "train", "--epochs", "100000000", "--out", fifo)
+    assert (code, out) == (2, "") and "is not a regular file" in err and err.count("\n") == 1
+    code, out, err = run(capsys, "export", model_path, "--fit", fifo)
+    assert (code, out) == (2, "") and "or - for stdout" in err
+    assert fifo.is_fifo()  # not replaced by a regular file
+
+
+@pytest.mark.parametrize("name", ["~,%s%n", "~no-such-user-here/m", "~"])
+def test_a_tilde_without_a_home_is_one_line(capsys, model_path, tmp_path, monkeypatch, name):
+    # Path.expanduser raised RuntimeError "Could not determine home directory" (a traceback).
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HOME", raising=False)
+    monkeypatch.setattr("pwd.getpwuid", lambda uid: (_ for _ in ()).throw(KeyError(uid)))
+    code, out, err = run(capsys, "train", "--epochs", "1", "--samples", "50", "--quiet",
+                         "--out", name + ".npz")  # fmt: skip
+    assert "Traceback" not in err
+    if "/" in name:  # the folder ~no-such-user-here does not exist here
+        assert (code, out) == (2, "") and err.count("\n") == 1 and "does not exist" in err
+    else:  # a plain file name, saved as it is written
+        assert (code, out, err) == (0, "", "") and (tmp_path / (name + ".npz")).is_file()
+    code, out, err = run(capsys, "export", model_path, "--error-map", name, "--fit", "f.csv")
+    assert "Traceback" not in err
+    if "/" in name:
+        assert (code, out) == (2, "") and err.count("\n") == 1 and "does not exist" in err
+    else:
+        assert (code, err) == (0, "") and (tmp_path / name).is_file()

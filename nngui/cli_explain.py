@@ -174,8 +174,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def check_outputs(model: str, outputs: dict[str, str | None]) -> None:
-    """Refuse outputs that cannot be saved or would overwrite the model or each other
-    (UsageError), before any work.
+    """Refuse outputs that cannot be saved or would overwrite the model, each other or any
+    other model file (a name ending in .npz), with UsageError, before any work.
 
     ``outputs`` maps option names to the files given (None: not given; "-": stdout).
     """
@@ -201,6 +201,12 @@ def check_outputs(model: str, outputs: dict[str, str | None]) -> None:
                 else:
                     both = f"{other} {earlier} and {option} {path} are the same file"
                 raise UsageError(f"{both}; give each table its own file")
+    for option, path in files:
+        if Path(path).suffix.lower() == ".npz":  # another model's file: a table would replace it
+            raise UsageError(
+                f"{option}: {path} ends in .npz like a model file, and a table written there "
+                "would replace it; give a name ending in .csv"
+            )
 
 
 def same_file(a: str, b: str) -> bool:

@@ -862,3 +862,14 @@ def test_a_tilde_without_a_home_is_one_line(capsys, model_path, tmp_path, monkey
         assert (code, out) == (2, "") and err.count("\n") == 1 and "does not exist" in err
     else:
         assert (code, err) == (0, "") and (tmp_path / name).is_file()
+
+
+@pytest.mark.parametrize("option", ["--history", "--fit", "--error-map"])
+def test_export_never_writes_a_table_over_a_model_file(capsys, model_path, tmp_path, option):
+    other = tmp_path / "other.npz"
+    other.write_bytes(model_path.read_bytes())
+    before = other.read_bytes()
+    code, _, err = run(capsys, "export", model_path, option, other)
+    assert code == 2 and err.count("\n") == 1
+    assert "ends in .npz like a model file" in err and "give a name ending in .csv" in err
+    assert other.read_bytes() == before, "the model file is untouched"

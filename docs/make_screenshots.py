@@ -25,6 +25,7 @@ SHOTS = {  # tab title → file
     "Fit": "view-fit.png",
     "Error map": "view-error-map.png",
     "Inside": "view-inside.png",
+    "Runs": "view-runs.png",
 }
 
 

@@ -134,13 +134,14 @@ class FileActions(QObject):
         self.save_as_action.setEnabled(saving)
 
     # ----- unsaved work -------------------------------------------------------------------
-    def confirm_discard(self, doing: str, question: str | None = None) -> bool:
-        """Ask Save / Discard / Cancel when trained work is unsaved; True to go on.
+    def confirm_discard(self, doing: str, question: str | None = None, force: bool = False) -> bool:
+        """Ask Save / Discard / Cancel when trained work is unsaved (or, with ``force``, in
+        any case); True to go on.
 
         ``doing`` ends the default question ("… Save it before {doing}?"); ``question``
         replaces it.
         """
-        if not self.bench.has_unsaved_work():
+        if not (force or self.bench.has_unsaved_work()):
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(

@@ -47,6 +47,7 @@ from nngui.gui.layer_builder import LayerBuilder
 from nngui.gui.loss_plot import LossPlot
 from nngui.gui.number_box import refused_entries
 from nngui.gui.predict_panel import PredictPanel
+from nngui.gui.runs_binding import RunsBinding
 from nngui.gui.session import (
     OUTCOME_STATES,
     Session,
@@ -113,6 +114,8 @@ class MainWindow(QMainWindow):
         self._last_progress: Progress | None = None
         self._single_step = False  # the run is one Step from idle: no bar to a target
         self._build_panels()
+        self.runs = RunsBinding(self)
+        self.views.addTab(self.runs.panel, "Runs")
         self.files = FileActions(self, self)
         self.exports = ExportActions(self, self)
         self._build_menus()
@@ -247,10 +250,18 @@ class MainWindow(QMainWindow):
 
     def apply_model(self, model: Model, path: str) -> bool:
         """Restore a loaded model's settings, weights and history (FileActionsHost protocol)."""
+        if not self.restore_model(model, f"Opened {os.path.basename(path)}", path):
+            return False
+        self.runs.forget_current()
+        return True
+
+    def restore_model(self, model: Model, done: str, path: str = "") -> bool:
+        """Show ``model``'s settings, weights and history (an opened file or a kept run);
+        ``done`` starts the status message. False (after telling the user) if it cannot."""
         try:
             session = session_from_model(model)
         except (ValueError, DataSpecError) as exc:
-            QMessageBox.warning(self, "Cannot open model", f"{path}: {exc}")
+            QMessageBox.warning(self, "Cannot open model", f"{path or done}: {exc}")
             return False
         config = model.train_config or TrainConfig()
         assert model.data_spec is not None  # session_from_model refuses a model without it
@@ -270,8 +281,7 @@ class MainWindow(QMainWindow):
             epochs = session.history.epochs
             self.training_panel.show_progress(epochs, epochs, 0.0, None)
         self.statusBar().showMessage(
-            f"Opened {os.path.basename(path)}: {plural(session.history.epochs, 'epoch')} trained",
-            8000,
+            f"{done}: {plural(session.history.epochs, 'epoch')} trained", 8000
         )
         return True
 
@@ -322,6 +332,8 @@ class MainWindow(QMainWindow):
         name = os.path.basename(path) if path else "untitled"
         self.setWindowTitle(f"{name}[*] — {APP_NAME}")
         self.setWindowModified(False)
+        if path:  # saved (an opened file has forgotten its run first)
+            self.runs.mark_current_saved()
 
     # ----- training -----------------------------------------------------------------------
     @Slot()
@@ -354,6 +366,7 @@ class MainWindow(QMainWindow):
         self.run.start(
             trainer, config.epochs if epochs is None else epochs, restore_best=not self._single_step
         )
+        self.runs.run_started()
         self._set_state("training")
 
     def _settings_entries_taken(self) -> bool:
@@ -484,6 +497,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(end_message(reason, why), 8000)
         if outcome == "diverged":
             self.status.show_notice("Training diverged", message)
+        if not self._single_step:  # a Step alone is a look, not a run to keep
+            self.runs.record(outcome)
 
     # ----- display ------------------------------------------------------------------------
     def _sync_plot(self, history: History) -> None:
@@ -509,6 +524,7 @@ class MainWindow(QMainWindow):
         editable = state not in ("training", "paused")
         self.data_panel.set_editable(editable)
         self.layer_builder.set_editable(editable)
+        self.runs.panel.set_editable(editable)
         self.files.set_enabled(editable)
         self.status.show_state(state)
 
@@ -555,7 +571,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Ask about unsaved work, stop and join the training thread, remember the geometry."""
         self.guard.finish_typing()  # a number still being typed is an edit like any other
-        if not self.files.confirm_discard("closing"):
+        question = self.runs.close_question()
+        if not self.files.confirm_discard("closing", question, force=question is not None):
             event.ignore()
             return
         self.stop_training()

@@ -16,6 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from nngui.core.data import make_dataset
+from nngui.core.model import Model
+from nngui.core.network import Network
 from nngui.core.training import OUTCOMES, History
 from nngui.workbench.settings import Settings
 
@@ -67,6 +70,19 @@ class RunRecord:
             f"{sizes} {'/'.join(acts)} · {t.optimizer}, lr {t.lr:g}, {batch} · "
             f"{s.data.samples:,} samples"
         )
+
+    def model(self) -> Model:
+        """The run as a model, as a file would hold it: its network at the kept weights, the
+        scalers of its (regenerated) data, its settings, history, metrics and outcome."""
+        s = self.settings
+        dataset = make_dataset(s.data)
+        network = Network(dataset.n_inputs, list(s.layers), [p.copy() for p in self.params],
+                          np.dtype(s.training.dtype))  # fmt: skip
+        model = Model.from_dataset(network, dataset, s.training, self.history)
+        return dataclasses.replace(
+            model, metrics=dict(self.metrics), outcome=self.outcome,
+            weights_epoch=None if self.weights_epoch == self.epochs else self.weights_epoch,
+        )  # fmt: skip
 
     def test_rmse(self) -> list[float] | None:
         """The test RMSE per output at the run's end, if it was measured."""

@@ -38,7 +38,7 @@ def shown_params(view: InsideView) -> list[np.ndarray]:
 
 def test_the_views_are_tabs_beside_the_loss_plot(window):
     titles = [window.views.tabText(i) for i in range(window.views.count())]
-    assert titles == ["L&oss", "Network", "Fit", "Error map", "Inside"]
+    assert titles == ["L&oss", "Network", "Fit", "Error map", "Inside", "Runs"]
     assert window.views.currentWidget() is window.loss_plot
 
 

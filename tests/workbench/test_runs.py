@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -69,3 +70,20 @@ def test_a_record_says_what_it_was():
         record(outcome="exploded")
     with pytest.raises(RunsError, match="weights of epoch 9"):
         RunRecord("x", run.started, run.settings, run.history, {}, (), 9, "completed")
+
+
+def test_a_record_becomes_the_model_a_file_would_hold():
+    from nngui.core.setup import fresh_start
+
+    settings = Settings()
+    ds, net = fresh_start(settings.data, settings.layers, "he", "float64")
+    run = dataclasses.replace(
+        record(epochs=3), params=tuple(p.copy() for p in net.params), weights_epoch=2
+    )
+    model = run.model()
+    assert all(np.array_equal(p, q) for p, q in zip(model.network.params, net.params, strict=True))
+    assert model.data_spec == settings.data and model.train_config == settings.training
+    assert model.history.epochs == 3 and model.weights_epoch == 2 and model.outcome == "completed"
+    np.testing.assert_array_equal(model.x_scaler.mean, ds.x_scaler.mean)
+    assert model.metrics == run.metrics
+    assert dataclasses.replace(run, weights_epoch=3).model().weights_epoch is None  # the last

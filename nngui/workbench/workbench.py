@@ -94,11 +94,8 @@ class Workbench:
 
     def load(self, settings: Settings) -> None:
         """Take ``settings`` as they are (a model was opened) and forget the undo history."""
-        old = self._settings
         self._apply(settings)
         self.stack.clear()
-        if old == settings:
-            return
 
     # ----- internals ------------------------------------------------------------------------
     @staticmethod

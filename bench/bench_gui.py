@@ -110,9 +110,8 @@ def in_window(
     w.show()
     if view is not None:
         w.views.show_view(w.views.views[view])
-    w.layer_builder.set_hidden_layers([LayerSpec(u, "relu") for u in hidden])
-    w.reset_weights()
-    w.training_panel.set_config(TrainConfig(epochs=BIG, time_limit=seconds))
+    w.workbench.set_hidden([LayerSpec(u, "relu") for u in hidden])  # a new network at once
+    w.workbench.set_training(epochs=BIG, time_limit=seconds)
     # Shown and painted first, as when a person clicks Train: the window's first paint (about
     # 60 ms) is not a wait while training.
     pump(lambda: False, 0.5)

@@ -26,7 +26,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from nngui.core.training import TrainConfig
 from nngui.gui.app import make_app
 
 WARM_UP = 10
@@ -65,7 +64,7 @@ def one_cycle(epochs: int, close_while_training: bool) -> None:
 
     w = MainWindow()
     w.show()
-    w.training_panel.set_config(TrainConfig(epochs=10**8 if close_while_training else epochs))
+    w.workbench.set_training(epochs=10**8 if close_while_training else epochs)
     w.train()
     if close_while_training:
         wait(lambda: False, 0.2)

@@ -1,7 +1,10 @@
-"""The data panel: edit a DataSpec (inputs, targets, noise, split) and summarise a Dataset.
+"""The data panel: edit the workbench's data settings and summarise the generated Dataset.
 
-The panel only edits settings and shows what was generated; drawing the data is the core's job
-(``nngui.core.data.make_dataset``), called by the main window.
+The panel binds to a Workbench: a finished edit of usable settings is a workbench edit (named
+and undoable; the edits of one visit to a box merge into one step), and every change of the
+workbench's data settings, whoever made it (an undo, a preset, an opened model), is shown.
+Settings that cannot be used stay shown with the reason and change nothing until corrected.
+Drawing the data is the core's job (``nngui.core.data.make_dataset``), called by the window.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ import itertools
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.data import INPUT_NAMES, MAX_SAMPLES, TARGETS, Dataset, DataSpec, DataSpecError
+from nngui.gui.number_box import FloatBox, IntBox
 from nngui.gui.widgets import (
     FitTable,
     align_form_labels,
@@ -32,6 +35,7 @@ from nngui.gui.widgets import (
     int_spin,
     run_preview,
 )
+from nngui.workbench import Settings, SettingsError, Workbench
 
 #: Bounds of every range box; the core takes any finite range, these keep the boxes readable.
 RANGE_LIMIT = 1e9
@@ -51,14 +55,16 @@ def target_tip(name: str, *, last: bool) -> str:
 
 
 class DataPanel(QWidget):
-    """Edit the data settings and show a summary of the generated data set."""
+    """Edit the data settings of ``workbench`` (its own one if None) and summarise the data."""
 
-    #: The user edited a setting (never emitted by ``set_spec``).
+    #: The user edited a setting (never emitted when the workbench's settings are shown).
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workbench: Workbench | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.workbench = workbench if workbench is not None else Workbench()
         self._target_order: list[str] = []
+        self._visit = 0  # edits of one box merge until its edit is finished (Return, Tab)
         self._forms: list[QFormLayout] = []
         self._settings = [self._inputs_group(), self._targets_group(), self._split_group()]
         layout = QVBoxLayout(self)
@@ -68,7 +74,16 @@ class DataPanel(QWidget):
         layout.addStretch(1)
         align_form_labels(*self._forms)
         self._tab_order()
-        self.set_spec(DataSpec())
+        self._boxes: dict[str, IntBox | FloatBox] = {"samples": self._samples, "seed": self._seed}
+        self._boxes |= {"noise": self._noise, "train": self._train, "val": self._val}
+        for i, (low, high) in enumerate(zip(self._lows, self._highs, strict=True)):
+            self._boxes |= {f"low {i}": low, f"high {i}": high}
+        for name, box in self._boxes.items():
+            box.valueChanged.connect(lambda _v, n=name: self._edited(n))
+            box.editingFinished.connect(self._end_visit)
+        self._show_spec(self.workbench.settings.data)
+        self._unsubscribe = self.workbench.subscribe(self._on_settings)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
 
     # ----- construction -------------------------------------------------------------------
     def _inputs_group(self) -> QGroupBox:
@@ -81,8 +96,8 @@ class DataPanel(QWidget):
             "into train, validation and test.",
         )  # fmt: skip
         form.addRow("Sam&ples:", self._samples)
-        self._lows: list[QDoubleSpinBox] = []
-        self._highs: list[QDoubleSpinBox] = []
+        self._lows: list[FloatBox] = []
+        self._highs: list[FloatBox] = []
         for name in INPUT_NAMES:
             form.addRow(f"Range of {name}:", self._range_row(name))
         self._seed = int_spin(
@@ -92,8 +107,6 @@ class DataPanel(QWidget):
         )  # fmt: skip
         self._seed.setGroupSeparatorShown(False)
         form.addRow("Rando&m seed:", self._seed)
-        self._samples.valueChanged.connect(self._edited)
-        self._seed.valueChanged.connect(self._edited)
         return box
 
     def _range_row(self, name: str) -> QWidget:
@@ -109,7 +122,6 @@ class DataPanel(QWidget):
         )  # fmt: skip
         for spin in (low, high):
             spin.setMinimumWidth(90)
-            spin.valueChanged.connect(self._edited)
         self._lows.append(low)
         self._highs.append(high)
         row = QWidget()
@@ -139,7 +151,6 @@ class DataPanel(QWidget):
             "from 0 to 1,000,000.",
         )  # fmt: skip
         self._noise.setSpecialValueText("None")
-        self._noise.valueChanged.connect(self._edited)
         form.addRow("&Noise (std):", self._noise)
         layout.addLayout(form)
         return box
@@ -159,8 +170,6 @@ class DataPanel(QWidget):
             "(needed for early stopping), from 0 to 50 %. 0 = no validation set.",
         )  # fmt: skip
         self._val.setSpecialValueText("None")
-        for spin in (self._train, self._val):
-            spin.valueChanged.connect(self._edited)
         form.addRow("Tr&aining:", self._train)
         form.addRow("Val&idation:", self._val)
         self._sizes = QLabel()
@@ -216,7 +225,7 @@ class DataPanel(QWidget):
             seed=self._seed.value(),
         )
 
-    def set_spec(self, spec: DataSpec) -> None:
+    def _show_spec(self, spec: DataSpec) -> None:
         """Show ``spec`` in the widgets without emitting ``changed``."""
         widgets: list[QWidget] = [self._samples, self._seed, self._noise, self._train, self._val]
         widgets += [*self._lows, *self._highs, *self._checks.values()]
@@ -270,10 +279,38 @@ class DataPanel(QWidget):
         self._preview.shrink_columns_to_contents()
         self._preview.show()
 
-    # ----- reactions to edits -------------------------------------------------------------
-    def _edited(self) -> None:
+    # ----- binding ------------------------------------------------------------------------
+    def _on_settings(self, old: Settings, new: Settings) -> None:
+        """Show the workbench's data settings when they changed and differ from those shown."""
+        if old.data == new.data:
+            return
+        try:
+            shown: DataSpec | None = self.spec()
+        except DataSpecError:
+            shown = None
+        if shown != new.data:
+            self._show_spec(new.data)
+
+    def _commit(self, key: object) -> None:
+        """Make the settings shown the workbench's, if they can be used (else say why)."""
         self._show_split()
+        try:
+            spec = self.spec()
+        except DataSpecError:
+            return  # the split hint says why; the workbench keeps its usable settings
+        try:
+            self.workbench.set_data_spec(spec, merge_key=key)
+        except (DataSpecError, SettingsError) as exc:
+            self._split_hint.setText(f"These settings cannot be used: {exc}.")
+            self._split_hint.show()
+
+    # ----- reactions to edits -------------------------------------------------------------
+    def _edited(self, box: str) -> None:
+        self._commit(("data", box, self._visit))
         self.changed.emit()
+
+    def _end_visit(self) -> None:
+        self._visit += 1
 
     def _ranges(self) -> tuple[tuple[float, float], ...]:
         """The (lowest, highest) pair of each input; raises DataSpecError unless low < high.
@@ -299,6 +336,7 @@ class DataPanel(QWidget):
         else:
             self._target_order.remove(name)
         self._lock_last_target()
+        self._commit(None)
         self.changed.emit()
 
     def _insert_target(self, name: str) -> None:
@@ -336,11 +374,11 @@ if __name__ == "__main__":
 
         panel = DataPanel()
 
-        def regenerate() -> None:
+        def regenerate(*_: object) -> None:
             with contextlib.suppress(DataSpecError):  # the panel already shows why
-                panel.show_dataset(make_dataset(panel.spec()))
+                panel.show_dataset(make_dataset(panel.workbench.settings.data))
 
-        panel.changed.connect(regenerate)
+        panel.workbench.subscribe(regenerate)
         regenerate()
         return panel
 

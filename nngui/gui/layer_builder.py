@@ -1,17 +1,20 @@
 """The layer builder: edit the hidden layers, the output activation and the initialisation.
 
-Every edit is a QUndoCommand on ``undo_stack``, so each can be undone and redone; consecutive
-edits of one layer's units merge into one step (typing "64" is one undo, not two). The widgets
-only mirror the builder's state (``_hidden``, ``_output``, ``_init``) with their signals
-blocked, so applying a command never feeds back into a new one.
+The builder binds to a Workbench: every edit is a workbench edit, named and undoable from the
+Edit menu or the builder's own Undo and Redo buttons; consecutive edits of one layer's units,
+in one visit to its box, merge into one step (typing "64" is one undo, not two). The widgets
+mirror the workbench's settings (hidden layers, output activation, initialisation, and the
+inputs, outputs and training samples its data gives) with their signals blocked, so showing a
+change never feeds back into a new edit.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Hashable
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,9 +31,11 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.activations import ACTIVATIONS
-from nngui.core.data import INPUT_NAMES, SEED_TARGETS
+from nngui.core.data import INPUT_NAMES
 from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, count_parameters
+from nngui.gui.undo_stack import QtCommandStack
 from nngui.gui.widgets import describe, hint_label, int_spin, run_preview
+from nngui.workbench import Settings, Workbench
 
 MAX_HIDDEN = MAX_LAYERS - 1  # the output layer counts among the network's layers
 NEW_LAYER = LayerSpec(4, "relu")  # the article's hidden layer
@@ -38,86 +43,33 @@ INIT_LABELS = {"he": "He (the article's)", "xavier": "Xavier / Glorot"}
 OVERFIT_WARNING = (
     "More parameters than training samples: the network will overfit (the article's rule)"
 )
-_MERGE_UNITS = 1  # QUndoCommand.id() of units edits, which merge per row
-
-
-class _EditCommand(QUndoCommand):
-    """Replace one field of the builder's state ("hidden", "output" or "init").
-
-    ``select`` is the hidden row to select after redo (``select_before`` after undo);
-    ``merge_key`` (row, focus visit) makes consecutive units edits of one row, typed in one
-    visit to its box, a single undo step.
-    """
-
-    def __init__(
-        self,
-        builder: LayerBuilder,
-        field: str,
-        after: object,
-        text: str,
-        select: int | None = None,
-        merge_key: tuple[int, int] | None = None,
-    ) -> None:
-        super().__init__(text)
-        self._builder = builder
-        self._field = field
-        self._before = builder._state(field)
-        self._after = after
-        self._select_before = builder.selected_row()
-        self._select_after = select
-        self._merge_key = merge_key
-
-    def redo(self) -> None:  # Qt override
-        self._builder._apply(self._field, self._after, self._select_after)
-
-    def undo(self) -> None:  # Qt override
-        self._builder._apply(self._field, self._before, self._select_before)
-
-    def id(self) -> int:  # Qt override
-        return _MERGE_UNITS if self._merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 (Qt override)
-        if not isinstance(other, _EditCommand) or other._merge_key != self._merge_key:
-            return False
-        self._after = other._after
-        self.setText(other.text())
-        self.setObsolete(self._after == self._before)  # typed back the old value: no step
-        return True
 
 
 class LayerBuilder(QWidget):
     """Edit the layers after the input: hidden layers, output activation, initialisation."""
 
-    #: The layers or initialisation changed by a user edit, undo or redo.
+    #: The layers or initialisation changed (a user edit, an undo or redo, a preset …).
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workbench: Workbench | None = None, parent: QWidget | None = None) -> None:
+        """``workbench``: the settings to edit; None makes the builder its own (previews)."""
         super().__init__(parent)
-        self._hidden: list[LayerSpec] = [NEW_LAYER, NEW_LAYER]
-        self._output = "linear"
-        self._init = "he"
+        self.workbench = workbench or Workbench(stack=QtCommandStack(self))
+        self._hidden: list[LayerSpec] = []
+        self._output, self._init = "linear", "he"
         self._n_inputs, self._input_names = len(INPUT_NAMES), list(INPUT_NAMES)
-        self._output_names, self._n_train = list(SEED_TARGETS), 7_000
+        self._output_names: list[str] = []
+        self._n_train = 0
         self._editable = True
         self._focus_session = 0
-        self._built_index = 0  # the undo index of the layers the network was built from
-        self._built_state: tuple[object, ...] | None = None  # and what it showed then
-        self._marking = False  # mark_built was called inside an edit: it ends at the new index
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.indexChanged.connect(self._on_index_changed)
-        self.undo_action = self._stack_action(self.undo_stack.createUndoAction(self, "&Undo"))
-        self.redo_action = self._stack_action(self.undo_stack.createRedoAction(self, "&Redo"))
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        self._select_next: tuple[int | None] | None = None  # the row an own edit selects
         self._build()
-        self._sync_table()
-        self._sync_combos()
-        self._refresh()
-
-    # ----- construction -------------------------------------------------------------------
-    def _stack_action(self, action: QAction) -> QAction:
-        self.addAction(action)
-        return action
+        self._mirror(self.workbench.settings)
+        bindings = [
+            self.workbench.subscribe(self._on_settings),
+            self.workbench.stack.subscribe(self._update_buttons),
+        ]
+        self.destroyed.connect(lambda *_: [unbind() for unbind in bindings])
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -208,10 +160,8 @@ class LayerBuilder(QWidget):
         self._down = self._tool(
             "Move do&wn", "Move the selected layer towards the output.", self._on_down
         )
-        self._undo = self._tool("Undo", "Undo the last layer edit (Ctrl+Z).", self.undo_stack.undo)
-        self._redo = self._tool(
-            "Redo", "Redo the last undone edit (Ctrl+Shift+Z).", self.undo_stack.redo
-        )
+        self._undo = self._tool("Undo", "Undo the last edit (Ctrl+Z).", self._on_undo)
+        self._redo = self._tool("Redo", "Redo the last undone edit (Ctrl+Shift+Z).", self._on_redo)
         rows = QVBoxLayout()
         for group in (
             (self._add, self._insert, self._duplicate, self._remove),
@@ -226,8 +176,6 @@ class LayerBuilder(QWidget):
             if None not in group:
                 row.addStretch(1)
             rows.addLayout(row)
-        self.undo_stack.canUndoChanged.connect(self._update_buttons)
-        self.undo_stack.canRedoChanged.connect(self._update_buttons)
         return rows
 
     def _make_form(self) -> QFormLayout:
@@ -281,76 +229,17 @@ class LayerBuilder(QWidget):
         """The hidden layers, input side first."""
         return list(self._hidden)
 
-    def set_hidden_layers(self, layers: list[LayerSpec]) -> None:
-        """Show ``layers`` as the hidden layers; clears the undo history, emits nothing."""
-        if len(layers) > MAX_HIDDEN:
-            raise ValueError(f"at most {MAX_HIDDEN} hidden layers, got {len(layers)}")
-        self._apply("hidden", tuple(layers), None, emit=False)
-        self.undo_stack.clear()
-
     def output_activation(self) -> str:
         """Name of the output layer's activation."""
         return self._output
-
-    def set_output_activation(self, name: str) -> None:
-        """Set the output activation; clears the undo history, emits nothing."""
-        if name not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {name!r}")
-        self._apply("output", name, self.selected_row(), emit=False)
-        self.undo_stack.clear()
 
     def init_scheme(self) -> str:
         """Name of the initialisation scheme: "he" or "xavier"."""
         return self._init
 
-    def set_init_scheme(self, name: str) -> None:
-        """Set the initialisation scheme; clears the undo history, emits nothing."""
-        if name not in INIT_LABELS:
-            raise ValueError(f"unknown initialisation {name!r}")
-        self._apply("init", name, self.selected_row(), emit=False)
-        self.undo_stack.clear()
-
-    def mark_built(self) -> None:
-        """Say that the network now matches the layers shown (see ``revert_to_built``).
-
-        Later edits no longer merge into earlier undo commands. Called from ``changed`` (an
-        edit being pushed, undone or redone), the mark lands on the index the stack reaches.
-        """
-        self._built_index = self.undo_stack.index()
-        self._built_state = (tuple(self._hidden), self._output, self._init)
-        self._focus_session += 1
-        if not self._marking:
-            self._marking = True
-            QTimer.singleShot(0, self, self._end_marking)
-
-    def _on_index_changed(self, index: int) -> None:
-        if self._marking:
-            self._built_index = index
-
-    def _end_marking(self) -> None:
-        self._marking = False
-
-    def is_built(self) -> bool:
-        """Whether the layers, output activation and initialisation shown are those of the last
-        ``mark_built`` (edits since then, if any, came back to them)."""
-        return self._built_state == (tuple(self._hidden), self._output, self._init)
-
-    def revert_to_built(self) -> None:
-        """Undo (or redo) back to the layers of the last ``mark_built``; edits after it go to
-        the redo side of the undo history."""
-        self.undo_stack.setIndex(min(self._built_index, self.undo_stack.count()))
-
     def layers(self) -> list[LayerSpec]:
         """Every layer after the input: the hidden layers, then the output layer."""
         return [*self._hidden, LayerSpec(len(self._output_names), self._output)]
-
-    def set_io(self, n_inputs: int, output_names: list[str], n_train: int) -> None:
-        """Show the fixed input and output layers and compare parameters with ``n_train``."""
-        self._n_inputs = n_inputs
-        self._input_names = list(INPUT_NAMES) if n_inputs == len(INPUT_NAMES) else []
-        self._output_names = list(output_names)
-        self._n_train = n_train
-        self._refresh()
 
     def set_editable(self, on: bool) -> None:
         """Allow or forbid edits (forbidden while training), undo and redo included."""
@@ -376,27 +265,51 @@ class LayerBuilder(QWidget):
         """Number of weights and biases of the current layers."""
         return count_parameters(self._n_inputs, self.layers())
 
-    # ----- state and commands -------------------------------------------------------------
-    def _state(self, field: str) -> object:
-        return {"hidden": tuple(self._hidden), "output": self._output, "init": self._init}[field]
+    # ----- binding ------------------------------------------------------------------------
+    def _on_settings(self, old: Settings, new: Settings) -> None:
+        """Show the workbench's layers, initialisation, inputs, outputs and training samples."""
+        if old.layers == new.layers and old.training.init == new.training.init:
+            if old.data != new.data:
+                self._mirror(new)
+            return
+        select, self._select_next = self._select_next, None
+        row = self.selected_row() if select is None else select[0]
+        self._mirror(new, min(row, len(new.hidden) - 1) if row is not None else None)
+        self.changed.emit()
 
-    def _apply(self, field: str, value: object, select: int | None, emit: bool = True) -> None:
-        """Set one field of the state and mirror it in the widgets (commands call this)."""
-        if field == "hidden":
-            self._hidden = list(value)  # type: ignore[call-overload]
-            self._sync_table()
-        elif field == "output":
-            self._output = str(value)
-        else:
-            self._init = str(value)
+    def _mirror(self, settings: Settings, select: int | None = None) -> None:
+        """Make the builder's state and widgets those of ``settings``; select row ``select``."""
+        data = settings.data
+        self._hidden = list(settings.hidden)
+        self._output = settings.layers[-1].activation
+        self._init = settings.training.init
+        self._n_inputs = len(data.ranges)
+        self._input_names = list(INPUT_NAMES) if self._n_inputs == len(INPUT_NAMES) else []
+        self._output_names = list(data.targets)
+        self._n_train = data.split_sizes()[0]
+        self._sync_table()
         self._sync_combos()
         self.select_row(select)
         self._refresh()
-        if emit:
-            self.changed.emit()
 
-    def _push(self, hidden: list[LayerSpec], text: str, select: int | None) -> None:
-        self.undo_stack.push(_EditCommand(self, "hidden", tuple(hidden), text, select))
+    def _push(
+        self, hidden: list[LayerSpec], text: str, select: int | None,
+        key: Hashable | None = None,
+    ) -> None:  # fmt: skip
+        """Ask the workbench for hidden layers ``hidden`` (named ``text``); select ``select``."""
+        self._select_next = (select,)
+        try:
+            self.workbench.set_hidden(hidden, text, key)
+        finally:
+            self._select_next = None
+
+    def _on_undo(self) -> None:
+        if self._editable and self.workbench.stack.can_undo():
+            self.workbench.stack.undo()
+
+    def _on_redo(self) -> None:
+        if self._editable and self.workbench.stack.can_redo():
+            self.workbench.stack.redo()
 
     def _on_add(self) -> None:
         new = self._hidden[-1] if self._hidden else NEW_LAYER
@@ -440,8 +353,7 @@ class LayerBuilder(QWidget):
         layers = list(self._hidden)
         layers[row] = LayerSpec(units, layers[row].activation)
         text = f"Set layer {row + 1} units to {units}"
-        key = (row, self._focus_session)
-        self.undo_stack.push(_EditCommand(self, "hidden", tuple(layers), text, row, key))
+        self._push(layers, text, row, ("units", row, self._focus_session))
 
     def _on_activation(self, row: int, name: str) -> None:
         if name != self._hidden[row].activation:
@@ -452,14 +364,24 @@ class LayerBuilder(QWidget):
     def _on_output_chosen(self, index: int) -> None:
         name = self._output_combo.itemData(index)
         if name != self._output:
-            text = f"Set output activation to {name}"
-            self.undo_stack.push(_EditCommand(self, "output", name, text, self.selected_row()))
+            output = LayerSpec(len(self._output_names), name)
+            self._select_next = (self.selected_row(),)
+            try:
+                self.workbench.set_layers(
+                    [*self._hidden, output], f"Set output activation to {name}"
+                )
+            finally:
+                self._select_next = None
 
     def _on_init_chosen(self, index: int) -> None:
         name = self._init_combo.itemData(index)
         if name != self._init:
-            text = f"Set initialisation to {INIT_LABELS[name]}"
-            self.undo_stack.push(_EditCommand(self, "init", name, text, self.selected_row()))
+            self._select_next = (self.selected_row(),)
+            try:
+                text = f"Set initialisation to {INIT_LABELS[name]}"
+                self.workbench.set_training(init=name, text=text)
+            finally:
+                self._select_next = None
 
     # ----- mirroring ----------------------------------------------------------------------
     def _sync_table(self) -> None:
@@ -514,6 +436,7 @@ class LayerBuilder(QWidget):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        """Enable the buttons that make sense; Undo and Redo name the step they would take."""
         row, n, on = self.selected_row(), len(self._hidden), self._editable
         self._add.setEnabled(on and n < MAX_HIDDEN)
         self._insert.setEnabled(on and row is not None and n < MAX_HIDDEN)
@@ -521,11 +444,13 @@ class LayerBuilder(QWidget):
         self._remove.setEnabled(on and row is not None)
         self._up.setEnabled(on and row is not None and row > 0)
         self._down.setEnabled(on and row is not None and row < n - 1)
-        can_undo, can_redo = self.undo_stack.canUndo(), self.undo_stack.canRedo()
-        for widget, ok in ((self._undo, can_undo), (self._redo, can_redo)):
-            widget.setEnabled(on and ok)
-        self.undo_action.setEnabled(on and can_undo)
-        self.redo_action.setEnabled(on and can_redo)
+        stack = self.workbench.stack
+        for button, word, ok, text, key in (
+            (self._undo, "Undo", stack.can_undo(), stack.undo_text(), "Ctrl+Z"),
+            (self._redo, "Redo", stack.can_redo(), stack.redo_text(), "Ctrl+Shift+Z"),
+        ):
+            button.setEnabled(on and ok)
+            button.setToolTip(f"{word} {text} ({key})." if ok else f"Nothing to {word.lower()}.")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """Select a layer's row when one of its editors gets the keyboard focus.

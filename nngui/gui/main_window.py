@@ -1,14 +1,16 @@
 """The main window: composes the panels, runs training in a worker thread, shows results.
 
-Left, in tabs: the data settings, the layer builder and the training controls. Right: the loss
-plot above the predict panel. The window keeps its own copy of the network (updated from the
-worker's weight snapshots) and never touches the trainer while its thread runs; a finished
-run's network and history are adopted after the thread has been joined.
+Left, in tabs: the data settings, the layer builder and the training controls, all bound to
+one Workbench (the settings and their undo stack, shown in the Edit menu). Right: the loss
+plot above the predict panel. An edit that changes the data, the layers, the initialisation or
+the precision starts a new network without asking: the trained one stays in the Runs tab. The
+window keeps its own copy of the network (updated from the worker's weight snapshots) and never
+touches the trainer while its thread runs; a finished run's network and history are adopted
+after the thread has been joined.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
 
 import numpy as np
@@ -28,7 +30,6 @@ import nngui
 from nngui.core.data import DataSpecError
 from nngui.core.fit import fit_table
 from nngui.core.model import Model
-from nngui.core.presets import ARTICLE, PRESETS
 from nngui.core.run_text import kept_reason, plural, stop_reason
 from nngui.core.training import (
     History,
@@ -60,10 +61,10 @@ from nngui.gui.session import (
     trainer_for,
     training_ranges,
 )
-from nngui.gui.settings_guard import SettingsGuard
 from nngui.gui.status_line import StatusLine
 from nngui.gui.training_panel import TrainingPanel
 from nngui.gui.training_run import TrainingRun
+from nngui.gui.undo_stack import QtCommandStack, UndoActions
 from nngui.gui.views.base import ViewState
 from nngui.gui.views.error_map_view import ErrorMapView
 from nngui.gui.views.fit_view import FitView
@@ -72,6 +73,7 @@ from nngui.gui.views.network_view import NetworkView
 from nngui.gui.views.view_tabs import ViewTabs
 from nngui.gui.widgets import describe
 from nngui.gui.window_geometry import remember_geometry, restore_geometry
+from nngui.workbench import Settings, SettingsError, Workbench, starts_new_network
 
 APP_NAME = "nngui"
 SPLITS = ("train", "val", "test")
@@ -107,6 +109,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("MainWindow")
         self.setWindowIcon(app_icon())
+        self.workbench = Workbench(stack=QtCommandStack(self))
+        self._restoring = False  # the settings are those of a model being shown: not an edit
         self.session: Session | None = None
         self.state = "idle"
         self._trainer: Trainer | None = None
@@ -123,15 +127,15 @@ class MainWindow(QMainWindow):
         self._connect()
         self.setAcceptDrops(True)
         self.set_file(None)
-        self.apply_preset(ARTICLE.name)
+        self.reset_weights()
         self.setWindowModified(False)
         restore_geometry(self)
 
     # ----- construction -------------------------------------------------------------------
     def _build_panels(self) -> None:
-        self.data_panel = DataPanel()
-        self.layer_builder = LayerBuilder()
-        self.training_panel = TrainingPanel()
+        self.data_panel = DataPanel(self.workbench)
+        self.layer_builder = LayerBuilder(self.workbench)
+        self.training_panel = TrainingPanel(self.workbench)
         self.loss_plot = LossPlot()
         self.predict_panel = PredictPanel()
         self.tabs = describe(QTabWidget(), "Settings", "Data, layers and training settings.")
@@ -166,8 +170,8 @@ class MainWindow(QMainWindow):
         self.exports.fill_menu(export_menu)
         self.files.fill_menu(bar.addMenu("&File"), export_menu)
         edit = bar.addMenu("&Edit")
-        edit.addAction(self.layer_builder.undo_action)
-        edit.addAction(self.layer_builder.redo_action)
+        self.undo_actions = UndoActions(self.workbench.stack, self)
+        edit.addActions([self.undo_actions.undo, self.undo_actions.redo])
         view = bar.addMenu("&View")
         fit = view.addAction("&Fit Loss Plot")
         fit.setToolTip("Show the whole loss history and follow new epochs")
@@ -179,17 +183,15 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
 
     def _connect(self) -> None:
-        self.guard = SettingsGuard(self)
+        self.workbench.subscribe(self._on_settings)
         tp = self.training_panel
-        tp.changed.connect(lambda: self.setWindowModified(True))
         tp.train_clicked.connect(self.train)
         tp.pause_clicked.connect(self.pause)
         tp.resume_clicked.connect(self.resume)
         tp.step_clicked.connect(self.step)
         tp.stop_clicked.connect(self.stop)
-        tp.reset_clicked.connect(self.guard.reset_clicked)
-        tp.learning_rate_changed.connect(self._on_learning_rate)
-        tp.preset_chosen.connect(self.apply_preset)
+        tp.reset_clicked.connect(self.reset_weights)
+        tp.preset_chosen.connect(self._start_from_preset)
         self.run.progress.connect(self._on_progress)
         self.run.snapshot.connect(self._on_snapshot)
         self.run.paused.connect(self._on_paused)
@@ -197,53 +199,60 @@ class MainWindow(QMainWindow):
 
     # ----- sessions -----------------------------------------------------------------------
     def config(self) -> TrainConfig:
-        """The training settings, with the initialisation chosen in the layer builder."""
-        return dataclasses.replace(
-            self.training_panel.config(), init=self.layer_builder.init_scheme()
-        )
+        """The training settings (the initialisation and precision included)."""
+        return self.workbench.settings.training
+
+    def _on_settings(self, old: Settings, new: Settings) -> None:
+        """Follow an edit, undo or redo: a new network when it needs one (the trained one
+        stays in the Runs tab), the learning rate of a run going on."""
+        if self._restoring:
+            return
+        self.setWindowModified(True)
+        if self.run.running and old.training.lr != new.training.lr:
+            self.run.set_learning_rate(new.training.lr)
+        if starts_new_network(old, new):
+            self.reset_weights()
 
     def apply_preset(self, name: str) -> None:
-        """Show a preset's data, layers and training settings, and start a fresh network."""
-        preset = PRESETS[name]
+        """Make a preset's data, layers and training settings the settings (one undoable
+        step), and start a fresh network from them."""
         self.stop_training()
-        self.data_panel.set_spec(preset.data)
-        self.layer_builder.set_hidden_layers(list(preset.layers[:-1]))
-        self.layer_builder.set_output_activation(preset.layers[-1].activation)
-        self.layer_builder.set_init_scheme(preset.training.init)
-        self.training_panel.set_config(preset.training)
-        self.reset_weights()
-        self.guard.sync_preset_shown()
+        self.workbench.apply_preset(name)
+        self._start_from_preset()
+
+    def _start_from_preset(self) -> None:
+        """A preset is a starting point: fresh weights, even if its network has this shape."""
+        if self.session is None or self.session.trained:
+            self.reset_weights()
 
     def new_session(self) -> None:
-        """Start again from the article's set-up (File ▸ New)."""
-        self.apply_preset(ARTICLE.name)
+        """Start again from the article's set-up, with no undo history (File ▸ New)."""
+        self.stop_training()
+        self._restoring = True
+        try:
+            self.workbench.load(Settings())
+        finally:
+            self._restoring = False
+        self.reset_weights()
+        self.runs.forget_current()
         self.setWindowModified(False)
 
     def reset_weights(self) -> None:
-        """Regenerate the data and draw fresh initial weights from the settings shown."""
+        """Regenerate the data and draw fresh initial weights from the settings."""
         self.stop_training()
-        try:
-            spec = self.data_panel.spec()
-        except DataSpecError as exc:
-            self.statusBar().showMessage(f"Data settings: {exc}", 8000)
-            return
-        # The output layer's size follows the targets: tell the builder before reading layers.
-        self.layer_builder.set_io(len(spec.ranges), list(spec.targets), spec.split_sizes()[0])
-        session = fresh_session(
-            spec, self.layer_builder.layers(), self.layer_builder.init_scheme(),
-            self.training_panel.config().dtype,
-        )  # fmt: skip
+        s = self.workbench.settings
+        session = fresh_session(s.data, list(s.layers), s.training.init, s.training.dtype)
         self._show_session(session)
+        self.runs.forget_current()
         self.loss_plot.clear()
         self._set_state("idle")
 
     def _show_session(self, session: Session) -> None:
+        self.runs.keep_pending()  # trained work of lone Steps is kept before it is replaced
         self.session = session
         self._trainer = None
         ds = session.dataset
         self.data_panel.show_dataset(ds)
-        self.layer_builder.set_io(ds.n_inputs, list(ds.output_names), len(ds.train))
-        self.layer_builder.mark_built()  # a cancelled layer edit comes back to these layers
         self.predict_panel.set_training_ranges(training_ranges(ds))
         self._show_network()
         self._show_metrics()
@@ -255,25 +264,31 @@ class MainWindow(QMainWindow):
         self.runs.forget_current()
         return True
 
-    def restore_model(self, model: Model, done: str, path: str = "") -> bool:
+    def restore_model(
+        self, model: Model, done: str, path: str = "", undo_text: str | None = None
+    ) -> bool:
         """Show ``model``'s settings, weights and history (an opened file or a kept run);
-        ``done`` starts the status message. False (after telling the user) if it cannot."""
+        ``done`` starts the status message. With ``undo_text`` the settings change is an
+        undoable step of that name (restoring a run), else the undo history starts afresh
+        (an opened file). False (after telling the user) if it cannot."""
         try:
             session = session_from_model(model)
-        except (ValueError, DataSpecError) as exc:
+            assert model.data_spec is not None  # session_from_model refuses a model without it
+            config = model.train_config or TrainConfig()
+            settings = Settings(model.data_spec, tuple(model.network.layers), config)
+        except (ValueError, DataSpecError, SettingsError) as exc:
             QMessageBox.warning(self, "Cannot open model", f"{path or done}: {exc}")
             return False
-        config = model.train_config or TrainConfig()
-        assert model.data_spec is not None  # session_from_model refuses a model without it
-        self.data_panel.set_spec(model.data_spec)
-        self.layer_builder.set_io(session.dataset.n_inputs, list(model.output_names), 0)
-        self.layer_builder.set_hidden_layers(list(model.network.layers[:-1]))
-        self.layer_builder.set_output_activation(model.network.layers[-1].activation)
-        self.layer_builder.set_init_scheme(config.init)
-        self.training_panel.set_config(config)
+        self._restoring = True
+        try:
+            if undo_text is None:
+                self.workbench.load(settings)
+            else:
+                self.workbench.edit(settings, undo_text)
+        finally:
+            self._restoring = False
         self._show_session(session)
         self.loss_plot.set_history(session.history)
-        self.guard.sync_preset_shown()
         self._set_state(
             OUTCOME_STATES.get(model.outcome, "finished") if session.trained else "idle"
         )
@@ -341,9 +356,8 @@ class MainWindow(QMainWindow):
         """Train for the configured epochs (or ``epochs``) in a worker thread."""
         if self.run.running or self.session is None:
             return
-        if not self._settings_entries_taken():
+        if not self._settings_entries_taken():  # a number still being typed is an edit too
             return
-        self.guard.finish_typing()
         try:
             self.data_panel.spec()
         except DataSpecError as exc:  # the session's data no longer matches the settings shown
@@ -435,16 +449,13 @@ class MainWindow(QMainWindow):
         if self.run.running:
             self._adopt("interrupted", self.run.stop_and_join())
 
-    def _on_learning_rate(self, lr: float) -> None:
-        self.run.set_learning_rate(lr)
-
     @Slot(object)
     def _on_progress(self, report: ProgressReport) -> None:
         self.loss_plot.append(
             report.train_loss, report.eval_epochs, report.val_loss, report.test_loss
         )
         p = self._last_progress = report.progress
-        left = p.seconds_left(self.training_panel.config().time_limit)
+        left = p.seconds_left(self.config().time_limit)
         self._show_progress(p.epoch, p.epochs_target, p.epochs_per_second, left)
         self._show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss)
 
@@ -475,6 +486,7 @@ class MainWindow(QMainWindow):
         s.network = trainer.net.copy()
         s.history = copy_history(trainer.history)
         s.outcome = outcome
+        s.config = trainer.config
         result = self.run.last_result
         s.weights_epoch = None if result is None else weights_epoch_after(result, s.weights_epoch)
         self._sync_plot(s.history)
@@ -497,7 +509,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(end_message(reason, why), 8000)
         if outcome == "diverged":
             self.status.show_notice("Training diverged", message)
-        if not self._single_step:  # a Step alone is a look, not a run to keep
+        if self._single_step:  # a Step alone is a look: kept only if the network is replaced
+            self.runs.pending = True
+        else:
             self.runs.record(outcome)
 
     # ----- display ------------------------------------------------------------------------
@@ -525,6 +539,7 @@ class MainWindow(QMainWindow):
         self.data_panel.set_editable(editable)
         self.layer_builder.set_editable(editable)
         self.runs.panel.set_editable(editable)
+        self.undo_actions.set_enabled(editable)
         self.files.set_enabled(editable)
         self.status.show_state(state)
 
@@ -570,7 +585,8 @@ class MainWindow(QMainWindow):
     # ----- window events ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Ask about unsaved work, stop and join the training thread, remember the geometry."""
-        self.guard.finish_typing()  # a number still being typed is an edit like any other
+        for panel in (self.data_panel, self.layer_builder, self.training_panel):
+            refused_entries(panel)  # a number still being typed is an edit like any other
         question = self.runs.close_question()
         if not self.files.confirm_discard("closing", question, force=question is not None):
             event.ignore()

@@ -45,6 +45,8 @@ class Session:
     #: The epoch whose weights the network holds when training restored earlier ones (the
     #: best validation epoch, or the last finite one after a divergence); None: the last.
     weights_epoch: int | None = None
+    #: The training settings of its last run (None: not trained here, or opened from a file).
+    config: TrainConfig | None = None
 
     @property
     def trained(self) -> bool:

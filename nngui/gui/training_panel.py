@@ -1,13 +1,15 @@
 """The training panel: optimiser and stopping settings, presets, run controls and progress.
 
-The panel never trains: its buttons emit signals, the main window drives the worker and tells
-the panel the run's state (``set_state``) and progress (``show_progress``) in return.
+The settings bind to a Workbench: each finished edit is a workbench edit (the edits of one
+visit to a box merge into one undo step), Apply makes the chosen preset the workbench's
+settings, and every change of the workbench's training settings is shown, with the preset
+they match. The panel never trains: its buttons emit signals, the main window drives the
+worker and tells the panel the run's state (``set_state``) and progress (``show_progress``).
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -21,14 +23,16 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QStyle,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
 from nngui.core.presets import PRESETS
-from nngui.core.training import DTYPES, TrainConfig
+from nngui.core.training import DTYPES, TrainConfig, TrainConfigError
 from nngui.gui.number_box import FloatBox, IntBox
 from nngui.gui.widgets import align_form_labels, describe, float_spin, int_spin, run_preview
+from nngui.workbench import Settings, SettingsError, Workbench
 
 STATES = ("idle", "training", "paused", "finished", "diverged", "stopped")
 OPTIMIZER_LABELS = {
@@ -71,16 +75,14 @@ class TrainingPanel(QWidget):
     step_clicked = Signal()  # … to run exactly one epoch
     stop_clicked = Signal()  # … to stop training (the weights so far are kept)
     reset_clicked = Signal()  # … to draw fresh initial weights
-    learning_rate_changed = Signal(float)  # new learning rate, edited during a run
-    preset_chosen = Signal(str)  # name of the applied preset (a key of PRESETS)
-    changed = Signal()  # any setting edited by the user (never by set_config)
+    preset_chosen = Signal(str)  # a preset (a key of PRESETS) was applied by the user
+    changed = Signal()  # a setting edited by the user (never when the workbench's are shown)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, workbench: Workbench | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._base = TrainConfig()
+        self.workbench = workbench if workbench is not None else Workbench()
         self._state = "idle"
-        self._preset_guard: Callable[[str], bool] = lambda name: True
-        self._shown_preset = ""
+        self._visit = 0  # edits of one box merge until its edit is finished (Return, Tab)
         layout = QVBoxLayout(self)
         layout.addWidget(self._preset_group())
         self._optimiser_box = self._optimiser_group()
@@ -95,8 +97,12 @@ class TrainingPanel(QWidget):
         optimiser, stopping = self._optimiser_box.layout(), self._stopping_box.layout()
         assert isinstance(optimiser, QFormLayout) and isinstance(stopping, QFormLayout)
         align_form_labels(optimiser, stopping)
-        self.set_config(self._base)
+        self._bind()
+        self._show_config(self.workbench.settings.training)
+        self.show_preset(self.workbench.settings.preset)
         self.set_state("idle")
+        self._unsubscribe = self.workbench.subscribe(self._on_settings)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
 
     # ----- construction -------------------------------------------------------------------
     def _preset_group(self) -> QGroupBox:
@@ -131,12 +137,10 @@ class TrainingPanel(QWidget):
         )
         for name, label in OPTIMIZER_LABELS.items():
             self._optimizer.addItem(label, name)
-        self._optimizer.activated.connect(self._on_optimizer)
         self._lr = float_spin(
             1e-6, 10.0, 0.01, name="Learning rate",
             tip="Step size of each update. Can be changed while training runs.",
         )  # fmt: skip
-        self._lr.valueChanged.connect(self._on_lr)
         self._batch = int_spin(
             0, MAX_BATCH, 0, name="Batch size", special="Full batch",
             tip="Samples per update; Full batch uses the whole training set every step.",
@@ -155,9 +159,6 @@ class TrainingPanel(QWidget):
         )  # fmt: skip
         for name in DTYPES:
             self._dtype.addItem(DTYPE_LABELS.get(name, name), name)
-        self._dtype.activated.connect(self._edited)
-        for spin in (self._batch, self._momentum, self._l2):
-            spin.valueChanged.connect(self._edited)
         form.addRow("O&ptimiser:", self._optimizer)
         form.addRow("Le&arning rate:", self._lr)
         form.addRow("&Batch size:", self._batch)
@@ -182,8 +183,6 @@ class TrainingPanel(QWidget):
             0.0, 7 * 86400.0, 0.0, name="Time limit", special="No limit", suffix=" s",
             step=10.0, tip="Stop after this many seconds of training.",
         )  # fmt: skip
-        for spin in (self._epochs, self._patience, self._time):
-            spin.valueChanged.connect(self._edited)
         form.addRow("Epo&chs:", self._epochs)
         form.addRow("Patie&nce:", self._patience)
         form.addRow("T&ime limit:", self._time)
@@ -240,23 +239,11 @@ class TrainingPanel(QWidget):
         return [action for _, action in self._actions]
 
     def config(self) -> TrainConfig:
-        """The settings as a TrainConfig (init and fields not shown here come from set_config)."""
-        return dataclasses.replace(
-            self._base,
-            optimizer=self._optimizer.currentData(),
-            lr=self._lr.value(),
-            batch_size=self._batch.value(),
-            momentum=self._momentum.value(),
-            l2=self._l2.value(),
-            epochs=self._epochs.value(),
-            patience=self._patience.value(),
-            time_limit=self._time.value(),
-            dtype=self._dtype.currentData(),
-        )
+        """The workbench's training settings (those shown)."""
+        return self.workbench.settings.training
 
-    def set_config(self, cfg: TrainConfig) -> None:
+    def _show_config(self, cfg: TrainConfig) -> None:
         """Show ``cfg`` in the widgets without emitting ``changed``."""
-        self._base = cfg
         spins: tuple[IntBox | FloatBox, ...] = (self._lr, self._batch, self._momentum, self._l2)
         spins += (self._epochs, self._patience, self._time)
         blockers = [QSignalBlocker(w) for w in (*spins, self._optimizer, self._dtype)]
@@ -280,17 +267,9 @@ class TrainingPanel(QWidget):
     def show_preset(self, name: str | None) -> None:
         """Show ``name`` (a PRESETS name) as the chosen preset, or None: "Custom settings"."""
         index = self._preset.findData(name) if name is not None else -1
-        self._shown_preset = name if name is not None and index >= 0 else ""
         with QSignalBlocker(self._preset):
             self._preset.setCurrentIndex(index)
         self._update_enabled()
-
-    def set_preset_guard(self, guard: Callable[[str], bool]) -> None:
-        """Ask ``guard(name)`` before applying a preset; when it says False nothing changes.
-
-        (The window asks there whether unsaved trained work may be replaced.)
-        """
-        self._preset_guard = guard
 
     def set_state(self, state: str) -> None:
         """Enable the buttons and settings that make sense in ``state`` (one of STATES)."""
@@ -351,17 +330,43 @@ class TrainingPanel(QWidget):
         self._stopping_box.setEnabled(free)
         self._momentum.setEnabled(free and self._optimizer.currentData() == "momentum")
 
-    def _edited(self) -> None:
-        self.changed.emit()
+    # ----- binding ------------------------------------------------------------------------
+    def _bind(self) -> None:
+        """Make each box's finished edit, and each choice, a workbench edit."""
+        boxes: dict[str, IntBox | FloatBox] = {
+            "lr": self._lr, "batch_size": self._batch, "momentum": self._momentum,
+            "l2": self._l2, "epochs": self._epochs, "patience": self._patience,
+            "time_limit": self._time,
+        }  # fmt: skip
+        for name, box in boxes.items():
+            box.valueChanged.connect(lambda v, n=name, b=box: self._edited(b, n, v))
+            box.editingFinished.connect(self._end_visit)
+        for name, combo in (("optimizer", self._optimizer), ("dtype", self._dtype)):
+            combo.activated.connect(lambda _i, n=name, c=combo: self._edited(c, n, c.currentData()))
 
-    def _on_optimizer(self) -> None:
+    def _on_settings(self, old: Settings, new: Settings) -> None:
+        """Show the workbench's training settings and the preset they match."""
+        if old.training != new.training:
+            self._show_config(new.training)
+        if old.preset != new.preset or self._preset.currentData() != new.preset:
+            self.show_preset(new.preset)
+
+    def _edited(self, widget: QWidget, name: str, value: Any) -> None:
+        """Make ``name = value`` (shown in ``widget``) the workbench's setting, or say why not."""
+        # Arrowing through a list is one choice; so are the edits of one visit to a box.
+        combo = name in ("optimizer", "dtype")
+        key = ("training", name) if combo else ("training", name, self._visit)
+        try:
+            self.workbench.set_training(merge_key=key, **{name: value})
+        except (TrainConfigError, SettingsError) as exc:
+            QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), str(exc), widget)
+            self._show_config(self.workbench.settings.training)  # the setting stays as it was
+            return
         self._update_enabled()
         self.changed.emit()
 
-    def _on_lr(self, value: float) -> None:
-        if self._state in ("training", "paused"):
-            self.learning_rate_changed.emit(value)
-        self.changed.emit()
+    def _end_visit(self) -> None:
+        self._visit += 1
 
     def _on_pause(self) -> None:
         if self._state == "paused":
@@ -371,11 +376,10 @@ class TrainingPanel(QWidget):
 
     def _on_apply_preset(self) -> None:
         name = self._preset.currentData()
-        if not self._preset_guard(name):
-            self.show_preset(self._shown_preset or None)
+        if name is None:
             return
-        self._shown_preset = name
-        self.set_config(PRESETS[name].training)
+        self.workbench.apply_preset(name)
+        self.show_preset(self.workbench.settings.preset)
         self.preset_chosen.emit(name)
 
 

@@ -7,10 +7,10 @@ each change through plain callbacks. ``RunState`` is the training run's state ma
 (``nngui.gui``); the command line and the tests use them headless.
 """
 
-from nngui.workbench.commands import Command, CommandStack
+from nngui.workbench.commands import Command, CommandStack, UndoStack
 from nngui.workbench.run_state import RunState, RunStateError
 from nngui.workbench.runs import RunRecord, Runs, RunsError
-from nngui.workbench.settings import Settings, SettingsError, describe_change
+from nngui.workbench.settings import Settings, SettingsError, describe_change, starts_new_network
 from nngui.workbench.workbench import Workbench
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "RunsError",
     "Settings",
     "SettingsError",
+    "UndoStack",
     "Workbench",
     "describe_change",
+    "starts_new_network",
 ]

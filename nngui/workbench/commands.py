@@ -2,14 +2,17 @@
 
 The stack runs a command when it is pushed, undoes and redoes it, and merges consecutive
 commands with the same ``merge_key`` into one step (the keystrokes of one typed number, the
-drags of one slider). It knows which index is "clean" (the state last saved) and calls its
-listeners after every change, so a menu can follow the texts of what Undo and Redo would do.
+drags of one slider); a merged step that ends where it began (a value typed back to what it
+was: ``after == before``) is dropped. It knows which index is "clean" (the state last saved)
+and calls its listeners after every change, so a menu can follow the texts of what Undo and
+Redo would do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Protocol
 
 Listener = Callable[[], None]
 
@@ -17,12 +20,51 @@ Listener = Callable[[], None]
 @dataclass
 class Command:
     """One edit: ``redo`` makes it, ``undo`` takes it back; ``text`` names it ("Set samples to
-    5,000"). Consecutive commands with the same non-None ``merge_key`` merge into one step."""
+    5,000"). Consecutive commands with the same non-None ``merge_key`` merge into one step.
+    ``before`` and ``after``, when given, are the states the command goes between: a merged
+    step whose ``after`` equals its ``before`` leaves nothing to undo and is dropped."""
 
     text: str
     redo: Callable[[], None]
     undo: Callable[[], None]
     merge_key: Hashable | None = None
+    before: object = None
+    after: object = None
+
+    def is_no_op(self) -> bool:
+        """Whether the command ends where it began (both states given and equal)."""
+        return self.before is not None and self.before == self.after
+
+
+class UndoStack(Protocol):
+    """What a workbench needs of an undo stack: CommandStack here, a QUndoStack in the GUI."""
+
+    def push(self, command: Command) -> None:
+        """Make ``command`` and put it on the stack (merging it with the top one if it may)."""
+
+    def undo(self) -> object:
+        """Take the last step back."""
+
+    def redo(self) -> object:
+        """Make the last undone step again."""
+
+    def clear(self) -> None:
+        """Forget every step."""
+
+    def can_undo(self) -> bool:
+        """Whether there is a step to undo."""
+
+    def can_redo(self) -> bool:
+        """Whether there is a step to redo."""
+
+    def undo_text(self) -> str:
+        """The name of the step Undo would take back ("" if none)."""
+
+    def redo_text(self) -> str:
+        """The name of the step Redo would make ("" if none)."""
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """Call ``listener()`` after every change of the stack; returns how to unsubscribe."""
 
 
 class CommandStack:
@@ -46,7 +88,13 @@ class CommandStack:
         if mergeable and top is not None and top.merge_key == command.merge_key:
             if self._clean == len(self._done):
                 self._clean = None  # the merged step no longer ends at the saved state
-            self._done[-1] = Command(command.text, command.redo, top.undo, top.merge_key)
+            merged = Command(
+                command.text, command.redo, top.undo, top.merge_key, top.before, command.after
+            )
+            if merged.is_no_op():
+                self._done.pop()  # typed back to what it was: no step left
+            else:
+                self._done[-1] = merged
         else:
             if self._clean is not None and self._clean > len(self._done):
                 self._clean = None  # the saved state was among the undone steps: now gone

@@ -19,18 +19,22 @@ from typing import Any
 from nngui.core.data import DataSpec, DataSpecError
 from nngui.core.network import LayerSpec
 from nngui.core.training import TrainConfigError
-from nngui.workbench.commands import Command, CommandStack
+from nngui.workbench.commands import Command, CommandStack, UndoStack
 from nngui.workbench.settings import Settings, SettingsError, describe_change
 
 SettingsListener = Callable[[Settings, Settings], None]
 
 
 class Workbench:
-    """The settings, their undo stack and their listeners (see the module docstring)."""
+    """The settings, their undo stack and their listeners (see the module docstring).
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    ``stack`` is a CommandStack unless another UndoStack is given (the GUI gives a QUndoStack
+    that wraps the workbench's commands, so the Edit menu undoes them).
+    """
+
+    def __init__(self, settings: Settings | None = None, stack: UndoStack | None = None) -> None:
         self._settings = settings if settings is not None else Settings()
-        self.stack = CommandStack()
+        self.stack: UndoStack = stack if stack is not None else CommandStack()
         self._listeners: list[SettingsListener] = []
 
     @property
@@ -54,9 +58,13 @@ class Workbench:
             return False
         name = text or describe_change(old, new)
         self.stack.push(
-            Command(name, lambda: self._apply(new), lambda: self._apply(old), merge_key)
+            Command(name, lambda: self._apply(new), lambda: self._apply(old), merge_key, old, new)
         )
         return True
+
+    def set_data_spec(self, data: DataSpec, merge_key: Hashable | None = None) -> bool:
+        """Change the data settings to ``data`` (the output layer follows its targets)."""
+        return self.edit(self._fitted(self._settings, data=data), merge_key=merge_key)
 
     def set_data(self, merge_key: Hashable | None = None, **changes: Any) -> bool:
         """Change data settings (DataSpec fields: ``samples=5000``, ``seed=7`` …)."""
@@ -64,15 +72,18 @@ class Workbench:
             data = dataclasses.replace(self._settings.data, **changes)
         except TypeError as exc:
             raise SettingsError(f"unknown data setting ({exc})") from None
-        return self.edit(self._fitted(self._settings, data=data), merge_key=merge_key)
+        return self.set_data_spec(data, merge_key)
 
-    def set_training(self, merge_key: Hashable | None = None, **changes: Any) -> bool:
-        """Change training settings (TrainConfig fields: ``lr=0.001``, ``epochs=500`` …)."""
+    def set_training(
+        self, merge_key: Hashable | None = None, text: str | None = None, **changes: Any
+    ) -> bool:
+        """Change training settings (TrainConfig fields: ``lr=0.001``, ``epochs=500`` …),
+        named ``text`` if given."""
         try:
             training = dataclasses.replace(self._settings.training, **changes)
         except TypeError as exc:
             raise SettingsError(f"unknown training setting ({exc})") from None
-        return self.edit(self._settings.replace(training=training), merge_key=merge_key)
+        return self.edit(self._settings.replace(training=training), text, merge_key)
 
     def set_layers(
         self, layers: Sequence[LayerSpec], text: str | None = None,

@@ -1,4 +1,5 @@
-"""DataPanel: editing real widgets gives the DataSpec the user means; summaries show the data."""
+"""DataPanel: editing real widgets gives the DataSpec the user means, as workbench edits that
+undo and redo; the workbench's data settings are shown; summaries show the data."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
     qtbot.keyClick(spin, Qt.Key.Key_Return)
 
 
+def show(panel: DataPanel, spec: DataSpec) -> None:
+    """Change the workbench's data settings (as an undo, a preset or an opened model would)."""
+    panel.workbench.set_data_spec(spec)
+
+
 def click(qtbot, check: QCheckBox) -> None:
     """Click a check box on its indicator (the box at its left edge)."""
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(6, check.height() // 2))
@@ -36,7 +42,7 @@ def test_defaults_are_the_articles_spec(panel):
     assert panel.spec() == DataSpec()
 
 
-def test_set_spec_mirrors_every_setting_without_emitting(panel, qtbot):
+def test_the_workbench_settings_are_shown_without_emitting(panel, qtbot):
     spec = DataSpec(
         samples=2_500,
         ranges=((-5.0, 5.0), (10.0, 20.0)),
@@ -47,7 +53,7 @@ def test_set_spec_mirrors_every_setting_without_emitting(panel, qtbot):
         seed=7,
     )
     with qtbot.assertNotEmitted(panel.changed):
-        panel.set_spec(spec)
+        show(panel, spec)
     assert panel.spec() == spec
     assert panel._samples.text() == "2,500"
 
@@ -57,6 +63,42 @@ def test_typing_samples_emits_changed_and_updates_spec(panel, qtbot):
         type_into(qtbot, panel._samples, "5000")
     assert panel.spec().samples == 5_000
     assert panel._sizes.text() == "3,500 train · 0 validation · 1,500 test"
+
+
+def test_each_finished_edit_is_a_named_workbench_step_that_undoes(panel, qtbot):
+    stack = panel.workbench.stack
+    type_into(qtbot, panel._samples, "5000")
+    type_into(qtbot, panel._seed, "7")
+    click(qtbot, panel._checks["a*b"])
+    assert panel.workbench.settings.data.samples == 5_000
+    assert panel.workbench.settings.layers[-1].units == 4, "an output per target"
+    assert stack.texts() == ["Set samples to 5,000", "Set random seed to 7", "Set targets to "
+                             "a+b, a-b, |a-b|, a*b"]  # fmt: skip
+    stack.undo()
+    assert not panel._checks["a*b"].isChecked() and panel.spec().targets == DataSpec().targets
+    stack.undo()
+    assert panel._seed.value() == 42
+    stack.redo()
+    assert panel._seed.value() == 7 and panel.spec() == panel.workbench.settings.data
+
+
+def test_arrow_steps_in_one_visit_to_a_box_are_one_step(panel, qtbot):
+    panel._noise.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(panel._noise, Qt.Key.Key_Up)
+    assert panel.workbench.settings.data.noise == pytest.approx(0.3)
+    assert panel.workbench.stack.texts() == ["Set noise to 0.3"]
+    panel.workbench.stack.undo()
+    assert panel._noise.value() == 0.0
+
+
+def test_unusable_settings_are_shown_but_change_nothing_until_corrected(panel, qtbot):
+    type_into(qtbot, panel._lows[0], "250")  # above the highest a
+    assert panel._lows[0].value() == 250.0 and panel._split_hint.isVisible()
+    assert panel.workbench.settings.data == DataSpec() and not panel.workbench.stack.can_undo()
+    type_into(qtbot, panel._highs[0], "300")
+    assert panel.workbench.settings.data.ranges[0] == (250.0, 300.0)
+    assert panel.workbench.stack.texts() == ["Change the input ranges"]
 
 
 def visible_warnings(panel: DataPanel) -> list[str]:
@@ -85,14 +127,14 @@ def test_the_last_target_is_locked_quietly_with_a_tooltip(panel, qtbot):
     assert not panel._checks["a*b"].isEnabled()
 
 
-def test_set_spec_locks_a_single_target_and_editing_keeps_the_lock(panel):
-    panel.set_spec(DataSpec(targets=("a+b",)))
+def test_showing_settings_locks_a_single_target_and_editing_keeps_the_lock(panel):
+    show(panel, DataSpec(targets=("a+b",)))
     assert not panel._checks["a+b"].isEnabled()
     assert all(panel._checks[t].isEnabled() for t in TARGETS if t != "a+b")
     panel.set_editable(False)
     panel.set_editable(True)
     assert not panel._checks["a+b"].isEnabled()
-    panel.set_spec(DataSpec())
+    show(panel, DataSpec())
     assert all(check.isEnabled() for check in panel._checks.values())
 
 
@@ -107,7 +149,7 @@ def test_checked_targets_take_the_order_of_their_boxes(panel, qtbot):
 
 
 def test_a_model_files_own_order_is_kept_until_boxes_change(panel, qtbot):
-    panel.set_spec(DataSpec(targets=("|a-b|", "a+b")))
+    show(panel, DataSpec(targets=("|a-b|", "a+b")))
     assert panel.spec().targets == ("|a-b|", "a+b")
     click(qtbot, panel._checks["a-b"])  # its box comes before |a-b|'s
     assert panel.spec().targets == ("a-b", "|a-b|", "a+b")
@@ -142,7 +184,7 @@ def test_range_boxes_are_independent_and_document_their_bounds(panel, qtbot):
 
 
 def test_a_split_with_an_empty_part_is_explained(panel, qtbot):
-    panel.set_spec(DataSpec(samples=10, train_ratio=0.5))
+    show(panel, DataSpec(samples=10, train_ratio=0.5))
     type_into(qtbot, panel._train, "5")
     assert panel._split_hint.isVisible()
     assert "at least one" in panel._split_hint.text()

@@ -1,6 +1,9 @@
-"""LayerBuilder: buttons, row editors, undo/redo, labels and the overfitting warning."""
+"""LayerBuilder: buttons, row editors, edits as workbench steps (undo/redo), labels that follow
+the workbench's data, and the overfitting warning."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -9,14 +12,29 @@ from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QToolBu
 
 from nngui.core.network import LayerSpec, seed_layers
 from nngui.gui.layer_builder import MAX_HIDDEN, OVERFIT_WARNING, LayerBuilder
+from nngui.gui.undo_stack import UndoActions
 
 
 @pytest.fixture
 def builder(qtbot):
     b = LayerBuilder()
     qtbot.addWidget(b)
+    b.edit = UndoActions(b.workbench.stack, b)  # the Edit menu's Undo and Redo
     b.show()
     return b
+
+
+def show_layers(builder: LayerBuilder, hidden, output: str | None = None, init: str | None = None):
+    """Load settings with these hidden layers (as an opened model does: no undo history)."""
+    s = builder.workbench.settings
+    out = LayerSpec(s.layers[-1].units, output or s.layers[-1].activation)
+    training = dataclasses.replace(s.training, init=init or s.training.init)
+    builder.workbench.load(s.replace(layers=(*hidden, out), training=training))
+
+
+def set_data(builder: LayerBuilder, targets: tuple[str, ...], n_train: int) -> None:
+    """Give the workbench data with ``targets`` and ``n_train`` training samples."""
+    builder.workbench.set_data(targets=targets, samples=2 * n_train, train_ratio=0.5)
 
 
 def click(qtbot, button: QToolButton) -> None:
@@ -49,16 +67,16 @@ def test_defaults_are_the_articles_network(builder):
     assert builder._output_label.text() == "Output: 3 (a+b, a-b, |a-b|)"
 
 
-def test_set_io_updates_rows_count_and_overfitting_warning(builder):
-    builder.set_io(2, ["a+b", "a*b"], 40)
+def test_the_data_sets_the_outputs_the_count_and_the_overfitting_warning(builder):
+    set_data(builder, ("a+b", "a*b"), 40)
     assert builder._output_label.text() == "Output: 2 (a+b, a*b)"
     assert builder.layers()[-1] == LayerSpec(2, "linear")
     assert builder._params.text() == "Parameters: 42 for 40 training samples"
     assert builder._warning.isVisible()
     assert builder._warning.text() == OVERFIT_WARNING
-    builder.set_io(2, ["a+b", "a*b"], 42)  # equal counts still overfit
+    set_data(builder, ("a+b", "a*b"), 42)  # equal counts still overfit
     assert builder._warning.isVisible()
-    builder.set_io(2, ["a+b", "a*b"], 43)
+    set_data(builder, ("a+b", "a*b"), 43)
     assert not builder._warning.isVisible()
 
 
@@ -72,7 +90,7 @@ def test_add_then_undo_and_redo(builder, qtbot):
     assert units(builder) == [4, 4]
     assert builder._table.rowCount() == 2
     with qtbot.waitSignal(builder.changed):
-        builder.redo_action.trigger()
+        builder.edit.redo.trigger()
     assert units(builder) == [4, 4, 4]
 
 
@@ -80,9 +98,9 @@ def test_typing_64_is_one_undo_step(builder, qtbot):
     type_units(qtbot, builder, 0, "64")
     assert units(builder) == [64, 4]
     assert builder._arch.text() == "2 → 64 relu → 4 relu → 3 linear"
-    assert builder.undo_stack.count() == 1
-    assert builder.undo_action.isEnabled()
-    builder.undo_action.trigger()
+    assert builder.workbench.stack.count() == 1
+    assert builder.edit.undo.isEnabled()
+    builder.edit.undo.trigger()
     assert units(builder) == [4, 4]
     assert units_spin(builder, 0).value() == 4
 
@@ -91,8 +109,8 @@ def test_editing_another_row_is_a_separate_step(builder, qtbot):
     type_units(qtbot, builder, 0, "8")
     type_units(qtbot, builder, 1, "16")
     assert units(builder) == [8, 16]
-    assert builder.undo_stack.count() == 2
-    builder.undo_stack.undo()
+    assert builder.workbench.stack.count() == 2
+    builder.workbench.stack.undo()
     assert units(builder) == [8, 4]
 
 
@@ -108,7 +126,7 @@ def test_focusing_a_row_selects_it_and_enables_row_buttons(builder, qtbot):
 
 
 def test_move_insert_duplicate_remove(builder, qtbot):
-    builder.set_hidden_layers([LayerSpec(1, "relu"), LayerSpec(2, "tanh"), LayerSpec(3)])
+    show_layers(builder, [LayerSpec(1, "relu"), LayerSpec(2, "tanh"), LayerSpec(3)])
     builder.select_row(1)
     click(qtbot, builder._up)
     assert units(builder) == [2, 1, 3]
@@ -127,9 +145,9 @@ def test_move_insert_duplicate_remove(builder, qtbot):
     click(qtbot, builder._remove)
     click(qtbot, builder._remove)
     assert units(builder) == [3, 2, 2]
-    assert builder.undo_stack.count() == 7
+    assert builder.workbench.stack.count() == 7
     for _ in range(7):
-        builder.undo_stack.undo()
+        builder.workbench.stack.undo()
     assert units(builder) == [1, 2, 3]
 
 
@@ -139,8 +157,9 @@ def test_activation_combo_edit_is_undoable(builder, qtbot):
     with qtbot.waitSignal(builder.changed):
         qtbot.keyClick(combo, Qt.Key.Key_Down)  # relu → linear
     assert builder.hidden_layers()[1].activation == "linear"
-    assert builder.undo_action.text() == "&Undo Set layer 2 activation to linear"
-    builder.undo_action.trigger()
+    assert builder.edit.undo.text() == "&Undo Set layer 2 activation to linear"
+    assert builder._undo.toolTip() == "Undo Set layer 2 activation to linear (Ctrl+Z)."
+    builder.edit.undo.trigger()
     assert builder.hidden_layers()[1].activation == "relu"
     assert combo.currentText() == "relu"
 
@@ -154,8 +173,8 @@ def test_output_activation_and_init_are_undoable(builder, qtbot):
     qtbot.keyClick(builder._init_combo, Qt.Key.Key_Down)
     assert builder.init_scheme() == "xavier"
     assert builder._init_combo.currentText() == "Xavier / Glorot"
-    builder.undo_stack.undo()
-    builder.undo_stack.undo()
+    builder.workbench.stack.undo()
+    builder.workbench.stack.undo()
     assert (builder.output_activation(), builder.init_scheme()) == ("linear", "he")
 
 
@@ -171,26 +190,24 @@ def test_zero_hidden_layers_is_a_linear_model(builder, qtbot):
     assert not builder._remove.isEnabled()
 
 
-def test_setters_mirror_state_clear_history_and_emit_nothing(builder, qtbot):
+def test_loaded_settings_are_shown_and_forget_the_undo_history(builder, qtbot):
     click(qtbot, builder._add)
     layers = [LayerSpec(64, "tanh"), LayerSpec(32, "sigmoid")]
-    with qtbot.assertNotEmitted(builder.changed):
-        builder.set_hidden_layers(layers)
-        builder.set_output_activation("relu")
-        builder.set_init_scheme("xavier")
+    with qtbot.waitSignal(builder.changed):
+        show_layers(builder, layers, "relu", "xavier")
     assert builder.hidden_layers() == layers
     assert builder.layers()[-1] == LayerSpec(3, "relu")
     assert builder._table.cellWidget(1, 1).currentText() == "sigmoid"
     assert builder._init_combo.currentData() == "xavier"
-    assert builder.undo_stack.count() == 0
+    assert builder.workbench.stack.count() == 0
     assert not builder._undo.isEnabled()
 
 
 def test_no_more_than_the_maximum_hidden_layers(builder, qtbot):
-    builder.set_hidden_layers([LayerSpec(1)] * MAX_HIDDEN)
+    show_layers(builder, [LayerSpec(1)] * MAX_HIDDEN)
     assert not builder._add.isEnabled()
     with pytest.raises(ValueError):
-        builder.set_hidden_layers([LayerSpec(1)] * (MAX_HIDDEN + 1))
+        show_layers(builder, [LayerSpec(1)] * (MAX_HIDDEN + 1))
 
 
 def test_set_editable_false_blocks_every_edit(builder, qtbot):
@@ -198,16 +215,17 @@ def test_set_editable_false_blocks_every_edit(builder, qtbot):
     builder.set_editable(False)
     assert not builder._table.isEnabled()
     assert not builder._add.isEnabled()
-    assert not builder.undo_action.isEnabled()
     assert not builder._undo.isEnabled()
     assert not builder._init_combo.isEnabled()
+    builder._on_undo()  # what the button would do
+    assert len(builder.hidden_layers()) == 3
     builder.set_editable(True)
-    assert builder.undo_action.isEnabled()
+    assert builder._undo.isEnabled()
 
 
 def test_undo_actions_have_the_standard_shortcuts(builder):
-    assert builder.undo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
-    assert builder.redo_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
+    assert builder.edit.undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+    assert builder.edit.redo.shortcut() == QKeySequence(QKeySequence.StandardKey.Redo)
 
 
 def test_every_control_has_a_tooltip_and_an_accessible_name(builder):
@@ -221,18 +239,18 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(builder):
 
 def test_typing_back_the_old_value_leaves_no_undo_step(builder, qtbot):
     type_units(qtbot, builder, 0, "12")
-    assert builder.undo_stack.count() == 1
+    assert builder.workbench.stack.count() == 1
     type_units(qtbot, builder, 0, "4")
     assert units(builder) == [4, 4]
-    assert builder.undo_stack.count() == 0
+    assert builder.workbench.stack.count() == 0
 
 
 def test_a_new_visit_to_the_same_box_is_a_new_undo_step(builder, qtbot):
     type_units(qtbot, builder, 0, "8")
     units_spin(builder, 1).setFocus()
     type_units(qtbot, builder, 0, "16")
-    assert builder.undo_stack.count() == 2
-    builder.undo_stack.undo()
+    assert builder.workbench.stack.count() == 2
+    builder.workbench.stack.undo()
     assert units(builder) == [8, 4]
 
 
@@ -256,7 +274,7 @@ def sized_builder(builder, qtbot, request):
 
 def test_buttons_stay_put_when_the_overfitting_warning_toggles(sized_builder, qtbot):
     builder = sized_builder
-    builder.set_io(2, ["a+b"], 50)  # 37 parameters: no warning yet
+    set_data(builder, ("a+b",), 50)  # 37 parameters: no warning yet
     before = button_positions(builder)
     click(qtbot, builder._add)  # 57 parameters >= 50 training samples
     assert builder.parameter_count() >= 50
@@ -269,7 +287,7 @@ def test_buttons_stay_put_when_the_overfitting_warning_toggles(sized_builder, qt
 
 def test_buttons_stay_put_when_the_no_hidden_layers_note_toggles(sized_builder, qtbot):
     builder = sized_builder
-    builder.set_hidden_layers([LayerSpec(4)])
+    show_layers(builder, [LayerSpec(4)])
     before = button_positions(builder)
     builder.select_row(0)
     click(qtbot, builder._remove)
@@ -280,18 +298,20 @@ def test_buttons_stay_put_when_the_no_hidden_layers_note_toggles(sized_builder, 
     assert button_positions(builder) == before
 
 
-def test_revert_to_built_undoes_or_redoes_back_to_the_mark(builder, qtbot):
-    builder._add.click()
-    builder.changed.connect(builder.mark_built)  # as the window does: marked inside the edit
-    builder._add.click()
-    builder.changed.disconnect(builder.mark_built)
-    qtbot.wait(10)  # the mark settles on the index the push reached
-    built = builder.layers()
-    builder._add.click()
-    builder._add.click()
-    builder.revert_to_built()
-    assert builder.layers() == built
-    builder.undo_stack.undo()
-    assert builder.layers() != built
-    builder.revert_to_built()
-    assert builder.layers() == built and builder.undo_stack.canRedo()
+def test_the_undo_buttons_name_the_step_and_take_any_edit_back(builder, qtbot):
+    assert not builder._undo.isEnabled() and builder._undo.toolTip() == "Nothing to undo."
+    builder.workbench.set_data(seed=7)  # made in the data panel, say
+    assert builder._undo.toolTip() == "Undo Set random seed to 7 (Ctrl+Z)."
+    click(qtbot, builder._undo)
+    assert builder.workbench.settings.data.seed == 42
+    assert builder._redo.toolTip() == "Redo Set random seed to 7 (Ctrl+Shift+Z)."
+
+
+def test_undo_keeps_the_selected_row_in_range(builder, qtbot):
+    click(qtbot, builder._add)
+    assert builder.selected_row() == 2
+    click(qtbot, builder._undo)
+    assert builder.selected_row() == 1, "the last row left"
+    builder.select_row(0)
+    click(qtbot, builder._redo)
+    assert builder.selected_row() == 0

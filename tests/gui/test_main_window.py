@@ -322,8 +322,7 @@ def test_ui_stays_responsive_while_a_big_network_trains(window, qtbot):
     and docs/performance.md records the figures; a timed assertion here failed on a loaded
     machine without any fault in the code.
     """
-    window.layer_builder.set_hidden_layers([LayerSpec(64, "relu"), LayerSpec(64, "relu")])
-    window.reset_weights()
+    window.workbench.set_hidden([LayerSpec(64, "relu"), LayerSpec(64, "relu")])
     assert window.session.network.sizes == [2, 64, 64, 3]
     set_epochs(qtbot, window, 10_000_000)
     gaps: list[float] = []

@@ -1,4 +1,5 @@
-"""MainWindow: edits that would replace a trained network ask first; the run controls work from
+"""MainWindow: edits after training start a new network without asking and keep the trained
+one in the Runs tab; every edit is named in the Edit menu and undoes; the run controls work from
 every tab; the status, views and progress bar tell the truth about the weights shown."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
 from widget_actions import click, type_into
 
 from nngui.core.model_file import load_model
@@ -33,50 +34,114 @@ def same(a: list[np.ndarray], b: list[np.ndarray]) -> bool:
     return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
 
 
-def test_a_data_edit_after_training_asks_and_cancel_keeps_everything(window, answers, qtbot):
+def undo_text(window: MainWindow) -> str:
+    """The Edit menu's Undo item as shown."""
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+    return menu.actions()[0].text()
+
+
+def kept_run(window: MainWindow, weights: list[np.ndarray], epochs: int = 1) -> None:
+    """The trained network is in the Runs list, with its epochs and weights."""
+    runs = list(window.runs.runs)
+    assert runs, "the trained network is kept in the Runs tab"
+    assert runs[-1].epochs == epochs and same(weights, list(runs[-1].params))
+
+
+def test_a_data_edit_after_training_starts_over_without_asking(window, answers, qtbot):
     weights = trained(qtbot, window)
-    answers.reply = Reply.Cancel
     window.tabs.setCurrentIndex(0)
     type_into(qtbot, window.data_panel._seed, "7")
-    assert len(answers.asked("question")) == 1
-    assert "untrained network" in answers.asked("question")[0]
-    qtbot.waitUntil(lambda: window.data_panel.spec().seed == 42)  # the edit is undone
-    assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
-    answers.reply = Reply.Discard
-    type_into(qtbot, window.data_panel._seed, "7")
+    assert not answers.asked("question")
     assert window.session.dataset.spec.seed == 7 and window.session.history.epochs == 0
+    assert window.state == "idle" and window.isWindowModified()
+    kept_run(window, weights)
+    assert undo_text(window) == "&Undo Set random seed to 7"
+    window.undo_actions.undo.trigger()
+    assert window.data_panel.spec().seed == 42 == window.session.dataset.spec.seed
+    assert window.session.history.epochs == 0 and len(window.runs.runs) == 1
+    assert window.undo_actions.redo.text() == "&Redo Set random seed to 7"
 
 
-def test_a_layer_edit_after_training_asks_and_cancel_undoes_it(window, answers, qtbot):
+def test_a_layer_edit_after_training_starts_over_and_undoes(window, answers, qtbot):
     weights = trained(qtbot, window)
     layers = window.layer_builder.layers()
-    answers.reply = Reply.Cancel
     window.tabs.setCurrentIndex(1)
     click(qtbot, window.layer_builder._add)
-    assert len(answers.asked("question")) == 1
-    qtbot.waitUntil(lambda: window.layer_builder.layers() == layers)
-    assert window.layer_builder.undo_stack.canRedo()
-    assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
-    answers.reply = Reply.Discard
-    click(qtbot, window.layer_builder._add)
+    assert not answers.asked("question")
     assert len(window.session.network.layers) == len(layers) + 1
     assert window.session.history.epochs == 0
+    kept_run(window, weights)
+    assert undo_text(window) == "&Undo Add layer"
+    click(qtbot, window.layer_builder._undo)
+    assert window.layer_builder.layers() == layers == window.session.network.layers
 
 
-def test_reset_weights_and_presets_ask_about_unsaved_work(window, answers, qtbot):
+def test_reset_weights_and_presets_never_ask_and_lose_nothing(window, answers, qtbot):
     weights = trained(qtbot, window)
-    answers.reply = Reply.Cancel
     panel = window.training_panel
     click(qtbot, panel._reset)
+    assert window.session.history.epochs == 0 and not answers.asked("question")
+    kept_run(window, weights)
     panel._preset.setCurrentIndex(panel._preset.findData("Fast and accurate"))
     click(qtbot, panel._apply)
-    assert len(answers.asked("question")) == 2
-    assert same(weights, window.session.network.params)
+    assert not answers.asked("question")
+    assert window.config().optimizer == "adam" and window.session.history.epochs == 0
+    assert undo_text(window) == "&Undo Apply preset Fast and accurate"
+    window.undo_actions.undo.trigger()
     assert panel._preset.currentData() == "The article's setup"
-    assert window.config().optimizer == "gd", "the refused preset's settings are not shown"
-    answers.reply = Reply.Discard
-    click(qtbot, panel._reset)
-    assert window.session.history.epochs == 0
+    assert window.config().optimizer == "gd" and window.session.network.sizes == [2, 4, 4, 3]
+
+
+def test_the_edit_menu_names_every_kind_of_edit(window, qtbot):
+    window.tabs.setCurrentIndex(0)
+    type_into(qtbot, window.data_panel._samples, "5000")
+    assert undo_text(window) == "&Undo Set samples to 5,000"
+    window.tabs.setCurrentIndex(1)
+    window.layer_builder._output_combo.setFocus()
+    qtbot.keyClick(window.layer_builder._output_combo, Qt.Key.Key_Down)
+    assert undo_text(window) == "&Undo Set output activation to tanh"
+    window.tabs.setCurrentIndex(2)
+    type_into(qtbot, window.training_panel._epochs, "300")
+    assert undo_text(window) == "&Undo Set epochs to 300"
+    window.apply_preset("Fast and accurate")
+    assert undo_text(window) == "&Undo Apply preset Fast and accurate"
+    assert window.workbench.stack.count() == 4
+
+
+def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_from_any_tab(window, qtbot):
+    window.tabs.setCurrentIndex(2)
+    type_into(qtbot, window.training_panel._lr, "0.5")
+    window.tabs.setCurrentIndex(0)
+    window.activateWindow()
+    check = window.data_panel._checks["a*b"]  # (a number box takes Ctrl+Z for its own text)
+    check.setFocus()
+    qtbot.keyClick(check, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.config().lr == 0.01 and window.training_panel._lr.value() == 0.01
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(check, Qt.Key.Key_Z, shift_ctrl)
+    assert window.config().lr == 0.5
+
+
+def test_undo_is_off_while_a_run_owns_the_network(window, qtbot):
+    window.workbench.set_training(epochs=10_000_000)
+    window.train()
+    qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
+    assert not window.undo_actions.undo.isEnabled()
+    assert not window.layer_builder._undo.isEnabled()
+    window.undo_actions.undo.trigger()
+    assert window.config().epochs == 10_000_000, "a disabled undo does nothing"
+    window.stop_training()
+    assert window.undo_actions.undo.isEnabled() and window.layer_builder._undo.isEnabled()
+
+
+def test_a_learning_rate_typed_during_a_run_reaches_it(window, qtbot):
+    window.workbench.set_training(epochs=10_000_000)
+    window.train()
+    qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
+    window.tabs.setCurrentIndex(2)
+    type_into(qtbot, window.training_panel._lr, "0.002")
+    window.stop_training()
+    assert window._trainer.optimizer.lr == 0.002 == window.config().lr
 
 
 def test_run_shortcuts_work_on_every_tab(window, qtbot):
@@ -161,30 +226,42 @@ def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypat
     assert window.status.metrics_label.text().startswith(f"epoch {trained_epochs + 1:,} ·")
 
 
-def test_the_question_waits_for_the_whole_number(window, answers, qtbot):
-    trained(qtbot, window)
+def test_a_typed_number_is_one_edit(window, answers, qtbot):
+    weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
     type_into(qtbot, window.data_panel._seed, "123")
-    assert len(answers.asked("question")) == 1, "one question for three digits"
+    assert window.workbench.stack.count() == 1, "one step for three digits"
     assert window.session.dataset.spec.seed == 123
+    kept_run(window, weights)
     trained(qtbot, window)
     window.tabs.setCurrentIndex(1)
     type_into(qtbot, window.layer_builder._table.cellWidget(0, 0), "16")
-    assert len(answers.asked("question")) == 2
-    assert window.session.network.sizes[1] == 16
+    assert (
+        window.workbench.stack.count() == 2 and undo_text(window) == "&Undo Set layer 1 units to 16"
+    )
+    assert window.session.network.sizes[1] == 16 and len(window.runs.runs) == 2
+    assert not answers.asked("question")
 
 
-def test_cancelling_an_undo_brings_the_trained_layers_back(window, answers, qtbot):
+def test_undo_after_training_starts_over_and_the_run_brings_the_network_back(
+    window, answers, qtbot
+):
     window.tabs.setCurrentIndex(1)
-    click(qtbot, window.layer_builder._add)  # untrained: no question
+    click(qtbot, window.layer_builder._add)  # untrained
     layers = window.layer_builder.layers()
-    trained(qtbot, window)
-    answers.reply = Reply.Cancel
+    weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(1)
     click(qtbot, window.layer_builder._undo)
-    assert len(answers.asked("question")) == 1
-    qtbot.waitUntil(lambda: window.layer_builder.layers() == layers)
+    assert not answers.asked("question")
+    assert window.session.network.layers != layers and window.session.history.epochs == 0
+    kept_run(window, weights)
+    table = next(t for t in window.findChildren(QTableWidget) if t.accessibleName() == "Runs")
+    table.selectRow(0)
+    click(qtbot, window.runs.panel.restore_button)
     assert window.session.network.layers == layers and window.session.history.epochs == 1
+    assert same(weights, window.session.network.params)
+    assert window.layer_builder.layers() == layers
+    assert undo_text(window).startswith("&Undo Restore Run 1")
 
 
 def test_the_preset_box_says_custom_once_the_settings_differ(window, qtbot):
@@ -204,23 +281,22 @@ def test_the_preset_box_says_custom_once_the_settings_differ(window, qtbot):
     qtbot.waitUntil(lambda: panel._preset.currentIndex() == -1)
 
 
-def test_training_straight_after_typing_asks_first_then_trains_the_new_settings(
-    window, answers, qtbot
-):
-    trained(qtbot, window)
+def test_training_straight_after_typing_trains_the_new_settings(window, answers, qtbot):
+    weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
     seed = window.data_panel._seed
     seed.setFocus()
     seed.selectAll()
     qtbot.keyClicks(seed, "77")  # no Return: still typing
-    assert not answers.asked("question")
+    assert window.session.history.epochs == 1, "a half-typed number is no edit yet"
     qtbot.keyClick(seed, Qt.Key.Key_F7)  # Step, from the keyboard
-    assert len(answers.asked("question")) == 1  # asked (Discard), then trained
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
     assert window.session.dataset.spec.seed == 77 and window.session.history.epochs == 1
+    assert not answers.asked("question")
+    kept_run(window, weights)
 
 
-def test_an_edit_back_to_the_same_settings_asks_nothing(window, answers, qtbot):
+def test_an_edit_back_to_the_same_settings_is_no_step(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
     type_into(qtbot, window.data_panel._samples, "10000")  # the value it had
@@ -231,14 +307,18 @@ def test_an_edit_back_to_the_same_settings_asks_nothing(window, answers, qtbot):
     qtbot.keyClicks(units, "40")  # 4 → 40 …
     qtbot.keyClick(units, Qt.Key.Key_Backspace)  # … → 4 again, before the edit is finished
     qtbot.keyClick(units, Qt.Key.Key_Return)
-    assert window.layer_builder.undo_stack.count() == 0, "a value is taken when it is finished"
-    assert not answers.asked("question")
+    assert window.workbench.stack.count() == 0, "a value is taken when it is finished"
+    assert not window.undo_actions.undo.isEnabled() and undo_text(window) == "&Undo"
     assert window.session.history.epochs == 1 and same(weights, window.session.network.params)
+    assert len(window.runs.runs) == 0
 
 
-def test_settings_that_cannot_be_used_ask_nothing_and_keep_the_network(window, answers, qtbot):
+def test_settings_that_cannot_be_used_keep_the_network(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
     type_into(qtbot, window.data_panel._lows[0], "250")  # above the highest a: unusable
-    assert not answers.asked("question")
+    assert not answers.asked("question") and window.workbench.stack.count() == 0
     assert same(weights, window.session.network.params)
+    window.train()
+    assert "data settings cannot be used" in answers.asked("warning")[0]
+    assert window.session.history.epochs == 1

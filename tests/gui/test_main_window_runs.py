@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -15,8 +13,8 @@ def window(main_window):
 
 
 def start_long_run(qtbot, window) -> None:
-    panel = window.training_panel  # set_config: no edit, so the window stays unmodified
-    panel.set_config(dataclasses.replace(panel.config(), epochs=10_000_000))
+    window.workbench.set_training(epochs=10_000_000)
+    window.setWindowModified(False)  # as if saved with these settings: nothing edited since
     window.train()
     qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
 

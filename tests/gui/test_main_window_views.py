@@ -83,8 +83,7 @@ def test_live_training_refreshes_only_the_visible_view(window, qtbot, monkeypatc
 def test_layer_edits_reach_the_diagram_at_once(window, qtbot):
     view = window.views.view(NetworkView)
     window.views.show_view(view)
-    window.layer_builder.set_hidden_layers([LayerSpec(5, "tanh")])
-    window.reset_weights()
+    window.workbench.set_hidden([LayerSpec(5, "tanh")])  # a new network at once
     assert view.diagram().structure().key[0] == (2, 5, 3)
 
 

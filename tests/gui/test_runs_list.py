@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -12,8 +10,7 @@ from widget_actions import click
 
 
 def run_to_end(qtbot, window, epochs: int = 20) -> None:
-    panel = window.training_panel
-    panel.set_config(dataclasses.replace(panel.config(), epochs=epochs))
+    window.workbench.set_training(epochs=epochs)
     window.train()
     qtbot.waitUntil(lambda: not window.run.running and window.state != "training", timeout=20_000)
 
@@ -46,16 +43,14 @@ def test_restoring_a_run_brings_back_its_settings_weights_and_plot(main_window, 
     w = main_window
     run_to_end(qtbot, w, 15)
     first = [p.copy() for p in w.session.network.params]
-    spec = w.data_panel.spec()
-    w.data_panel.set_spec(dataclasses.replace(spec, seed=7))
-    w.reset_weights()
+    w.workbench.set_data(seed=7)  # a new network, without asking
     run_to_end(qtbot, w, 30)
     assert len(w.runs.runs) == 2 and w.session.history.epochs == 30
     table = runs_table(w)
     table.selectRow(0)
     click(qtbot, w.runs.panel.restore_button)
     assert w.session.history.epochs == 15 and w.loss_plot.epochs == 15
-    assert w.data_panel.spec().seed == spec.seed
+    assert w.data_panel.spec().seed == 42 == w.workbench.settings.data.seed
     assert all(np.array_equal(p, q) for p, q in zip(first, w.session.network.params, strict=True))
     assert w.statusBar().currentMessage().startswith("Restored Run 1: 15 epochs trained")
 
@@ -106,8 +101,7 @@ def test_runs_cannot_be_restored_or_deleted_while_training(main_window, qtbot, s
     w = main_window
     run_to_end(qtbot, w, 5)
     runs_table(w).selectRow(0)
-    panel = w.training_panel
-    panel.set_config(dataclasses.replace(panel.config(), epochs=10_000_000))
+    w.workbench.set_training(epochs=10_000_000)
     w.train()
     assert not w.runs.panel.restore_button.isEnabled()
     assert not w.runs.panel.delete_button.isEnabled()

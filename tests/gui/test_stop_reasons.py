@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from nngui.core.run_text import kept_reason, stop_reason
 from nngui.core.training import TrainConfig
 from nngui.gui.session import end_message
@@ -11,7 +9,7 @@ from nngui.gui.session import end_message
 
 def run_to_end(qtbot, window, **settings) -> str:
     panel = window.training_panel
-    panel.set_config(dataclasses.replace(panel.config(), **settings))
+    window.workbench.set_training(**settings)
     window.train()
     qtbot.waitUntil(lambda: not window.run.running and window.state != "training", timeout=20_000)
     return window.training_panel.findChild(type(panel._progress)).format()
@@ -31,7 +29,7 @@ def test_a_time_limit_is_not_called_finished(main_window, qtbot):
 
 def test_the_user_stopping_is_said(main_window, qtbot):
     panel = main_window.training_panel
-    panel.set_config(dataclasses.replace(panel.config(), epochs=50_000_000))
+    main_window.workbench.set_training(epochs=50_000_000)
     main_window.train()
     qtbot.waitUntil(lambda: main_window.loss_plot.epochs > 0, timeout=10_000)
     main_window.stop()

@@ -1,6 +1,9 @@
-"""TrainingPanel: settings round-trip, run-state buttons, live learning rate, presets, progress."""
+"""TrainingPanel: settings bound to the workbench (edits undo), run-state buttons, live learning
+rate, presets, progress."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pytest
 from PySide6.QtCore import Qt
@@ -9,6 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
 from nngui.core.presets import PRESETS
 from nngui.core.training import TrainConfig
 from nngui.gui.training_panel import TrainingPanel, format_duration, progress_text
+from nngui.workbench import Settings
 
 
 @pytest.fixture
@@ -47,16 +51,33 @@ def test_defaults_are_the_articles_training(panel):
     assert panel._patience.text() == "Off"
 
 
-def test_set_config_round_trips_and_keeps_fields_not_shown(panel, qtbot):
+def test_the_workbench_settings_are_shown_and_fields_not_shown_kept(panel, qtbot):
     cfg = TrainConfig(
         optimizer="momentum", lr=0.0005, batch_size=64, momentum=0.8, beta1=0.85, l2=0.001,
         epochs=25_000_000, patience=50, time_limit=12.5, init="xavier", dtype="float32",
         shuffle_seed=3,
     )  # fmt: skip
+    bench = panel.workbench
     with qtbot.assertNotEmitted(panel.changed):
-        panel.set_config(cfg)
+        bench.edit(bench.settings.replace(training=cfg))
     assert panel.config() == cfg
     assert panel._epochs.text() == "25,000,000 epochs"
+    assert (panel._optimizer.currentData(), panel._dtype.currentData()) == ("momentum", "float32")
+    assert (panel._batch.value(), panel._patience.value(), panel._time.value()) == (64, 50, 12.5)
+    type_into(qtbot, panel._l2, "0.002")
+    assert panel.config() == dataclasses.replace(cfg, l2=0.002), "beta1 and the seed are kept"
+
+
+def test_each_edit_is_a_named_step_that_undoes(panel, qtbot):
+    stack = panel.workbench.stack
+    type_into(qtbot, panel._lr, "0.003")
+    choose(qtbot, panel._optimizer, "adam")
+    assert stack.texts() == ["Set learning rate to 0.003", "Set optimiser to adam"]
+    stack.undo()
+    assert panel._optimizer.currentData() == "gd" and not panel._momentum.isEnabled()
+    stack.undo()
+    assert panel._lr.value() == 0.01 and panel.config() == TrainConfig()
+    assert panel._preset.currentData() == "The article's setup"
 
 
 def test_typed_settings_reach_the_config(panel, qtbot):
@@ -110,16 +131,20 @@ def test_settings_lock_during_a_run_but_the_learning_rate_stays_live(panel, qtbo
     assert not panel._patience.isEnabled()
     assert not panel._time.isEnabled()
     assert panel._lr.isEnabled()
-    with qtbot.waitSignal(panel.learning_rate_changed) as blocker:
+    with qtbot.waitSignal(panel.changed):
         type_into(qtbot, panel._lr, "0.05")
-    assert blocker.args == [pytest.approx(0.05)]
+    assert panel.workbench.settings.training.lr == 0.05  # the window gives it to the run
     panel.set_state("finished")
     assert panel._epochs.isEnabled()
 
 
-def test_learning_rate_edits_when_idle_are_not_live(panel, qtbot):
-    with qtbot.assertNotEmitted(panel.learning_rate_changed), qtbot.waitSignal(panel.changed):
-        type_into(qtbot, panel._lr, "0.02")
+def test_a_learning_rate_typed_but_not_finished_is_no_setting_yet(panel, qtbot):
+    with qtbot.assertNotEmitted(panel.changed):
+        type_into(qtbot, panel._lr, "0.02", finish=False)
+    assert panel.workbench.settings.training.lr == 0.01
+    with qtbot.waitSignal(panel.changed):
+        qtbot.keyClick(panel._lr, Qt.Key.Key_Return)
+    assert panel.workbench.settings.training.lr == 0.02
 
 
 def test_pause_button_toggles_into_resume(panel, qtbot):
@@ -166,17 +191,15 @@ def test_a_disabled_button_ignores_its_shortcut(panel, qtbot):
     assert not emitted
 
 
-def test_a_refused_preset_changes_nothing(panel, qtbot):
-    asked = []
-    panel.set_preset_guard(lambda name: asked.append(name) or False)
-    before = panel.config()
-    panel.show_preset("The article's setup")
+def test_applying_a_preset_is_one_step_that_undoes(panel, qtbot):
+    before = panel.workbench.settings
     choose(qtbot, panel._preset, "Fast and accurate")
-    emitted = []
-    panel.preset_chosen.connect(emitted.append)
+    assert panel.config() == before.training, "choosing is not applying"
     click(qtbot, panel._apply)
-    assert asked == ["Fast and accurate"] and not emitted
-    assert panel.config() == before
+    assert panel.workbench.settings == Settings.from_preset("Fast and accurate")
+    assert panel.workbench.stack.undo_text() == "Apply preset Fast and accurate"
+    panel.workbench.stack.undo()
+    assert panel.workbench.settings == before and panel.config() == before.training
     assert panel._preset.currentData() == "The article's setup"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -59,9 +57,7 @@ def small_window(main_window, qtbot):
 
 
 def trained_with_validation(qtbot, window) -> None:
-    spec = dataclasses.replace(window.data_panel.spec(), val_ratio=0.2)
-    window.data_panel.set_spec(spec)
-    window.reset_weights()
+    window.workbench.set_data(val_ratio=0.2)  # a new network at once
     window.step()
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
 

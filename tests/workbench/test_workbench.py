@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from nngui.core.data import DataSpecError
 from nngui.core.network import LayerSpec
 from nngui.core.presets import ARTICLE, FAST
 from nngui.core.training import TrainConfigError
-from nngui.workbench import Settings, SettingsError, Workbench
+from nngui.workbench import CommandStack, Settings, SettingsError, Workbench
 
 
 @pytest.fixture
@@ -77,6 +79,41 @@ def test_typed_edits_merge_into_one_step(bench):
     assert bench.stack.count() == 1 and bench.settings.data.samples == 5000
     bench.stack.undo()
     assert bench.settings.data.samples == 10_000
+
+
+def test_typing_back_the_old_value_leaves_no_step(bench):
+    bench.set_training(lr=0.5)
+    bench.set_data(samples=50, merge_key="samples box")
+    bench.set_data(samples=10_000, merge_key="samples box")  # typed back to what it was
+    assert bench.stack.count() == 1 and bench.stack.undo_text() == "Set learning rate to 0.5"
+    assert bench.settings.data.samples == 10_000
+
+
+def test_data_spec_edits_resize_the_output_layer(bench):
+    spec = dataclasses.replace(bench.settings.data, targets=("a+b",))
+    assert bench.set_data_spec(spec, merge_key="targets")
+    assert bench.settings.layers[-1].units == 1 and bench.settings.data == spec
+    assert not bench.set_data_spec(spec)
+    bench.stack.undo()
+    assert bench.settings.layers[-1].units == 3
+
+
+def test_training_edits_may_be_named(bench):
+    bench.set_training(init="xavier", text="Set initialisation to Xavier / Glorot")
+    assert bench.stack.undo_text() == "Set initialisation to Xavier / Glorot"
+
+
+def test_a_workbench_takes_another_undo_stack(bench):
+    pushed = []
+
+    class Recording(CommandStack):
+        def push(self, command):
+            pushed.append(command.text)
+            super().push(command)
+
+    other = Workbench(stack=Recording())
+    other.set_training(lr=0.5)
+    assert pushed == ["Set learning rate to 0.5"] and other.stack.count() == 1
 
 
 def test_bad_edits_raise_and_change_nothing(bench):

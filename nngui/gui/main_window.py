@@ -211,7 +211,13 @@ class MainWindow(QMainWindow):
         if self.run.running and old.training.lr != new.training.lr:
             self.run.set_learning_rate(new.training.lr)
         if starts_new_network(old, new):
+            was_trained = self.session is not None and self.session.trained
             self.reset_weights()
+            if was_trained:
+                self.statusBar().showMessage(
+                    "A new network for the edited settings; the trained one is kept in the "
+                    "Runs tab (Edit ▸ Undo brings the settings back).", 8000,
+                )  # fmt: skip
 
     def apply_preset(self, name: str) -> None:
         """Make a preset's data, layers and training settings the settings (one undoable

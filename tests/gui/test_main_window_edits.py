@@ -55,6 +55,7 @@ def test_a_data_edit_after_training_starts_over_without_asking(window, answers, 
     assert window.session.dataset.spec.seed == 7 and window.session.history.epochs == 0
     assert window.state == "idle" and window.isWindowModified()
     kept_run(window, weights)
+    assert "the trained one is kept in the Runs tab" in window.statusBar().currentMessage()
     assert undo_text(window) == "&Undo Set random seed to 7"
     window.undo_actions.undo.trigger()
     assert window.data_panel.spec().seed == 42 == window.session.dataset.spec.seed

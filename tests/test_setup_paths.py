@@ -7,7 +7,7 @@ import pytest
 
 from nngui.cli import fresh_setup
 from nngui.cli_args import build_parser
-from nngui.gui.session import fresh_session
+from nngui.workbench.session import fresh_session
 
 
 def same_arrays(a, b) -> bool:

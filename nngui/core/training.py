@@ -14,6 +14,7 @@ cost next to nothing in evaluation.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -384,6 +385,7 @@ class Trainer:
         if not (np.isfinite(lr) and lr > 0):
             raise ValueError("learning rate must be a positive number")
         self.optimizer.lr = float(lr)
+        self.config = dataclasses.replace(self.config, lr=float(lr))  # what the run used last
 
     def split_loss(self, split: Split | None) -> float:
         """Training objective of the current network on a split (NaN if there is none)."""

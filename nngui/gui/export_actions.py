@@ -9,45 +9,36 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSettings
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
 from nngui.core.export import history_csv, table_csv, write_file
-from nngui.core.fit import FIT_COLUMNS
-from nngui.core.training import History
+from nngui.core.fit import FIT_COLUMNS, fit_table
 from nngui.gui.file_actions import LAST_DIR_KEY, last_directory
 from nngui.gui.save_dialog import ask_save_path
+from nngui.gui.views.view_tabs import ViewTabs
+from nngui.workbench import Workbench
 
 PNG_FILTER = "PNG image (*.png)"
 CSV_FILTER = "CSV table (*.csv)"
 
 
-class ExportSource(Protocol):
-    """What the export actions need from the main window."""
-
-    def export_view(self) -> tuple[QWidget, str]:
-        """The visible plot or view and its name (e.g. "Loss")."""
-
-    def export_history(self) -> History:
-        """The loss history so far."""
-
-    def export_fit_rows(self) -> list[dict]:
-        """The fit table (core.fit.fit_table rows) of the current network."""
-
-    def export_base_name(self) -> str:
-        """A file name stem for suggestions, e.g. the model file's name without ".npz"."""
-
-
 class ExportActions(QObject):
-    """The actions of File ▸ Export and their dialogs."""
+    """The actions of File ▸ Export and their dialogs: the visible tab of ``views``, the loss
+    history of ``workbench``'s session (current during a run), and the fit table of the
+    network the views show; ``base_name()`` starts the suggested file names."""
 
-    def __init__(self, window: QMainWindow, source: ExportSource) -> None:
+    def __init__(
+        self, window: QMainWindow, views: ViewTabs, workbench: Workbench,
+        base_name: Callable[[], str],
+    ) -> None:  # fmt: skip
         super().__init__(window)
         self.window = window
-        self.source = source
+        self.views = views
+        self.workbench = workbench
+        self.base_name = base_name
         self.png_action = self._action(
             "Current View as &PNG…", self.export_png, "Save the visible plot or view as an image"
         )
@@ -78,7 +69,8 @@ class ExportActions(QObject):
     # ----- commands -----------------------------------------------------------------------
     def export_png(self) -> bool:
         """Save the visible plot or view as a PNG image; True when saved."""
-        widget, name = self.source.export_view()
+        widget = self.views.currentWidget()
+        name = self.views.tabText(self.views.currentIndex()).replace("&", "")
         path = self._ask("Export view as PNG", f"{name.lower().replace(' ', '-')}.png", PNG_FILTER)
         if not path:
             return False
@@ -91,19 +83,23 @@ class ExportActions(QObject):
 
     def export_history(self) -> bool:
         """Save the loss history as CSV; True when saved."""
+        session = self.workbench.session
+        if session is None:
+            return False
         path = self._ask("Export loss history", "loss-history.csv", CSV_FILTER)
-        return bool(path) and self._write(path, history_csv(self.source.export_history()))
+        return bool(path) and self._write(path, history_csv(session.history))
 
     def export_fit(self) -> bool:
         """Save the fit table as CSV; True when saved."""
-        rows = self.source.export_fit_rows()
+        state = self.views.state
+        rows = [] if state is None else fit_table(state.model, state.dataset)
         path = self._ask("Export fit table", "fit-table.csv", CSV_FILTER)
         return bool(path) and self._write(path, table_csv(FIT_COLUMNS, rows))
 
     # ----- helpers ------------------------------------------------------------------------
     def _ask(self, title: str, suffix_name: str, file_filter: str) -> str:
         """The chosen path (with the filter's extension added if missing), or ""."""
-        base = self.source.export_base_name()
+        base = self.base_name()
         start = os.path.join(last_directory(), f"{base}-{suffix_name}")
         ext = file_filter[file_filter.index("*") + 1 : -1]
         return ask_save_path(self.window, title, start, file_filter, ext)

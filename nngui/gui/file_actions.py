@@ -1,23 +1,27 @@
 """The File menu: new, open, open recent, save, save as and quit, with their dialogs.
 
-``FileActions`` owns the actions and the recent-file list (kept in QSettings) and talks to the
-window only through the small ``FileActionsHost`` protocol, so the window's training code and the
-file handling stay apart.
+``FileActions`` owns the actions, the recent-file list (kept in QSettings) and the window's
+title (the file shown). It reads and replaces the session through the Workbench: Save writes
+the run selected in the Runs tab when that tab is showing, else the network shown; Open and
+New replace the session; New, Open and Quit ask once (Save / Discard / Cancel) when trained
+work or runs were never saved, naming how many runs.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
 
 from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from nngui.core.model import Model
+from nngui.core.data import DataSpecError
 from nngui.core.model_file import ModelFileError, load_model, save_model
+from nngui.core.run_text import plural
 from nngui.gui.save_dialog import ask_save_path
+from nngui.workbench import RunRecord, Workbench
 
 MAX_RECENT = 8
 FILE_FILTER = "nngui model (*.npz)"
@@ -25,26 +29,7 @@ RECENT_KEY = "recent_files"
 LAST_DIR_KEY = "last_directory"
 
 
-class FileActionsHost(Protocol):
-    """What the file actions need from the main window."""
-
-    def current_model(self) -> Model:
-        """The model to save (the training run, if any, is paused or over)."""
-
-    def apply_model(self, model: Model, path: str) -> bool:
-        """Replace the session by a loaded model; False (after telling the user) if it can't."""
-
-    def new_session(self) -> None:
-        """Start again from the article's set-up."""
-
-    def has_unsaved_work(self) -> bool:
-        """Whether trained work would be lost."""
-
-    def stop_training(self) -> None:
-        """Stop a running training and wait for its thread."""
-
-    def set_file(self, path: str | None) -> None:
-        """Show ``path`` as the current file and mark the window unmodified."""
+APP_NAME = "nngui"
 
 
 def recent_files() -> list[str]:
@@ -82,12 +67,21 @@ def dropped_model(event: QDragEnterEvent | QDropEvent) -> str | None:
 
 
 class FileActions(QObject):
-    """The File menu's actions and dialogs, for a window implementing ``FileActionsHost``."""
+    """The File menu's actions and dialogs for ``window``, over ``workbench``'s session.
 
-    def __init__(self, window: QWidget, bench: FileActionsHost) -> None:
+    ``stop_training`` stops a run under way and adopts what it trained (before a save, an
+    open or New); ``selected_run`` gives the run to save instead of the network shown, if any.
+    """
+
+    def __init__(
+        self, window: QMainWindow, workbench: Workbench, stop_training: Callable[[], None],
+        selected_run: Callable[[], RunRecord | None] = lambda: None,
+    ) -> None:  # fmt: skip
         super().__init__(window)
         self.window = window
-        self.bench = bench
+        self.workbench = workbench
+        self.stop_training = stop_training
+        self.selected_run = selected_run
         self.path: str | None = None
         key = QKeySequence.StandardKey
         self.new_action = self._action("&New", key.New, "Start again from the article's set-up")
@@ -106,6 +100,7 @@ class FileActions(QObject):
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self._fill_recent()
+        self._show_path(None)
 
     def _action(self, text: str, key: QKeySequence | QKeySequence.StandardKey, tip: str) -> QAction:
         action = QAction(text, self.window)
@@ -133,26 +128,40 @@ class FileActions(QObject):
         self.save_action.setEnabled(saving)
         self.save_as_action.setEnabled(saving)
 
-    # ----- unsaved work -------------------------------------------------------------------
-    def confirm_discard(self, doing: str, question: str | None = None, force: bool = False) -> bool:
-        """Ask Save / Discard / Cancel when trained work is unsaved (or, with ``force``, in
-        any case); True to go on.
+    def base_name(self) -> str:
+        """The model file's name without ".npz" ("untitled" before the first save)."""
+        return os.path.splitext(os.path.basename(self.path))[0] if self.path else "untitled"
 
-        ``doing`` ends the default question ("… Save it before {doing}?"); ``question``
-        replaces it.
-        """
-        if not (force or self.bench.has_unsaved_work()):
+    # ----- unsaved work -------------------------------------------------------------------
+    def question(self, doing: str, closing: bool = False) -> str | None:
+        """What to ask before ``doing`` ("closing", "opening another model" …), or None when
+        nothing trained would be lost: the runs never saved, named by count, else the
+        unsaved trained model (always during a run)."""
+        n = self.workbench.runs.unsaved()
+        if n:
+            were = "was" if n == 1 else "were"
+            lost = " and will be lost" if closing else ""
+            return (
+                f"{plural(n, 'training run')} of this window {were} never saved{lost} (the "
+                f"Runs tab lists them). Save the model shown before {doing}?"
+            )
+        if self.workbench.has_unsaved_work():
+            return f"The trained model has unsaved changes. Save it before {doing}?"
+        return None
+
+    def confirm_discard(self, doing: str, closing: bool = False) -> bool:
+        """Ask Save / Discard / Cancel once if work would be lost (see ``question``); True
+        to go on."""
+        question = self.question(doing, closing)
+        if question is None:
             return True
         buttons = QMessageBox.StandardButton
         answer = QMessageBox.question(
-            self.window,
-            "Unsaved model",
-            question or f"The trained model has unsaved changes. Save it before {doing}?",
-            buttons.Save | buttons.Discard | buttons.Cancel,
-            buttons.Save,
-        )
+            self.window, "Unsaved model", question,
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save,
+        )  # fmt: skip
         if answer == buttons.Save:
-            self.bench.stop_training()
+            self.stop_training()
             return self.save()
         return answer == buttons.Discard
 
@@ -160,10 +169,10 @@ class FileActions(QObject):
     def new(self) -> None:
         """File ▸ New: after the unsaved-work question, start from the article's set-up."""
         if self.confirm_discard("starting a new model"):
-            self.bench.stop_training()
-            self.bench.new_session()
-            self.bench.set_file(None)
+            self.stop_training()
+            self.workbench.new()
             self.path = None
+            self._show_path(None)
 
     def open(self) -> None:
         """File ▸ Open Model…: choose a file and open it."""
@@ -186,10 +195,16 @@ class FileActions(QObject):
             if not os.path.exists(path):
                 forget_recent(path)
             return False
-        self.bench.stop_training()
-        if not self.bench.apply_model(model, path):
+        self.stop_training()
+        try:
+            session = self.workbench.open_model(model)
+        except ValueError as exc:  # DataSpecError, SettingsError: parts that do not fit
+            QMessageBox.warning(self.window, "Cannot open model", f"{path}: {exc}")
             return False
         self._saved_as(path)
+        epochs = plural(session.history.epochs, "epoch")
+        name = os.path.basename(path)
+        self.window.statusBar().showMessage(f"Opened {name}: {epochs} trained", 8000)
         return True
 
     def save(self) -> bool:
@@ -206,19 +221,40 @@ class FileActions(QObject):
 
     def save_to(self, path: str) -> bool:
         """Write the model to ``path``; an error is shown and nothing is lost."""
+        run = self.selected_run()
+        if run is not None and run.id == self.workbench.current_run:
+            run = None  # the run shown: save what is shown (Steps may have trained it on)
         try:
-            save_model(self.bench.current_model(), path)
-        except (ModelFileError, OSError) as exc:
+            model = self.workbench.current_model() if run is None else run.model()
+            save_model(model, path)
+        except (ModelFileError, OSError, DataSpecError) as exc:
             QMessageBox.critical(self.window, "Cannot save model", str(exc).splitlines()[0])
             return False
-        self._saved_as(path)
+        if run is None:
+            self.workbench.mark_saved()
+            self._saved_as(path)
+        else:  # a run not shown: saved, the window's own file stays as it was
+            self.workbench.runs.mark_saved(run.id)
+            remember_recent(os.path.abspath(path))
+        what = "the model" if run is None else run.name
+        self.window.statusBar().showMessage(f"Saved {what} to {os.path.basename(path)}", 5000)
         return True
 
     def _saved_as(self, path: str) -> None:
         self.path = os.path.abspath(path)
         QSettings().setValue(LAST_DIR_KEY, os.path.dirname(self.path))
         remember_recent(self.path)
-        self.bench.set_file(self.path)
+        self._show_path(self.path)
+
+    def _show_path(self, path: str | None) -> None:
+        """Show ``path`` in the title ("name[*] — nngui").
+
+        The application's name comes last: Qt appends it on X11 and Windows to titles that do
+        not already end with it.
+        """
+        self.window.setWindowFilePath(path or "")
+        name = os.path.basename(path) if path else "untitled"
+        self.window.setWindowTitle(f"{name}[*] — {APP_NAME}")
 
     # ----- recent files -------------------------------------------------------------------
     def _fill_recent(self) -> None:

@@ -8,15 +8,15 @@ again (a continuation) or go back to idle (new weights). ``from_outcome`` maps a
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
 class RunStateError(ValueError):
     """A change of run state that cannot happen (e.g. pausing a finished run)."""
 
 
-class RunState(Enum):
-    """The state of the current network's training."""
+class RunState(StrEnum):
+    """The state of the current network's training (equal to its name: ``"idle"`` …)."""
 
     IDLE = "idle"
     TRAINING = "training"

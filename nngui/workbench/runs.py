@@ -16,11 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from nngui.core.data import make_dataset
+from nngui.core.data import DataSpecError, make_dataset
 from nngui.core.model import Model
 from nngui.core.network import Network
-from nngui.core.training import OUTCOMES, History
-from nngui.workbench.settings import Settings
+from nngui.core.training import OUTCOMES, History, TrainConfig
+from nngui.workbench.session import Session, copy_history
+from nngui.workbench.settings import Settings, SettingsError
 
 #: Longest run name.
 MAX_NAME = 80
@@ -52,6 +53,27 @@ class RunRecord:
             raise RunsError(
                 f"weights of epoch {self.weights_epoch} in a run of {self.history.epochs} epochs"
             )
+
+    @classmethod
+    def of_session(
+        cls, session: Session, config: TrainConfig, started: dt.datetime, outcome: str
+    ) -> RunRecord | None:
+        """The run that left ``session`` as it is, trained with ``config`` (copies), or None
+        if its parts do not fit together (settings a run was trained with always do)."""
+        model = session.model(config)
+        try:
+            if model.data_spec is None:
+                return None
+            settings = Settings(model.data_spec, tuple(model.network.layers), config)
+            history = copy_history(model.history)
+            kept = history.epochs if model.weights_epoch is None else model.weights_epoch
+            return cls(
+                name="", started=started, settings=settings, history=history,
+                metrics=model.metrics, params=tuple(p.copy() for p in model.network.params),
+                weights_epoch=kept, outcome=outcome,
+            )  # fmt: skip
+        except (SettingsError, DataSpecError, RunsError):
+            return None
 
     @property
     def epochs(self) -> int:

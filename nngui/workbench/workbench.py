@@ -1,4 +1,4 @@
-"""Workbench: the settings and the edits made to them, each an undoable, named command.
+"""Workbench: the settings and their edits (each an undoable, named command), and the session.
 
 Every edit (data, layers, initialisation, training settings, a preset) goes through
 ``edit`` or one of the ``set_…`` helpers: it is validated first (a bad edit raises and changes
@@ -8,21 +8,48 @@ the settings back exactly. Listeners get ``(old, new)`` after every change, whoe
 the network must start over.
 
 An edit that changes the targets resizes the output layer to match (its activation kept).
+
+The session is the network being worked on, with its data and history; ``state`` says what its
+training is doing (a RunState). An edit that ``starts_new_network`` (an undo or redo of one
+too) replaces the session with a fresh one at once, never while a run is under way; trained
+work is never lost: every run is kept in ``runs`` as it ends (``end_run``), and a network
+trained only by single steps is kept there before another replaces it. ``modified`` says
+whether something changed since the last save or open. Session, state and modified listeners
+are plain callables too.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from nngui.core.data import DataSpec, DataSpecError
+from nngui.core.model import Model
 from nngui.core.network import LayerSpec
-from nngui.core.training import TrainConfigError
+from nngui.core.training import (
+    RunResult,
+    TrainConfig,
+    TrainConfigError,
+    Trainer,
+    weights_epoch_after,
+)
 from nngui.workbench.commands import Command, CommandStack, UndoStack
-from nngui.workbench.settings import Settings, SettingsError, describe_change
+from nngui.workbench.run_state import RunState, RunStateError
+from nngui.workbench.runs import RunRecord, Runs
+from nngui.workbench.session import (
+    Session,
+    copy_history,
+    fresh_session,
+    session_from_model,
+    trainer_for,
+)
+from nngui.workbench.settings import Settings, SettingsError, describe_change, starts_new_network
 
 SettingsListener = Callable[[Settings, Settings], None]
+#: Called with the session replaced (None at first) and the new one.
+SessionListener = Callable[[Session | None, Session], None]
 
 
 class Workbench:
@@ -36,6 +63,21 @@ class Workbench:
         self._settings = settings if settings is not None else Settings()
         self.stack: UndoStack = stack if stack is not None else CommandStack()
         self._listeners: list[SettingsListener] = []
+        self.runs = Runs()
+        #: The run whose network the session holds (None: a fresh or opened network).
+        self.current_run: int | None = None
+        #: The run the network last replaced was kept as (None: it was untrained or saved).
+        self.replaced_run: RunRecord | None = None
+        self._session: Session | None = None
+        self._state = RunState.IDLE
+        self._modified = False
+        self._trainer: Trainer | None = None  # kept between runs: its optimiser state goes on
+        self._unrecorded = False  # single steps trained the session since it was last kept
+        self._started = dt.datetime.now()
+        self._showing = False  # the settings are those of a model being shown: keep it
+        self._session_listeners: list[SessionListener] = []
+        self._state_listeners: list[Callable[[RunState], None]] = []
+        self._modified_listeners: list[Callable[[bool], None]] = []
 
     @property
     def settings(self) -> Settings:
@@ -104,9 +146,160 @@ class Workbench:
         return self.edit(Settings.from_preset(name), f"Apply preset {name}")
 
     def load(self, settings: Settings) -> None:
-        """Take ``settings`` as they are (a model was opened) and forget the undo history."""
+        """Take ``settings`` as they are and forget the undo history (a fresh network follows
+        if they need one)."""
         self._apply(settings)
         self.stack.clear()
+
+    # ----- the session ----------------------------------------------------------------------
+    @property
+    def session(self) -> Session | None:
+        """The network being worked on, its data and history (None before ``start_fresh``)."""
+        return self._session
+
+    @property
+    def state(self) -> RunState:
+        """What the session's training is doing."""
+        return self._state
+
+    @property
+    def modified(self) -> bool:
+        """Whether anything changed since the model was last saved or opened."""
+        return self._modified
+
+    def subscribe_session(self, listener: SessionListener) -> Callable[[], None]:
+        """Call ``listener(old, new)`` when the session is replaced; returns how to stop."""
+        self._session_listeners.append(listener)
+        return lambda: self._session_listeners.remove(listener)
+
+    def subscribe_state(self, listener: Callable[[RunState], None]) -> Callable[[], None]:
+        """Call ``listener(state)`` when the run state changes; returns how to stop."""
+        self._state_listeners.append(listener)
+        return lambda: self._state_listeners.remove(listener)
+
+    def subscribe_modified(self, listener: Callable[[bool], None]) -> Callable[[], None]:
+        """Call ``listener(modified)`` when ``modified`` changes; returns how to stop."""
+        self._modified_listeners.append(listener)
+        return lambda: self._modified_listeners.remove(listener)
+
+    def set_modified(self, on: bool) -> None:
+        """Say whether anything changed since the last save or open."""
+        if on != self._modified:
+            self._modified = on
+            for listener in list(self._modified_listeners):
+                listener(on)
+
+    def has_unsaved_work(self) -> bool:
+        """Whether trained work would be lost: always during a run, else unsaved epochs."""
+        trained = self._session is not None and self._session.trained
+        return self._state.running or (self._modified and trained)
+
+    def start_fresh(self) -> Session:
+        """Draw the data, then fresh weights, from the settings (the state becomes idle)."""
+        self._require_idle("start a new network")
+        s = self._settings
+        session = fresh_session(s.data, list(s.layers), s.training.init, s.training.dtype)
+        self._replace(session, RunState.IDLE, None)
+        return session
+
+    def new(self) -> Session:
+        """Start again from the article's settings, with no undo history (File ▸ New)."""
+        self._require_idle("start again")
+        self._showing = True
+        try:
+            self.load(Settings())
+        finally:
+            self._showing = False
+        session = self.start_fresh()
+        self.set_modified(False)
+        return session
+
+    def open_model(self, model: Model, undo_text: str | None = None) -> Session:
+        """Show ``model``: its settings, network and history. With ``undo_text`` the change of
+        settings is an undoable step of that name (a kept run restored), else the undo history
+        starts afresh (a file opened). Raises ValueError (DataSpecError, SettingsError) if the
+        model cannot be shown, changing nothing."""
+        self._require_idle("show another model")
+        session = session_from_model(model)
+        assert model.data_spec is not None  # session_from_model refuses a model without it
+        settings = Settings(
+            model.data_spec, tuple(model.network.layers), model.train_config or TrainConfig()
+        )
+        self._showing = True
+        try:
+            if undo_text is None:
+                self.load(settings)
+            else:
+                self.edit(settings, undo_text)
+        finally:
+            self._showing = False
+        trained = session.trained
+        self._replace(session, RunState.from_outcome(model.outcome or "completed") if trained
+                      else RunState.IDLE, None)  # fmt: skip
+        if undo_text is None:
+            self.set_modified(False)  # as the file holds it
+        return session
+
+    def restore_run(self, run_id: int) -> RunRecord:
+        """Bring back the kept run ``run_id``: its settings (one undoable step), weights and
+        history. Raises RunsError for an unknown run."""
+        run = self.runs.get(run_id)
+        self.open_model(run.model(), f"Restore {run.name}")
+        self.current_run = run.id
+        self.set_modified(not run.saved)
+        return run
+
+    def current_model(self) -> Model:
+        """The session's network with its data, settings, history and metrics (to save)."""
+        if self._session is None:
+            raise RuntimeError("no session: call start_fresh first")
+        return self._session.model(self._settings.training)
+
+    def mark_saved(self) -> None:
+        """The session was saved: nothing is modified, and its run (if any) is saved."""
+        self.set_modified(False)
+        if self.current_run is not None:
+            self.runs.mark_saved(self.current_run)
+
+    # ----- runs -----------------------------------------------------------------------------
+    def begin_run(self) -> Trainer:
+        """The trainer for a run with the settings now (the one kept from the last run if it
+        fits them, so its optimiser state carries on); the state becomes training. The trainer
+        belongs to the run until ``end_run``: nothing here touches it meanwhile."""
+        if self._session is None:
+            raise RuntimeError("no session: call start_fresh first")
+        config = self._settings.training
+        if config.patience and self._session.dataset.val is None:
+            raise TrainConfigError("early stopping needs a validation split (Data tab)")
+        trainer = trainer_for(self._session, self._trainer, config)
+        self.set_state(RunState.TRAINING)
+        self._trainer = trainer
+        self._started = dt.datetime.now()
+        return trainer
+
+    def end_run(self, outcome: str, result: RunResult | None, keep: bool = True) -> None:
+        """Take over the ended run's network and history (its thread has ended); ``keep``
+        records it in ``runs`` (False for a single step: kept only if it is replaced)."""
+        trainer, s = self._trainer, self._session
+        if trainer is None or s is None:
+            return
+        s.network = trainer.net.copy()
+        s.history = copy_history(trainer.history)
+        s.outcome, s.config = outcome, trainer.config
+        s.weights_epoch = None if result is None else weights_epoch_after(result, s.weights_epoch)
+        self.set_state(RunState.from_outcome(outcome))
+        self.set_modified(True)
+        if keep:
+            self._record(outcome, trainer.config)
+        else:
+            self._unrecorded = True
+
+    def set_state(self, state: RunState) -> None:
+        """Move the run state to ``state``; raises RunStateError if it cannot go there."""
+        if state is not self._state:
+            self._state = self._state.to(state)
+            for listener in list(self._state_listeners):
+                listener(state)
 
     # ----- internals ------------------------------------------------------------------------
     @staticmethod
@@ -119,10 +312,57 @@ class Workbench:
         return settings.replace(data=data, layers=layers)
 
     def _apply(self, new: Settings) -> None:
-        old, self._settings = self._settings, new
-        if old != new:
-            for listener in list(self._listeners):
-                listener(old, new)
+        old = self._settings
+        if old == new:
+            return
+        fresh = starts_new_network(old, new) and self._session is not None and not self._showing
+        if fresh:
+            self._require_idle("change the data or the network")
+        self._settings = new
+        if fresh:
+            self.start_fresh()
+        if not self._showing:
+            self.set_modified(True)
+        for listener in list(self._listeners):
+            listener(old, new)
+
+    def _require_idle(self, doing: str) -> None:
+        if self._state.running:
+            raise RunStateError(f"cannot {doing} while a run is under way; stop it first")
+
+    def _replace(self, session: Session, state: RunState, run: int | None) -> None:
+        """Make ``session`` the session, in ``state``; keep the old one's unrecorded work."""
+        old = self._session
+        self.replaced_run = None
+        if old is not None and old.trained:
+            if self._unrecorded:
+                self.replaced_run = self._record(old.outcome or "completed", old.config)
+            elif self.current_run is not None and self.current_run in self._run_ids():
+                self.replaced_run = self.runs.get(self.current_run)
+        self._session, self._trainer, self._unrecorded = session, None, False
+        self.current_run = run
+        if state is not self._state:  # a new network, or a model shown: not a transition
+            self._state = state
+            for state_listener in list(self._state_listeners):
+                state_listener(state)
+        for listener in list(self._session_listeners):
+            listener(old, session)
+
+    def _run_ids(self) -> set[int]:
+        return {run.id for run in self.runs}
+
+    def _record(self, outcome: str, config: TrainConfig | None) -> RunRecord | None:
+        """Keep the session as a run that ended with ``outcome``, trained with ``config``."""
+        self._unrecorded = False
+        s = self._session
+        if s is None:
+            return None
+        run = RunRecord.of_session(s, config or self._settings.training, self._started, outcome)
+        if run is None:
+            return None
+        kept = self.runs.add(run)
+        self.current_run = kept.id
+        return kept
 
 
 __all__ = ["DataSpecError", "TrainConfigError", "Workbench"]

@@ -25,7 +25,7 @@ from nngui.gui.app import (
 )
 from nngui.gui.icon import ICON_PATH, app_icon
 from nngui.gui.main_window import MainWindow
-from nngui.gui.session import fresh_session
+from nngui.workbench.session import fresh_session
 
 
 def test_make_app_names_and_icon(qapp):

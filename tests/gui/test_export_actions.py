@@ -10,32 +10,16 @@ import pytest
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMenu, QMessageBox
 
-from nngui.core.fit import FIT_COLUMNS
+from nngui.core.data import DataSpec
+from nngui.core.export import table_csv
+from nngui.core.fit import FIT_COLUMNS, fit_table
 from nngui.core.training import History, Series
 from nngui.gui.export_actions import ExportActions
+from nngui.gui.views.base import ViewState
+from nngui.gui.views.view_tabs import ViewTabs
+from nngui.workbench import Settings, Workbench
 
-
-class Source:
-    def __init__(self) -> None:
-        self.view = QLabel("a view")
-        self.view.resize(120, 80)
-        self.history = History(Series([2.0, 1.0]), Series([2]), Series([np.nan]), Series([0.5]))
-        self.rows = [
-            {"split": "test", "output": "a+b", "mse": 0.25, "rmse": 0.5, "mae": 0.4,
-             "r2": 0.99, "max_error": 1.5},
-        ]  # fmt: skip
-
-    def export_view(self):
-        return self.view, "Error map"
-
-    def export_history(self):
-        return self.history
-
-    def export_fit_rows(self):
-        return self.rows
-
-    def export_base_name(self):
-        return "mymodel"
+HISTORY = History(Series([2.0, 1.0]), Series([2]), Series([np.nan]), Series([0.5]))
 
 
 @pytest.fixture
@@ -46,8 +30,31 @@ def window(qtbot):
 
 
 @pytest.fixture
-def exports(window):
-    return ExportActions(window, Source())
+def workbench():
+    bench = Workbench(Settings(DataSpec(samples=100)))
+    bench.start_fresh().history = HISTORY
+    return bench
+
+
+@pytest.fixture
+def views(qtbot, workbench):
+    tabs = ViewTabs(QLabel("the loss plot"), "L&oss", [])
+    view = QLabel("a view")
+    view.resize(120, 80)
+    tabs.addTab(view, "Error &map")
+    tabs.setCurrentIndex(1)
+    session = workbench.session
+    tabs.set_state(ViewState(session.predictor(), session.dataset, 2))
+    qtbot.addWidget(tabs)
+    tabs.resize(300, 200)
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    return tabs
+
+
+@pytest.fixture
+def exports(window, views, workbench):
+    return ExportActions(window, views, workbench, lambda: "mymodel")
 
 
 def choose(monkeypatch, path, asked=None):
@@ -86,13 +93,18 @@ def test_loss_history_csv(exports, monkeypatch, tmp_path):
     ]
 
 
-def test_fit_table_csv(exports, monkeypatch, tmp_path):
+def test_fit_table_csv(exports, views, monkeypatch, tmp_path):
     choose(monkeypatch, tmp_path / "fit.csv")
     assert exports.export_fit()
     with (tmp_path / "fit.csv").open() as f:
         reader = csv.reader(f)
         assert next(reader) == list(FIT_COLUMNS)
-        assert next(reader) == ["test", "a+b", "0.25", "0.5", "0.4", "0.99", "1.5"]
+        rows = list(reader)
+    state = views.state
+    expected = fit_table(state.model, state.dataset)
+    assert (tmp_path / "fit.csv").read_text() == table_csv(FIT_COLUMNS, expected)
+    assert len(rows) == len(expected) == 2 * 3  # train and test, for each output
+    assert [row[:2] for row in rows[:3]] == [["train", "a+b"], ["train", "a-b"], ["train", "|a-b|"]]
 
 
 def test_cancelled_dialog_writes_nothing(exports, monkeypatch, tmp_path):

@@ -55,7 +55,7 @@ def test_a_data_edit_after_training_starts_over_without_asking(window, answers, 
     assert window.session.dataset.spec.seed == 7 and window.session.history.epochs == 0
     assert window.state == "idle" and window.isWindowModified()
     kept_run(window, weights)
-    assert "the trained one is kept in the Runs tab" in window.statusBar().currentMessage()
+    assert "the trained one is Run 1 in the Runs tab" in window.statusBar().currentMessage()
     assert undo_text(window) == "&Undo Set random seed to 7"
     window.undo_actions.undo.trigger()
     assert window.data_panel.spec().seed == 42 == window.session.dataset.spec.seed
@@ -142,7 +142,7 @@ def test_a_learning_rate_typed_during_a_run_reaches_it(window, qtbot):
     window.tabs.setCurrentIndex(2)
     type_into(qtbot, window.training_panel._lr, "0.002")
     window.stop_training()
-    assert window._trainer.optimizer.lr == 0.002 == window.config().lr
+    assert window.session.config.lr == 0.002 == window.config().lr
 
 
 def test_run_shortcuts_work_on_every_tab(window, qtbot):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from nngui.core.run_text import kept_reason, stop_reason
 from nngui.core.training import TrainConfig
-from nngui.gui.session import end_message
+from nngui.workbench.session import end_message
 
 
 def run_to_end(qtbot, window, **settings) -> str:

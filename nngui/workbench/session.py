@@ -1,4 +1,4 @@
-"""The main window's working state, as plain data and small functions without widgets.
+"""The session: the network being worked on, its data and history, and how it is worded.
 
 A session is the data set, the network the window shows and the loss history so far. Fresh
 sessions draw the data and then the weights from one ``RandomState(spec.seed)`` stream, as the
@@ -148,3 +148,26 @@ def metrics_text(
         parts.append(f"validation loss {val:.5g}")
     parts += [f"test loss {test:.5g}", extra]
     return " · ".join(p for p in parts if p)
+
+
+#: The splits whose losses the status line shows.
+SPLITS = ("train", "val", "test")
+
+
+def session_metrics(
+    session: Session | None, epoch: int | None = None, train: float = np.nan,
+    val: float = np.nan, test: float = np.nan, full: bool = False,
+) -> str:  # fmt: skip
+    """The status line's metrics: of the latest report (``epoch`` and its losses), or with
+    ``full`` (or no epoch) the final metrics of the weights the network holds (perhaps an
+    earlier epoch's, restored), as ``nngui info`` reports them."""
+    if session is None or not (session.trained or epoch is not None):
+        return metrics_text(None, train, val, test)
+    if epoch is not None and not full:
+        return metrics_text(epoch, train, val, test)
+    metrics = session.model(None).metrics
+    train, val, test = (metrics.get(k, {}).get("loss", np.nan) for k in SPLITS)
+    return metrics_text(
+        session.kept_epoch, train, val, test, summary_metrics(metrics),
+        trained=session.history.epochs,
+    )  # fmt: skip

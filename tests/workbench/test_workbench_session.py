@@ -1,0 +1,138 @@
+"""Workbench sessions: fresh networks follow edits, runs are kept as they end, restored, opened."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nngui.core.data import DataSpec
+from nngui.core.network import LayerSpec
+from nngui.core.setup import fresh_start
+from nngui.workbench import RunState, RunStateError, Settings, Workbench
+
+
+@pytest.fixture
+def bench():
+    b = Workbench(Settings(DataSpec(samples=200)))
+    b.start_fresh()
+    b.set_modified(False)
+    return b
+
+
+def train(bench: Workbench, epochs: int, keep: bool = True) -> None:
+    """A run of ``epochs`` epochs, made synchronously (the window runs it in a thread)."""
+    trainer = bench.begin_run()
+    assert bench.state is RunState.TRAINING
+    result = trainer.run(epochs, restore_best=keep)
+    bench.end_run(result.outcome, result, keep=keep)
+
+
+def same(a, b) -> bool:
+    return all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_a_fresh_session_is_the_command_lines_start(bench):
+    s = bench.settings
+    ds, net = fresh_start(s.data, list(s.layers), s.training.init, s.training.dtype)
+    assert bench.state is RunState.IDLE and not bench.session.trained
+    assert same(net.params, bench.session.network.params)
+    assert np.array_equal(ds.train.x, bench.session.dataset.train.x)
+
+
+def test_edits_that_change_the_network_start_a_fresh_one_at_once(bench):
+    heard = []
+    bench.subscribe_session(lambda old, new: heard.append((old, new)))
+    first = bench.session
+    bench.set_training(lr=0.5)
+    assert bench.session is first and not heard, "a learning rate keeps the network"
+    bench.set_hidden([LayerSpec(8, "tanh")])
+    assert bench.session is not first and bench.session.network.sizes == [2, 8, 3]
+    assert heard == [(first, bench.session)]
+    bench.stack.undo()
+    assert bench.session.network.sizes == [2, 4, 4, 3] and bench.modified
+
+
+def test_a_run_is_kept_as_it_ends(bench):
+    train(bench, 3)
+    assert bench.state is RunState.FINISHED and bench.modified and bench.has_unsaved_work()
+    (run,) = bench.runs
+    assert run.epochs == 3 and run.outcome == "completed" and bench.current_run == run.id
+    assert same(run.params, bench.session.network.params)
+    train(bench, 2)  # a continuation is a run of its own
+    assert [r.epochs for r in bench.runs] == [3, 5]
+
+
+def test_single_steps_are_kept_only_when_their_network_is_replaced(bench):
+    train(bench, 1, keep=False)
+    train(bench, 1, keep=False)
+    assert len(bench.runs) == 0
+    weights = [p.copy() for p in bench.session.network.params]
+    bench.set_data(seed=7)
+    (run,) = bench.runs
+    assert run.epochs == 2 and same(run.params, weights)
+    assert bench.replaced_run is run and bench.session.history.epochs == 0
+
+
+def test_nothing_replaces_the_network_while_a_run_is_under_way(bench):
+    trainer = bench.begin_run()
+    with pytest.raises(RunStateError, match="while a run is under way"):
+        bench.set_data(seed=7)
+    with pytest.raises(RunStateError):
+        bench.start_fresh()
+    assert bench.settings.data.seed == 42 and not bench.stack.can_undo()
+    bench.set_training(lr=0.02)  # a run takes a new learning rate
+    bench.set_state(RunState.PAUSED)
+    result = trainer.run(1)
+    bench.end_run("interrupted", result)
+    assert bench.state is RunState.STOPPED
+
+
+def test_a_restored_run_is_an_undoable_step(bench):
+    train(bench, 4)
+    weights = [p.copy() for p in bench.session.network.params]
+    bench.set_hidden([LayerSpec(3)])
+    assert bench.replaced_run is not None and bench.replaced_run.epochs == 4
+    run = bench.restore_run(bench.runs.selected.id)
+    assert bench.settings.hidden == (LayerSpec(4), LayerSpec(4))
+    assert same(weights, bench.session.network.params) and bench.session.history.epochs == 4
+    assert bench.state is RunState.FINISHED and bench.current_run == run.id
+    assert bench.stack.undo_text() == f"Restore {run.name}"
+    bench.stack.undo()
+    assert bench.settings.hidden == (LayerSpec(3),) and bench.session.history.epochs == 0
+    assert len(bench.runs) == 1, "the restored network was a run already"
+
+
+def test_an_opened_model_forgets_the_undo_history(bench):
+    train(bench, 2)
+    model = bench.current_model()
+    other = Workbench()
+    other.start_fresh()
+    other.set_training(lr=0.5)
+    other.open_model(model)
+    assert other.settings == bench.settings and not other.stack.can_undo()
+    assert other.session.history.epochs == 2 and other.state is RunState.FINISHED
+    assert not other.modified and other.current_run is None
+
+
+def test_new_starts_from_the_article_unmodified(bench):
+    train(bench, 1)
+    bench.set_training(lr=0.5)
+    bench.new()
+    assert bench.settings == Settings() and not bench.stack.can_undo()
+    assert bench.state is RunState.IDLE and not bench.modified
+    assert len(bench.runs) == 1, "the runs stay"
+
+
+def test_saving_marks_the_shown_run_saved(bench):
+    train(bench, 1)
+    assert bench.runs.unsaved() == 1
+    bench.mark_saved()
+    assert bench.runs.unsaved() == 0 and not bench.modified and not bench.has_unsaved_work()
+
+
+def test_state_listeners_hear_every_change(bench):
+    heard = []
+    bench.subscribe_state(heard.append)
+    train(bench, 1)
+    bench.start_fresh()
+    assert heard == [RunState.TRAINING, RunState.FINISHED, RunState.IDLE]

@@ -8,6 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QTableWidget
 from widget_actions import click
 
+from nngui.core.model_file import load_model
+
 
 def run_to_end(qtbot, window, epochs: int = 20) -> None:
     window.workbench.set_training(epochs=epochs)
@@ -72,6 +74,48 @@ def test_saving_marks_the_run_saved_and_closing_asks_about_the_others(
     w.close()
     asked = answers.asked("question")
     assert asked and asked[-1].startswith("1 training run of this window was never saved")
+
+
+def test_save_writes_the_run_selected_in_the_runs_tab(main_window, qtbot, monkeypatch, tmp_path):
+    w = main_window
+    run_to_end(qtbot, w, 10)
+    w.workbench.set_data(seed=7)  # a new network: Run 1 stays in the list
+    run_to_end(qtbot, w, 4)
+    path = tmp_path / "first.npz"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *a, **k: (str(path), "nngui model (*.npz)")
+    )
+    w.views.setCurrentWidget(w.runs.panel)
+    runs_table(w).selectRow(0)  # Run 1, not the network shown
+    assert w.files.save_as()
+    saved = load_model(path)
+    assert saved.history.epochs == 10 and saved.data_spec.seed == 42
+    assert [r.saved for r in w.runs.runs] == [True, False]
+    assert w.session.history.epochs == 4 and w.isWindowModified(), "the network shown is not"
+    w.views.setCurrentIndex(0)  # the loss plot: Save writes the network shown
+    assert w.files.save_to(str(tmp_path / "shown.npz"))
+    assert load_model(tmp_path / "shown.npz").history.epochs == 4
+    assert [r.saved for r in w.runs.runs] == [True, True] and not w.isWindowModified()
+
+
+def test_new_and_open_ask_once_naming_the_runs_never_saved(
+    main_window, qtbot, answers, monkeypatch, tmp_path
+):
+    w = main_window
+    run_to_end(qtbot, w, 5)
+    w.workbench.set_data(seed=7)
+    run_to_end(qtbot, w, 5)
+    answers.reply = answers.reply.__class__.Cancel
+    w.files.new_action.trigger()
+    assert answers.asked("question") == [
+        "2 training runs of this window were never saved (the Runs tab lists them). Save the "
+        "model shown before starting a new model?"
+    ]
+    assert w.session.history.epochs == 5, "Cancel: nothing changed"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    w.files.open_action.trigger()
+    assert len(answers.asked("question")) == 2
+    assert answers.asked("question")[1].startswith("2 training runs of this window were never")
 
 
 def test_rename_checks_the_name_and_delete_asks_for_unsaved_runs(

@@ -98,6 +98,8 @@ class Workbench:
         old = self._settings
         if new == old:
             return False
+        if starts_new_network(old, new) and self._session is not None and not self._showing:
+            self._require_idle("change the data or the network")  # before anything is pushed
         name = text or describe_change(old, new)
         self.stack.push(
             Command(name, lambda: self._apply(new), lambda: self._apply(old), merge_key, old, new)

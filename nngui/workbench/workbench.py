@@ -37,7 +37,7 @@ from nngui.core.training import (
 )
 from nngui.workbench.commands import Command, CommandStack, UndoStack
 from nngui.workbench.run_state import RunState, RunStateError
-from nngui.workbench.runs import RunRecord, Runs
+from nngui.workbench.runs import RunRecord, Runs, RunsError
 from nngui.workbench.session import (
     Session,
     copy_history,
@@ -261,7 +261,10 @@ class Workbench:
         """The session was saved: nothing is modified, and its run (if any) is saved."""
         self.set_modified(False)
         if self.current_run is not None:
-            self.runs.mark_saved(self.current_run)
+            try:
+                self.runs.mark_saved(self.current_run)
+            except RunsError:  # deleted since: the network is no run now
+                self.current_run = None
 
     # ----- runs -----------------------------------------------------------------------------
     def begin_run(self) -> Trainer:

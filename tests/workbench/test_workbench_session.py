@@ -130,6 +130,13 @@ def test_saving_marks_the_shown_run_saved(bench):
     assert bench.runs.unsaved() == 0 and not bench.modified and not bench.has_unsaved_work()
 
 
+def test_saving_after_the_shown_run_was_deleted_saves_and_forgets_it(bench):
+    train(bench, 1)
+    bench.runs.delete(bench.current_run)
+    bench.mark_saved()
+    assert bench.current_run is None and not bench.modified
+
+
 def test_state_listeners_hear_every_change(bench):
     heard = []
     bench.subscribe_state(heard.append)

@@ -6,7 +6,16 @@ from __future__ import annotations
 from typing import TypeVar, overload
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QGroupBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QGroupBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from nngui.gui.views.base import PAGES
 
 W = TypeVar("W", bound=QWidget)
 
@@ -55,6 +64,13 @@ def group(root: QWidget, title: str) -> QGroupBox:
     found = [g for g in root.findChildren(QGroupBox) if g.title().replace("&", "") == title]
     assert len(found) == 1, f"{len(found)} group boxes titled {title!r}"
     return found[0]
+
+
+def pages(view: QWidget) -> QStackedWidget:
+    """A view's page stack: page 0 says why the view is empty, page 1 shows its content."""
+    found = view.findChild(QStackedWidget, PAGES)
+    assert found is not None, f"{type(view).__name__} has no page stack"
+    return found
 
 
 def click(qtbot, button: QAbstractButton) -> None:

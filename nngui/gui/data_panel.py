@@ -177,6 +177,7 @@ class DataPanel(QWidget):
         self._sizes.setWordWrap(True)
         form.addRow("Sizes:", self._sizes)
         self._split_hint = hint_label()
+        self._split_hint.setAccessibleName("Data settings problem")
         self._split_hint.hide()
         form.addRow(self._split_hint)
         return box

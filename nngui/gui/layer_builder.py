@@ -134,6 +134,7 @@ class LayerBuilder(QWidget):
         note = hint_label(
             "No hidden layers: the network is a linear model of the inputs.", warning=False
         )
+        note.setAccessibleName("No hidden layers note")
         note.setParent(viewport)
         note.setAlignment(Qt.AlignmentFlag.AlignCenter)
         note.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)

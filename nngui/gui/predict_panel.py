@@ -70,6 +70,7 @@ class PredictPanel(QWidget):
         self._table.verticalHeader().hide()
         box.addWidget(self._table)
         self._status = hint_label(warning=False)
+        self._status.setAccessibleName("Prediction status")
         box.addWidget(self._status)
         box.addStretch(1)
         layout.addWidget(outputs, 5)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractSpinBox, QCheckBox, QComboBox, QLabel, QScrollArea
+from widget_actions import box, named
 
 from nngui.core.data import TARGETS, DataSpec, DataSpecError, make_dataset
 from nngui.gui.data_panel import DataPanel
-from nngui.gui.widgets import WARNING_STYLE
+from nngui.gui.widgets import WARNING_STYLE, FitTable
 
 
 @pytest.fixture
@@ -31,6 +32,16 @@ def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
 def show(panel: DataPanel, spec: DataSpec) -> None:
     """Change the workbench's data settings (as an undo, a preset or an opened model would)."""
     panel.workbench.set_data_spec(spec)
+
+
+def target(panel: DataPanel, name: str) -> QCheckBox:
+    """The check box of target ``name``."""
+    return named(panel, f"Target {name}", QCheckBox)
+
+
+def problem(panel: DataPanel) -> QLabel:
+    """The note saying why the settings cannot be used."""
+    return named(panel, "Data settings problem", QLabel)
 
 
 def click(qtbot, check: QCheckBox) -> None:
@@ -55,48 +66,48 @@ def test_the_workbench_settings_are_shown_without_emitting(panel, qtbot):
     with qtbot.assertNotEmitted(panel.changed):
         show(panel, spec)
     assert panel.spec() == spec
-    assert panel._samples.text() == "2,500"
+    assert box(panel, "Samples").text() == "2,500"
 
 
 def test_typing_samples_emits_changed_and_updates_spec(panel, qtbot):
     with qtbot.waitSignal(panel.changed):
-        type_into(qtbot, panel._samples, "5000")
+        type_into(qtbot, box(panel, "Samples"), "5000")
     assert panel.spec().samples == 5_000
-    assert panel._sizes.text() == "3,500 train · 0 validation · 1,500 test"
+    assert named(panel, "Split sizes", QLabel).text() == "3,500 train · 0 validation · 1,500 test"
 
 
 def test_each_finished_edit_is_a_named_workbench_step_that_undoes(panel, qtbot):
     stack = panel.workbench.stack
-    type_into(qtbot, panel._samples, "5000")
-    type_into(qtbot, panel._seed, "7")
-    click(qtbot, panel._checks["a*b"])
+    type_into(qtbot, box(panel, "Samples"), "5000")
+    type_into(qtbot, box(panel, "Seed"), "7")
+    click(qtbot, target(panel, "a*b"))
     assert panel.workbench.settings.data.samples == 5_000
     assert panel.workbench.settings.layers[-1].units == 4, "an output per target"
     assert stack.texts() == ["Set samples to 5,000", "Set random seed to 7", "Set targets to "
                              "a+b, a-b, |a-b|, a*b"]  # fmt: skip
     stack.undo()
-    assert not panel._checks["a*b"].isChecked() and panel.spec().targets == DataSpec().targets
+    assert not target(panel, "a*b").isChecked() and panel.spec().targets == DataSpec().targets
     stack.undo()
-    assert panel._seed.value() == 42
+    assert box(panel, "Seed").value() == 42
     stack.redo()
-    assert panel._seed.value() == 7 and panel.spec() == panel.workbench.settings.data
+    assert box(panel, "Seed").value() == 7 and panel.spec() == panel.workbench.settings.data
 
 
 def test_arrow_steps_in_one_visit_to_a_box_are_one_step(panel, qtbot):
-    panel._noise.setFocus()
+    box(panel, "Noise").setFocus()
     for _ in range(3):
-        qtbot.keyClick(panel._noise, Qt.Key.Key_Up)
+        qtbot.keyClick(box(panel, "Noise"), Qt.Key.Key_Up)
     assert panel.workbench.settings.data.noise == pytest.approx(0.3)
     assert panel.workbench.stack.texts() == ["Set noise to 0.3"]
     panel.workbench.stack.undo()
-    assert panel._noise.value() == 0.0
+    assert box(panel, "Noise").value() == 0.0
 
 
 def test_unusable_settings_are_shown_but_change_nothing_until_corrected(panel, qtbot):
-    type_into(qtbot, panel._lows[0], "250")  # above the highest a
-    assert panel._lows[0].value() == 250.0 and panel._split_hint.isVisible()
+    type_into(qtbot, box(panel, "Lowest a"), "250")  # above the highest a
+    assert box(panel, "Lowest a").value() == 250.0 and problem(panel).isVisible()
     assert panel.workbench.settings.data == DataSpec() and not panel.workbench.stack.can_undo()
-    type_into(qtbot, panel._highs[0], "300")
+    type_into(qtbot, box(panel, "Highest a"), "300")
     assert panel.workbench.settings.data.ranges[0] == (250.0, 300.0)
     assert panel.workbench.stack.texts() == ["Change the input ranges"]
 
@@ -108,9 +119,9 @@ def visible_warnings(panel: DataPanel) -> list[str]:
 
 
 def test_the_last_target_is_locked_quietly_with_a_tooltip(panel, qtbot):
-    click(qtbot, panel._checks["a+b"])
-    click(qtbot, panel._checks["a-b"])  # only |a-b| left: fine, nothing to warn about
-    last = panel._checks["|a-b|"]
+    click(qtbot, target(panel, "a+b"))
+    click(qtbot, target(panel, "a-b"))  # only |a-b| left: fine, nothing to warn about
+    last = target(panel, "|a-b|")
     assert not last.isEnabled()
     assert "only target" in last.toolTip()
     assert visible_warnings(panel) == []
@@ -119,62 +130,62 @@ def test_the_last_target_is_locked_quietly_with_a_tooltip(panel, qtbot):
     assert last.isChecked()
     assert panel.spec().targets == ("|a-b|",)
     assert visible_warnings(panel) == []
-    click(qtbot, panel._checks["a*b"])
+    click(qtbot, target(panel, "a*b"))
     assert last.isEnabled()
     assert "only target" not in last.toolTip()
     click(qtbot, last)
     assert panel.spec().targets == ("a*b",)
-    assert not panel._checks["a*b"].isEnabled()
+    assert not target(panel, "a*b").isEnabled()
 
 
 def test_showing_settings_locks_a_single_target_and_editing_keeps_the_lock(panel):
     show(panel, DataSpec(targets=("a+b",)))
-    assert not panel._checks["a+b"].isEnabled()
-    assert all(panel._checks[t].isEnabled() for t in TARGETS if t != "a+b")
+    assert not target(panel, "a+b").isEnabled()
+    assert all(target(panel, t).isEnabled() for t in TARGETS if t != "a+b")
     panel.set_editable(False)
     panel.set_editable(True)
-    assert not panel._checks["a+b"].isEnabled()
+    assert not target(panel, "a+b").isEnabled()
     show(panel, DataSpec())
-    assert all(check.isEnabled() for check in panel._checks.values())
+    assert all(target(panel, t).isEnabled() for t in TARGETS)
 
 
 def test_checked_targets_take_the_order_of_their_boxes(panel, qtbot):
-    click(qtbot, panel._checks["a*b"])
-    click(qtbot, panel._checks["a+b"])  # uncheck
-    click(qtbot, panel._checks["a-b"])  # uncheck
+    click(qtbot, target(panel, "a*b"))
+    click(qtbot, target(panel, "a+b"))  # uncheck
+    click(qtbot, target(panel, "a-b"))  # uncheck
     assert panel.spec().targets == ("|a-b|", "a*b")
-    click(qtbot, panel._checks["a-b"])  # check again
-    click(qtbot, panel._checks["a+b"])
+    click(qtbot, target(panel, "a-b"))  # check again
+    click(qtbot, target(panel, "a+b"))
     assert panel.spec().targets == ("a+b", "a-b", "|a-b|", "a*b"), "the article's order again"
 
 
 def test_a_model_files_own_order_is_kept_until_boxes_change(panel, qtbot):
     show(panel, DataSpec(targets=("|a-b|", "a+b")))
     assert panel.spec().targets == ("|a-b|", "a+b")
-    click(qtbot, panel._checks["a-b"])  # its box comes before |a-b|'s
+    click(qtbot, target(panel, "a-b"))  # its box comes before |a-b|'s
     assert panel.spec().targets == ("a-b", "|a-b|", "a+b")
 
 
 def test_a_range_can_be_moved_past_its_other_end_and_the_pair_is_checked(panel, qtbot):
-    low, high = panel._lows[0], panel._highs[0]
+    low, high = box(panel, "Lowest a"), box(panel, "Highest a")
     with qtbot.waitSignal(panel.changed):
         type_into(qtbot, low, "250")  # above the highest a (100) for now
     assert low.value() == 250.0
-    assert panel._split_hint.isVisible()
+    assert problem(panel).isVisible()
     message = "These settings cannot be used: the lowest a must be below the highest a."
-    assert panel._split_hint.text() == message
+    assert problem(panel).text() == message
     with pytest.raises(DataSpecError, match="lowest a must be below the highest a"):
         panel.spec()
     type_into(qtbot, high, "300")
     assert panel.spec().ranges[0] == (250.0, 300.0)
-    assert not panel._split_hint.isVisible()
-    type_into(qtbot, panel._highs[1], "-5")  # equal ends are refused too
-    type_into(qtbot, panel._lows[1], "-5")
-    assert "the lowest b must be below the highest b" in panel._split_hint.text()
+    assert not problem(panel).isVisible()
+    type_into(qtbot, box(panel, "Highest b"), "-5")  # equal ends are refused too
+    type_into(qtbot, box(panel, "Lowest b"), "-5")
+    assert "the lowest b must be below the highest b" in problem(panel).text()
 
 
 def test_range_boxes_are_independent_and_document_their_bounds(panel, qtbot):
-    low, high = panel._lows[0], panel._highs[0]
+    low, high = box(panel, "Lowest a"), box(panel, "Highest a")
     type_into(qtbot, low, "123456")
     type_into(qtbot, high, "-98765")
     assert (low.value(), high.value()) == (123_456.0, -98_765.0)
@@ -185,17 +196,17 @@ def test_range_boxes_are_independent_and_document_their_bounds(panel, qtbot):
 
 def test_a_split_with_an_empty_part_is_explained(panel, qtbot):
     show(panel, DataSpec(samples=10, train_ratio=0.5))
-    type_into(qtbot, panel._train, "5")
-    assert panel._split_hint.isVisible()
-    assert "at least one" in panel._split_hint.text()
+    type_into(qtbot, box(panel, "Training share"), "5")
+    assert problem(panel).isVisible()
+    assert "at least one" in problem(panel).text()
     with pytest.raises(DataSpecError):
         panel.spec()
-    type_into(qtbot, panel._train, "50")
-    assert not panel._split_hint.isVisible()
+    type_into(qtbot, box(panel, "Training share"), "50")
+    assert not problem(panel).isVisible()
 
 
 def test_validation_share_changes_the_split(panel, qtbot):
-    type_into(qtbot, panel._val, "15")
+    type_into(qtbot, box(panel, "Validation share"), "15")
     spec = panel.spec()
     assert spec.val_ratio == pytest.approx(0.15)
     assert spec.split_sizes() == (5_950, 1_050, 3_000)
@@ -205,12 +216,13 @@ def test_show_dataset_summarises_counts_scalers_and_first_rows(panel):
     spec = DataSpec(samples=200, val_ratio=0.2, targets=("a+b", "min(a,b)"))
     ds = make_dataset(spec)
     panel.show_dataset(ds)
-    assert panel._counts.text() == "112 training · 28 validation · 60 test samples"
-    scalers = panel._scalers
+    counts = named(panel, "Generated data counts", QLabel)
+    assert counts.text() == "112 training · 28 validation · 60 test samples"
+    scalers = named(panel, "Train-set scalers", FitTable)
     assert [scalers.item(r, 0).text() for r in range(4)] == ["a", "b", "a+b", "min(a,b)"]
     assert scalers.item(2, 1).text() == f"{ds.y_scaler.mean[0]:,.4f}"
     assert scalers.item(1, 2).text() == f"{ds.x_scaler.std[1]:,.4f}"
-    preview = panel._preview
+    preview = named(panel, "Preview", FitTable)
     assert preview.rowCount() == 8
     assert preview.columnCount() == 4
     assert preview.item(0, 0).text() == f"{ds.train.x[0, 0]:.2f}"
@@ -231,7 +243,7 @@ def test_preview_shows_every_column_in_the_default_settings_width(qtbot):
     qtbot.waitExposed(area)
     panel.show_dataset(make_dataset(panel.spec()))
     qtbot.wait(20)
-    preview = panel._preview
+    preview = named(panel, "Preview", FitTable)
     assert preview.columnCount() == 5
     assert preview.horizontalScrollBar().maximum() == 0
     right = preview.viewport().width()
@@ -242,12 +254,12 @@ def test_preview_shows_every_column_in_the_default_settings_width(qtbot):
 
 def test_set_editable_locks_the_settings_but_not_the_summary(panel):
     panel.set_editable(False)
-    assert not panel._samples.isEnabled()
-    assert not panel._checks["a+b"].isEnabled()
-    assert not panel._val.isEnabled()
-    assert panel._preview.isEnabledTo(panel)
+    assert not box(panel, "Samples").isEnabled()
+    assert not target(panel, "a+b").isEnabled()
+    assert not box(panel, "Validation share").isEnabled()
+    assert named(panel, "Preview", FitTable).isEnabledTo(panel)
     panel.set_editable(True)
-    assert panel._samples.isEnabled()
+    assert box(panel, "Samples").isEnabled()
 
 
 def test_every_control_has_a_tooltip_and_an_accessible_name(panel):

@@ -8,7 +8,8 @@ import dataclasses
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QToolButton
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QTableWidget, QToolButton
+from widget_actions import box, button, combo, named
 
 from nngui.core.network import LayerSpec, seed_layers
 from nngui.gui.layer_builder import MAX_HIDDEN, OVERFIT_WARNING, LayerBuilder
@@ -41,8 +42,12 @@ def click(qtbot, button: QToolButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def units_spin(builder: LayerBuilder, row: int):
-    return builder._table.cellWidget(row, 0)
+def units_spin(builder: LayerBuilder, row: int) -> QAbstractSpinBox:
+    return box(builder, f"Units of hidden layer {row + 1}")
+
+
+def layers_table(builder: LayerBuilder) -> QTableWidget:
+    return named(builder, "Hidden layers", QTableWidget)
 
 
 def type_units(qtbot, builder: LayerBuilder, row: int, text: str) -> None:
@@ -60,35 +65,35 @@ def units(builder: LayerBuilder) -> list[int]:
 def test_defaults_are_the_articles_network(builder):
     assert builder.layers() == seed_layers(3)
     assert builder.init_scheme() == "he"
-    assert builder._arch.text() == "2 → 4 relu → 4 relu → 3 linear"
-    assert builder._params.text() == "Parameters: 47 for 7,000 training samples"
-    assert not builder._warning.isVisible()
-    assert builder._input_label.text() == "Input: 2 (a, b)"
-    assert builder._output_label.text() == "Output: 3 (a+b, a-b, |a-b|)"
+    assert named(builder, "Architecture").text() == "2 → 4 relu → 4 relu → 3 linear"
+    assert named(builder, "Parameter count").text() == "Parameters: 47 for 7,000 training samples"
+    assert not named(builder, "Overfitting warning").isVisible()
+    assert named(builder, "Input layer").text() == "Input: 2 (a, b)"
+    assert named(builder, "Output layer").text() == "Output: 3 (a+b, a-b, |a-b|)"
 
 
 def test_the_data_sets_the_outputs_the_count_and_the_overfitting_warning(builder):
     set_data(builder, ("a+b", "a*b"), 40)
-    assert builder._output_label.text() == "Output: 2 (a+b, a*b)"
+    assert named(builder, "Output layer").text() == "Output: 2 (a+b, a*b)"
     assert builder.layers()[-1] == LayerSpec(2, "linear")
-    assert builder._params.text() == "Parameters: 42 for 40 training samples"
-    assert builder._warning.isVisible()
-    assert builder._warning.text() == OVERFIT_WARNING
+    assert named(builder, "Parameter count").text() == "Parameters: 42 for 40 training samples"
+    assert named(builder, "Overfitting warning").isVisible()
+    assert named(builder, "Overfitting warning").text() == OVERFIT_WARNING
     set_data(builder, ("a+b", "a*b"), 42)  # equal counts still overfit
-    assert builder._warning.isVisible()
+    assert named(builder, "Overfitting warning").isVisible()
     set_data(builder, ("a+b", "a*b"), 43)
-    assert not builder._warning.isVisible()
+    assert not named(builder, "Overfitting warning").isVisible()
 
 
 def test_add_then_undo_and_redo(builder, qtbot):
     with qtbot.waitSignal(builder.changed):
-        click(qtbot, builder._add)
+        click(qtbot, button(builder, "Add"))
     assert units(builder) == [4, 4, 4]
-    assert builder._table.rowCount() == 3
+    assert layers_table(builder).rowCount() == 3
     with qtbot.waitSignal(builder.changed):
-        click(qtbot, builder._undo)
+        click(qtbot, button(builder, "Undo"))
     assert units(builder) == [4, 4]
-    assert builder._table.rowCount() == 2
+    assert layers_table(builder).rowCount() == 2
     with qtbot.waitSignal(builder.changed):
         builder.edit.redo.trigger()
     assert units(builder) == [4, 4, 4]
@@ -97,7 +102,7 @@ def test_add_then_undo_and_redo(builder, qtbot):
 def test_typing_64_is_one_undo_step(builder, qtbot):
     type_units(qtbot, builder, 0, "64")
     assert units(builder) == [64, 4]
-    assert builder._arch.text() == "2 → 64 relu → 4 relu → 3 linear"
+    assert named(builder, "Architecture").text() == "2 → 64 relu → 4 relu → 3 linear"
     assert builder.workbench.stack.count() == 1
     assert builder.edit.undo.isEnabled()
     builder.edit.undo.trigger()
@@ -116,34 +121,34 @@ def test_editing_another_row_is_a_separate_step(builder, qtbot):
 
 def test_focusing_a_row_selects_it_and_enables_row_buttons(builder, qtbot):
     builder.select_row(None)
-    assert not builder._remove.isEnabled()
-    assert not builder._insert.isEnabled()
+    assert not button(builder, "Remove").isEnabled()
+    assert not button(builder, "Insert").isEnabled()
     units_spin(builder, 1).setFocus()
     assert builder.selected_row() == 1
-    assert builder._remove.isEnabled()
-    assert builder._up.isEnabled()
-    assert not builder._down.isEnabled()  # already last
+    assert button(builder, "Remove").isEnabled()
+    assert button(builder, "Move up").isEnabled()
+    assert not button(builder, "Move down").isEnabled()  # already last
 
 
 def test_move_insert_duplicate_remove(builder, qtbot):
     show_layers(builder, [LayerSpec(1, "relu"), LayerSpec(2, "tanh"), LayerSpec(3)])
     builder.select_row(1)
-    click(qtbot, builder._up)
+    click(qtbot, button(builder, "Move up"))
     assert units(builder) == [2, 1, 3]
     assert builder.selected_row() == 0
-    assert not builder._up.isEnabled()
-    click(qtbot, builder._down)
-    click(qtbot, builder._down)
+    assert not button(builder, "Move up").isEnabled()
+    click(qtbot, button(builder, "Move down"))
+    click(qtbot, button(builder, "Move down"))
     assert units(builder) == [1, 3, 2]
     assert builder.hidden_layers()[2].activation == "tanh"
-    click(qtbot, builder._duplicate)
+    click(qtbot, button(builder, "Duplicate"))
     assert units(builder) == [1, 3, 2, 2]
     assert builder.selected_row() == 3
     builder.select_row(0)
-    click(qtbot, builder._insert)
+    click(qtbot, button(builder, "Insert"))
     assert units(builder) == [1, 1, 3, 2, 2]
-    click(qtbot, builder._remove)
-    click(qtbot, builder._remove)
+    click(qtbot, button(builder, "Remove"))
+    click(qtbot, button(builder, "Remove"))
     assert units(builder) == [3, 2, 2]
     assert builder.workbench.stack.count() == 7
     for _ in range(7):
@@ -152,27 +157,27 @@ def test_move_insert_duplicate_remove(builder, qtbot):
 
 
 def test_activation_combo_edit_is_undoable(builder, qtbot):
-    combo = builder._table.cellWidget(1, 1)
-    combo.setFocus()
+    activation = combo(builder, "Activation of hidden layer 2")
+    activation.setFocus()
     with qtbot.waitSignal(builder.changed):
-        qtbot.keyClick(combo, Qt.Key.Key_Down)  # relu → linear
+        qtbot.keyClick(activation, Qt.Key.Key_Down)  # relu → linear
     assert builder.hidden_layers()[1].activation == "linear"
     assert builder.edit.undo.text() == "&Undo Set layer 2 activation to linear"
-    assert builder._undo.toolTip() == "Undo Set layer 2 activation to linear (Ctrl+Z)."
+    assert button(builder, "Undo").toolTip() == "Undo Set layer 2 activation to linear (Ctrl+Z)."
     builder.edit.undo.trigger()
     assert builder.hidden_layers()[1].activation == "relu"
-    assert combo.currentText() == "relu"
+    assert activation.currentText() == "relu"
 
 
 def test_output_activation_and_init_are_undoable(builder, qtbot):
-    builder._output_combo.setFocus()
-    qtbot.keyClick(builder._output_combo, Qt.Key.Key_Down)  # linear → tanh
+    combo(builder, "Output activation").setFocus()
+    qtbot.keyClick(combo(builder, "Output activation"), Qt.Key.Key_Down)  # linear → tanh
     assert builder.output_activation() == "tanh"
-    assert builder._arch.text().endswith("3 tanh")
-    builder._init_combo.setFocus()
-    qtbot.keyClick(builder._init_combo, Qt.Key.Key_Down)
+    assert named(builder, "Architecture").text().endswith("3 tanh")
+    combo(builder, "Initialisation").setFocus()
+    qtbot.keyClick(combo(builder, "Initialisation"), Qt.Key.Key_Down)
     assert builder.init_scheme() == "xavier"
-    assert builder._init_combo.currentText() == "Xavier / Glorot"
+    assert combo(builder, "Initialisation").currentText() == "Xavier / Glorot"
     builder.workbench.stack.undo()
     builder.workbench.stack.undo()
     assert (builder.output_activation(), builder.init_scheme()) == ("linear", "he")
@@ -180,47 +185,47 @@ def test_output_activation_and_init_are_undoable(builder, qtbot):
 
 def test_zero_hidden_layers_is_a_linear_model(builder, qtbot):
     builder.select_row(0)
-    click(qtbot, builder._remove)
-    click(qtbot, builder._remove)
+    click(qtbot, button(builder, "Remove"))
+    click(qtbot, button(builder, "Remove"))
     assert builder.hidden_layers() == []
     assert builder.layers() == [LayerSpec(3, "linear")]
-    assert builder._arch.text() == "2 → 3 linear"
-    assert builder._params.text().startswith("Parameters: 9 ")
-    assert builder._empty_note.isVisible()
-    assert not builder._remove.isEnabled()
+    assert named(builder, "Architecture").text() == "2 → 3 linear"
+    assert named(builder, "Parameter count").text().startswith("Parameters: 9 ")
+    assert named(builder, "No hidden layers note").isVisible()
+    assert not button(builder, "Remove").isEnabled()
 
 
 def test_loaded_settings_are_shown_and_forget_the_undo_history(builder, qtbot):
-    click(qtbot, builder._add)
+    click(qtbot, button(builder, "Add"))
     layers = [LayerSpec(64, "tanh"), LayerSpec(32, "sigmoid")]
     with qtbot.waitSignal(builder.changed):
         show_layers(builder, layers, "relu", "xavier")
     assert builder.hidden_layers() == layers
     assert builder.layers()[-1] == LayerSpec(3, "relu")
-    assert builder._table.cellWidget(1, 1).currentText() == "sigmoid"
-    assert builder._init_combo.currentData() == "xavier"
+    assert combo(builder, "Activation of hidden layer 2").currentText() == "sigmoid"
+    assert combo(builder, "Initialisation").currentData() == "xavier"
     assert builder.workbench.stack.count() == 0
-    assert not builder._undo.isEnabled()
+    assert not button(builder, "Undo").isEnabled()
 
 
 def test_no_more_than_the_maximum_hidden_layers(builder, qtbot):
     show_layers(builder, [LayerSpec(1)] * MAX_HIDDEN)
-    assert not builder._add.isEnabled()
+    assert not button(builder, "Add").isEnabled()
     with pytest.raises(ValueError):
         show_layers(builder, [LayerSpec(1)] * (MAX_HIDDEN + 1))
 
 
 def test_set_editable_false_blocks_every_edit(builder, qtbot):
-    click(qtbot, builder._add)
+    click(qtbot, button(builder, "Add"))
     builder.set_editable(False)
-    assert not builder._table.isEnabled()
-    assert not builder._add.isEnabled()
-    assert not builder._undo.isEnabled()
-    assert not builder._init_combo.isEnabled()
-    builder._on_undo()  # what the button would do
+    assert not layers_table(builder).isEnabled()
+    assert not button(builder, "Add").isEnabled()
+    assert not button(builder, "Undo").isEnabled()
+    assert not combo(builder, "Initialisation").isEnabled()
+    button(builder, "Undo").clicked.emit()  # what a click would do, were it enabled
     assert len(builder.hidden_layers()) == 3
     builder.set_editable(True)
-    assert builder._undo.isEnabled()
+    assert button(builder, "Undo").isEnabled()
 
 
 def test_undo_actions_have_the_standard_shortcuts(builder):
@@ -276,12 +281,12 @@ def test_buttons_stay_put_when_the_overfitting_warning_toggles(sized_builder, qt
     builder = sized_builder
     set_data(builder, ("a+b",), 50)  # 37 parameters: no warning yet
     before = button_positions(builder)
-    click(qtbot, builder._add)  # 57 parameters >= 50 training samples
+    click(qtbot, button(builder, "Add"))  # 57 parameters >= 50 training samples
     assert builder.parameter_count() >= 50
-    assert builder._warning.isVisible()
+    assert named(builder, "Overfitting warning").isVisible()
     assert button_positions(builder) == before
-    click(qtbot, builder._undo)
-    assert not builder._warning.isVisible()
+    click(qtbot, button(builder, "Undo"))
+    assert not named(builder, "Overfitting warning").isVisible()
     assert button_positions(builder) == before
 
 
@@ -290,28 +295,29 @@ def test_buttons_stay_put_when_the_no_hidden_layers_note_toggles(sized_builder, 
     show_layers(builder, [LayerSpec(4)])
     before = button_positions(builder)
     builder.select_row(0)
-    click(qtbot, builder._remove)
-    assert builder._empty_note.isVisible()
+    click(qtbot, button(builder, "Remove"))
+    assert named(builder, "No hidden layers note").isVisible()
     assert button_positions(builder) == before
-    click(qtbot, builder._undo)
-    assert not builder._empty_note.isVisible()
+    click(qtbot, button(builder, "Undo"))
+    assert not named(builder, "No hidden layers note").isVisible()
     assert button_positions(builder) == before
 
 
 def test_the_undo_buttons_name_the_step_and_take_any_edit_back(builder, qtbot):
-    assert not builder._undo.isEnabled() and builder._undo.toolTip() == "Nothing to undo."
+    undo = button(builder, "Undo")
+    assert not undo.isEnabled() and undo.toolTip() == "Nothing to undo."
     builder.workbench.set_data(seed=7)  # made in the data panel, say
-    assert builder._undo.toolTip() == "Undo Set random seed to 7 (Ctrl+Z)."
-    click(qtbot, builder._undo)
+    assert undo.toolTip() == "Undo Set random seed to 7 (Ctrl+Z)."
+    click(qtbot, undo)
     assert builder.workbench.settings.data.seed == 42
-    assert builder._redo.toolTip() == "Redo Set random seed to 7 (Ctrl+Shift+Z)."
+    assert button(builder, "Redo").toolTip() == "Redo Set random seed to 7 (Ctrl+Shift+Z)."
 
 
 def test_undo_keeps_the_selected_row_in_range(builder, qtbot):
-    click(qtbot, builder._add)
+    click(qtbot, button(builder, "Add"))
     assert builder.selected_row() == 2
-    click(qtbot, builder._undo)
+    click(qtbot, button(builder, "Undo"))
     assert builder.selected_row() == 1, "the last row left"
     builder.select_row(0)
-    click(qtbot, builder._redo)
+    click(qtbot, button(builder, "Redo"))
     assert builder.selected_row() == 0

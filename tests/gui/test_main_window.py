@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QMessageBox,
+    QProgressBar,
     QScrollBar,
     QTabBar,
     QWidget,
 )
-from widget_actions import click, type_into
+from widget_actions import box, button, click, combo, group, named, type_into
 
 from nngui.core.model_file import load_model
 from nngui.core.network import LayerSpec, seed_layers
@@ -48,7 +49,7 @@ def show_tab(window: MainWindow, index: int) -> None:
 
 def set_epochs(qtbot, window: MainWindow, epochs: int) -> None:
     show_tab(window, 2)
-    type_into(qtbot, window.training_panel._epochs, str(epochs))
+    type_into(qtbot, box(window.training_panel, "Epochs"), str(epochs))
     assert window.training_panel.config().epochs == epochs
 
 
@@ -82,7 +83,7 @@ def test_starts_with_the_articles_setup(window):
 
 def test_article_preset_and_1000_epochs_reproduce_the_article(window, qtbot):
     show_tab(window, 2)
-    click(qtbot, window.training_panel._train)
+    click(qtbot, button(window.training_panel, "Train"))
     wait_state(qtbot, window, "finished")
     assert window.session.history.epochs == 1000
     metrics = window.current_model().evaluate(window.session.dataset)
@@ -98,38 +99,39 @@ def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
     builder, panel = window.layer_builder, window.training_panel
     # Layers: add one, undo it, then widen the first hidden layer.
     show_tab(window, 1)
-    click(qtbot, builder._add)
+    click(qtbot, button(builder, "Add"))
     assert len(window.session.network.layers) == 4
-    click(qtbot, builder._undo)
+    click(qtbot, button(builder, "Undo"))
     assert window.session.network.sizes == [2, 4, 4, 3]
-    spin = builder._table.cellWidget(0, 0)
+    spin = box(builder, "Units of hidden layer 1")
     type_into(qtbot, spin, "8")
     assert window.session.network.sizes == [2, 8, 4, 3]
     # Data: another seed regenerates the data and the weights.
     show_tab(window, 0)
     before = params(window)
-    type_into(qtbot, window.data_panel._seed, "7")
+    type_into(qtbot, box(window.data_panel, "Seed"), "7")
     assert window.session.dataset.spec.seed == 7
     assert not np.array_equal(before[0], params(window)[0])
     # Train until the plot has points, pause, resume, stop.
     set_epochs(qtbot, window, 5_000_000)
-    click(qtbot, panel._train)
+    click(qtbot, button(panel, "Train"))
     assert window.state == "training"
-    assert not window.data_panel._settings[0].isEnabled()
+    assert not group(window.data_panel, "Inputs").isEnabled()
     curve = window.loss_plot.curves["train"]
     qtbot.waitUntil(lambda: curve.xData is not None and len(curve.xData) > 5, timeout=10_000)
     assert not window.files.save_action.isEnabled(), "no saving while training"
-    click(qtbot, panel._pause)
-    assert window.state == "paused" and panel._pause.text() == "Resume"
+    pause = button(panel, "Pause")  # named Resume while paused
+    click(qtbot, pause)
+    assert window.state == "paused" and pause.text() == "Resume"
     # Once the worker has really paused (every report delivered), saving is allowed.
     qtbot.waitUntil(window.files.save_action.isEnabled, timeout=10_000)
     paused_at = window.loss_plot.epochs
     qtbot.wait(100)
     assert window.loss_plot.epochs == paused_at
-    click(qtbot, panel._pause)
+    click(qtbot, pause)
     assert window.state == "training"
     qtbot.waitUntil(lambda: window.loss_plot.epochs > paused_at + 10, timeout=10_000)
-    click(qtbot, panel._stop)
+    click(qtbot, button(panel, "Stop"))
     wait_state(qtbot, window, "stopped")
     assert not window.run.running and window.session.outcome == "interrupted"
     trained = window.session.history.epochs
@@ -169,7 +171,7 @@ def test_journey(window, answers, qtbot, monkeypatch, tmp_path):
     assert window.predict_panel.outputs_text() == [format_value(v) for v in expected]
     # Training continues where it stopped.
     set_epochs(qtbot, window, 20)
-    click(qtbot, panel._train)
+    click(qtbot, button(panel, "Train"))
     wait_state(qtbot, window, "finished")
     assert window.session.history.epochs == trained + 20
 
@@ -217,8 +219,9 @@ def test_unsaved_work_save_answer_saves(window, answers, qtbot, monkeypatch, tmp
 def test_preset_applies_everywhere(window, qtbot):
     show_tab(window, 2)
     panel = window.training_panel
-    panel._preset.setCurrentIndex(panel._preset.findData(FAST.name))
-    click(qtbot, panel._apply)
+    preset = combo(panel, "Preset")
+    preset.setCurrentIndex(preset.findData(FAST.name))
+    click(qtbot, button(panel, "Apply preset"))
     assert window.layer_builder.layers() == list(FAST.layers)
     assert window.data_panel.spec() == FAST.data
     assert window.config() == FAST.training
@@ -229,16 +232,16 @@ def test_preset_applies_everywhere(window, qtbot):
 
 def test_step_trains_one_epoch(window, qtbot):
     show_tab(window, 2)
-    click(qtbot, window.training_panel._step)
+    click(qtbot, button(window.training_panel, "Step"))
     wait_state(qtbot, window, "finished")
     assert window.session.history.epochs == 1 and window.loss_plot.epochs == 1
 
 
 def test_live_learning_rate_reaches_the_worker(window, qtbot):
     set_epochs(qtbot, window, 10_000_000)
-    click(qtbot, window.training_panel._train)
-    type_into(qtbot, window.training_panel._lr, "0.02")
-    click(qtbot, window.training_panel._stop)
+    click(qtbot, button(window.training_panel, "Train"))
+    type_into(qtbot, box(window.training_panel, "Learning rate"), "0.02")
+    click(qtbot, button(window.training_panel, "Stop"))
     wait_state(qtbot, window, "stopped")
     assert window.session.config.lr == pytest.approx(0.02), "the run trained on with it"
     assert list(window.runs.runs)[-1].settings.training.lr == pytest.approx(0.02)
@@ -283,7 +286,7 @@ def test_drop_opens_a_model(window, qtbot, monkeypatch, tmp_path):
     )  # fmt: skip
     window.dropEvent(event)
     assert window.session.history.epochs == 1
-    assert window.training_panel._progress.text() == "epoch 1 / 1"
+    assert named(window.training_panel, "Training progress", QProgressBar).text() == "epoch 1 / 1"
     assert window.windowFilePath() == str(tmp_path / "dropped.npz")
 
 
@@ -293,7 +296,7 @@ def test_recent_files_menu(window, qtbot, monkeypatch, tmp_path):
     patch_dialogs(monkeypatch, tmp_path / "recent.npz")
     assert window.files.save_as()
     window.files.new_action.trigger()
-    window.files._fill_recent()
+    window.files.recent_menu.aboutToShow.emit()  # as opening the menu does
     actions = [a for a in window.files.recent_menu.actions() if not a.isSeparator()]
     assert actions[0].text().endswith("recent.npz")
     actions[0].trigger()
@@ -342,7 +345,7 @@ def test_ui_stays_responsive_while_a_big_network_trains(window, qtbot):
     qtbot.wait(2_000)
     timer.stop()
     assert window.state == "training"
-    click(qtbot, window.training_panel._stop)
+    click(qtbot, button(window.training_panel, "Stop"))
     wait_state(qtbot, window, "stopped")
     assert len(gaps) > 50, f"the event loop turned {len(gaps)} times in 2 s of training"
 
@@ -353,17 +356,17 @@ def test_seed_layers_match_builder_default(window):
 
 def test_applied_preset_is_the_one_shown(window):
     window.apply_preset("Fast and accurate")
-    assert window.training_panel._preset.currentData() == "Fast and accurate"
+    assert combo(window.training_panel, "Preset").currentData() == "Fast and accurate"
     assert window.layer_builder.init_scheme() == "xavier"
     window.apply_preset("The article's setup")
-    assert window.training_panel._preset.currentData() == "The article's setup"
+    assert combo(window.training_panel, "Preset").currentData() == "The article's setup"
 
 
 def test_divergence_shows_a_non_modal_notice_and_keeps_finite_weights(window, qtbot):
     set_epochs(qtbot, window, 1_000)
-    type_into(qtbot, window.training_panel._lr, "10")
+    type_into(qtbot, box(window.training_panel, "Learning rate"), "10")
     assert window.training_panel.config().lr == 10
-    click(qtbot, window.training_panel._train)
+    click(qtbot, button(window.training_panel, "Train"))
     wait_state(qtbot, window, "diverged")
     notice = window.status.notice
     assert notice is not None and notice.isVisible() and not notice.isModal()
@@ -372,8 +375,8 @@ def test_divergence_shows_a_non_modal_notice_and_keeps_finite_weights(window, qt
     assert window.session.network.is_finite()
     assert "Diverged" in window.status.state_label.text()
     # The window is not blocked: the user can lower the rate and train again at once.
-    type_into(qtbot, window.training_panel._lr, "0.001")
-    click(qtbot, window.training_panel._step)
+    type_into(qtbot, box(window.training_panel, "Learning rate"), "0.001")
+    click(qtbot, button(window.training_panel, "Step"))
     wait_state(qtbot, window, "finished")
 
 
@@ -425,7 +428,7 @@ def tab_chain(page: QWidget) -> list[QWidget]:
 
 def test_tab_goes_through_each_settings_page_in_reading_order(window, qtbot):
     show_tab(window, 1)
-    click(qtbot, window.layer_builder._add)  # a row added later still fits in the order
+    click(qtbot, button(window.layer_builder, "Add"))  # a row added later still fits in the order
     for index in range(window.tabs.count()):
         show_tab(window, index)
         page = window.tabs.widget(index)

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTableWidget
-from widget_actions import click, type_into
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar, QTableWidget
+from widget_actions import box, button, click, combo, named, type_into
 
 from nngui.core.model_file import load_model
 from nngui.gui import MainWindow
@@ -24,7 +24,7 @@ def window(main_window):
 def trained(qtbot, window: MainWindow) -> list[np.ndarray]:
     """One epoch trained (unsaved work); the weights it gave."""
     window.tabs.setCurrentIndex(2)
-    click(qtbot, window.training_panel._step)
+    click(qtbot, button(window.training_panel, "Step"))
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
     assert window.has_unsaved_work()
     return [p.copy() for p in window.session.network.params]
@@ -50,7 +50,7 @@ def kept_run(window: MainWindow, weights: list[np.ndarray], epochs: int = 1) -> 
 def test_a_data_edit_after_training_starts_over_without_asking(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
-    type_into(qtbot, window.data_panel._seed, "7")
+    type_into(qtbot, box(window.data_panel, "Seed"), "7")
     assert not answers.asked("question")
     assert window.session.dataset.spec.seed == 7 and window.session.history.epochs == 0
     assert window.state == "idle" and window.isWindowModified()
@@ -67,42 +67,43 @@ def test_a_layer_edit_after_training_starts_over_and_undoes(window, answers, qtb
     weights = trained(qtbot, window)
     layers = window.layer_builder.layers()
     window.tabs.setCurrentIndex(1)
-    click(qtbot, window.layer_builder._add)
+    click(qtbot, button(window.layer_builder, "Add"))
     assert not answers.asked("question")
     assert len(window.session.network.layers) == len(layers) + 1
     assert window.session.history.epochs == 0
     kept_run(window, weights)
     assert undo_text(window) == "&Undo Add layer"
-    click(qtbot, window.layer_builder._undo)
+    click(qtbot, button(window.layer_builder, "Undo"))
     assert window.layer_builder.layers() == layers == window.session.network.layers
 
 
 def test_reset_weights_and_presets_never_ask_and_lose_nothing(window, answers, qtbot):
     weights = trained(qtbot, window)
     panel = window.training_panel
-    click(qtbot, panel._reset)
+    click(qtbot, button(panel, "Reset weights"))
     assert window.session.history.epochs == 0 and not answers.asked("question")
     kept_run(window, weights)
-    panel._preset.setCurrentIndex(panel._preset.findData("Fast and accurate"))
-    click(qtbot, panel._apply)
+    preset = combo(panel, "Preset")
+    preset.setCurrentIndex(preset.findData("Fast and accurate"))
+    click(qtbot, button(panel, "Apply preset"))
     assert not answers.asked("question")
     assert window.config().optimizer == "adam" and window.session.history.epochs == 0
     assert undo_text(window) == "&Undo Apply preset Fast and accurate"
     window.undo_actions.undo.trigger()
-    assert panel._preset.currentData() == "The article's setup"
+    assert combo(panel, "Preset").currentData() == "The article's setup"
     assert window.config().optimizer == "gd" and window.session.network.sizes == [2, 4, 4, 3]
 
 
 def test_the_edit_menu_names_every_kind_of_edit(window, qtbot):
     window.tabs.setCurrentIndex(0)
-    type_into(qtbot, window.data_panel._samples, "5000")
+    type_into(qtbot, box(window.data_panel, "Samples"), "5000")
     assert undo_text(window) == "&Undo Set samples to 5,000"
     window.tabs.setCurrentIndex(1)
-    window.layer_builder._output_combo.setFocus()
-    qtbot.keyClick(window.layer_builder._output_combo, Qt.Key.Key_Down)
+    combo(window.layer_builder, "Output activation").setFocus()
+    qtbot.keyClick(combo(window.layer_builder, "Output activation"), Qt.Key.Key_Down)
     assert undo_text(window) == "&Undo Set output activation to tanh"
     window.tabs.setCurrentIndex(2)
-    type_into(qtbot, window.training_panel._epochs, "300")
+    type_into(qtbot, box(window.training_panel, "Epochs"), "300")
     assert undo_text(window) == "&Undo Set epochs to 300"
     window.apply_preset("Fast and accurate")
     assert undo_text(window) == "&Undo Apply preset Fast and accurate"
@@ -111,13 +112,14 @@ def test_the_edit_menu_names_every_kind_of_edit(window, qtbot):
 
 def test_ctrl_z_and_ctrl_shift_z_undo_and_redo_from_any_tab(window, qtbot):
     window.tabs.setCurrentIndex(2)
-    type_into(qtbot, window.training_panel._lr, "0.5")
+    type_into(qtbot, box(window.training_panel, "Learning rate"), "0.5")
     window.tabs.setCurrentIndex(0)
     window.activateWindow()
-    check = window.data_panel._checks["a*b"]  # (a number box takes Ctrl+Z for its own text)
+    check = button(window.data_panel, "Target a*b")  # (a number box takes Ctrl+Z for its own text)
     check.setFocus()
     qtbot.keyClick(check, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert window.config().lr == 0.01 and window.training_panel._lr.value() == 0.01
+    lr = box(window.training_panel, "Learning rate")
+    assert window.config().lr == 0.01 and lr.value() == 0.01
     shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(check, Qt.Key.Key_Z, shift_ctrl)
     assert window.config().lr == 0.5
@@ -128,11 +130,11 @@ def test_undo_is_off_while_a_run_owns_the_network(window, qtbot):
     window.train()
     qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
     assert not window.undo_actions.undo.isEnabled()
-    assert not window.layer_builder._undo.isEnabled()
+    assert not button(window.layer_builder, "Undo").isEnabled()
     window.undo_actions.undo.trigger()
     assert window.config().epochs == 10_000_000, "a disabled undo does nothing"
     window.stop_training()
-    assert window.undo_actions.undo.isEnabled() and window.layer_builder._undo.isEnabled()
+    assert window.undo_actions.undo.isEnabled() and button(window.layer_builder, "Undo").isEnabled()
 
 
 def test_a_learning_rate_typed_during_a_run_reaches_it(window, qtbot):
@@ -140,7 +142,7 @@ def test_a_learning_rate_typed_during_a_run_reaches_it(window, qtbot):
     window.train()
     qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
     window.tabs.setCurrentIndex(2)
-    type_into(qtbot, window.training_panel._lr, "0.002")
+    type_into(qtbot, box(window.training_panel, "Learning rate"), "0.002")
     window.stop_training()
     assert window.session.config.lr == 0.002 == window.config().lr
 
@@ -148,8 +150,8 @@ def test_a_learning_rate_typed_during_a_run_reaches_it(window, qtbot):
 def test_run_shortcuts_work_on_every_tab(window, qtbot):
     window.tabs.setCurrentIndex(0)  # the Data tab: the training buttons are hidden
     window.activateWindow()
-    window.data_panel._seed.setFocus()
-    qtbot.keyClick(window.data_panel._seed, Qt.Key.Key_F7)  # Step
+    box(window.data_panel, "Seed").setFocus()
+    qtbot.keyClick(box(window.data_panel, "Seed"), Qt.Key.Key_F7)  # Step
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
     assert window.session.history.epochs == 1
     menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Training")
@@ -158,8 +160,8 @@ def test_run_shortcuts_work_on_every_tab(window, qtbot):
 
 def test_invalid_data_settings_refuse_to_train(window, answers, qtbot):
     window.tabs.setCurrentIndex(0)
-    type_into(qtbot, window.data_panel._samples, "10")
-    type_into(qtbot, window.data_panel._train, "5")
+    type_into(qtbot, box(window.data_panel, "Samples"), "10")
+    type_into(qtbot, box(window.data_panel, "Training share"), "5")
     with pytest.raises(Exception):  # noqa: B017 (the panel's own error type)
         window.data_panel.spec()
     window.train()
@@ -169,24 +171,24 @@ def test_invalid_data_settings_refuse_to_train(window, answers, qtbot):
 
 def test_step_outside_a_run_says_one_step(window, qtbot):
     trained(qtbot, window)
-    text = window.training_panel._progress.format()
+    text = named(window.training_panel, "Training progress", QProgressBar).format()
     assert text == "epoch 1 · one step"
 
 
 def test_pausing_stepping_and_stopping_keep_the_status_line_current(window, qtbot):
     window.tabs.setCurrentIndex(2)
     panel = window.training_panel
-    type_into(qtbot, panel._epochs, "1000000")
-    click(qtbot, panel._train)
+    type_into(qtbot, box(panel, "Epochs"), "1000000")
+    click(qtbot, button(panel, "Train"))
     qtbot.waitUntil(lambda: window.loss_plot.epochs > 0, timeout=10_000)
-    click(qtbot, panel._pause)
+    click(qtbot, button(panel, "Pause"))
     qtbot.waitUntil(window.files.save_action.isEnabled, timeout=10_000)  # really paused
     at = window.loss_plot.epochs
     assert "Paused" in window.status.state_label.text()
     assert window.statusBar().currentMessage() == "", "no message hides the status line"
-    click(qtbot, panel._step)
+    click(qtbot, button(panel, "Step"))
     qtbot.waitUntil(lambda: f"epoch {at + 1:,} " in window.status.metrics_label.text())
-    click(qtbot, panel._stop)
+    click(qtbot, button(panel, "Stop"))
     qtbot.waitUntil(lambda: window.state == "stopped", timeout=10_000)
     assert "Stopped" in window.status.state_label.text()
 
@@ -194,9 +196,10 @@ def test_pausing_stepping_and_stopping_keep_the_status_line_current(window, qtbo
 def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypatch, tmp_path):
     window.tabs.setCurrentIndex(2)
     panel = window.training_panel
-    type_into(qtbot, panel._epochs, "1000")
-    type_into(qtbot, panel._lr, "10")  # diverges: the last finite weights are restored
-    click(qtbot, panel._train)
+    type_into(qtbot, box(panel, "Epochs"), "1000")
+    lr = box(panel, "Learning rate")
+    type_into(qtbot, lr, "10")  # diverges: the last finite weights are restored
+    click(qtbot, button(panel, "Train"))
     qtbot.waitUntil(lambda: window.state == "diverged", timeout=20_000)
     s = window.session
     kept = window.run.last_result.restored_epoch
@@ -219,8 +222,8 @@ def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypat
     # A Step trains on from those weights, and its epoch is the one shown (not put back).
     trained_epochs = window.session.history.epochs
     held = [p.copy() for p in window.session.network.params]
-    type_into(qtbot, panel._lr, "0.001")
-    click(qtbot, panel._step)
+    type_into(qtbot, lr, "0.001")
+    click(qtbot, button(panel, "Step"))
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
     assert window.session.kept_epoch == trained_epochs + 1 == window.views.state.epoch
     assert not same(held, window.session.network.params)
@@ -230,13 +233,13 @@ def test_restored_weights_are_labelled_with_their_epoch(window, qtbot, monkeypat
 def test_a_typed_number_is_one_edit(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
-    type_into(qtbot, window.data_panel._seed, "123")
+    type_into(qtbot, box(window.data_panel, "Seed"), "123")
     assert window.workbench.stack.count() == 1, "one step for three digits"
     assert window.session.dataset.spec.seed == 123
     kept_run(window, weights)
     trained(qtbot, window)
     window.tabs.setCurrentIndex(1)
-    type_into(qtbot, window.layer_builder._table.cellWidget(0, 0), "16")
+    type_into(qtbot, box(window.layer_builder, "Units of hidden layer 1"), "16")
     assert (
         window.workbench.stack.count() == 2 and undo_text(window) == "&Undo Set layer 1 units to 16"
     )
@@ -248,15 +251,15 @@ def test_undo_after_training_starts_over_and_the_run_brings_the_network_back(
     window, answers, qtbot
 ):
     window.tabs.setCurrentIndex(1)
-    click(qtbot, window.layer_builder._add)  # untrained
+    click(qtbot, button(window.layer_builder, "Add"))  # untrained
     layers = window.layer_builder.layers()
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(1)
-    click(qtbot, window.layer_builder._undo)
+    click(qtbot, button(window.layer_builder, "Undo"))
     assert not answers.asked("question")
     assert window.session.network.layers != layers and window.session.history.epochs == 0
     kept_run(window, weights)
-    table = next(t for t in window.findChildren(QTableWidget) if t.accessibleName() == "Runs")
+    table = named(window, "Runs", QTableWidget)
     table.selectRow(0)
     click(qtbot, window.runs.panel.restore_button)
     assert window.session.network.layers == layers and window.session.history.epochs == 1
@@ -268,24 +271,24 @@ def test_undo_after_training_starts_over_and_the_run_brings_the_network_back(
 def test_the_preset_box_says_custom_once_the_settings_differ(window, qtbot):
     panel = window.training_panel
     window.tabs.setCurrentIndex(2)
-    assert panel._preset.currentData() == "The article's setup"
-    type_into(qtbot, panel._lr, "0.02")
-    qtbot.waitUntil(lambda: panel._preset.currentIndex() == -1)
-    assert panel._preset.placeholderText() == "Custom settings"
-    assert not panel._apply.isEnabled(), "nothing chosen to apply"
-    type_into(qtbot, panel._lr, "0.01")  # back to the article's settings
-    qtbot.waitUntil(lambda: panel._preset.currentData() == "The article's setup")
+    assert combo(panel, "Preset").currentData() == "The article's setup"
+    type_into(qtbot, box(panel, "Learning rate"), "0.02")
+    qtbot.waitUntil(lambda: combo(panel, "Preset").currentIndex() == -1)
+    assert combo(panel, "Preset").placeholderText() == "Custom settings"
+    assert not button(panel, "Apply preset").isEnabled(), "nothing chosen to apply"
+    type_into(qtbot, box(panel, "Learning rate"), "0.01")  # back to the article's settings
+    qtbot.waitUntil(lambda: combo(panel, "Preset").currentData() == "The article's setup")
     window.apply_preset("Fast and accurate")
-    assert panel._preset.currentData() == "Fast and accurate"
+    assert combo(panel, "Preset").currentData() == "Fast and accurate"
     window.tabs.setCurrentIndex(1)
-    click(qtbot, window.layer_builder._add)
-    qtbot.waitUntil(lambda: panel._preset.currentIndex() == -1)
+    click(qtbot, button(window.layer_builder, "Add"))
+    qtbot.waitUntil(lambda: combo(panel, "Preset").currentIndex() == -1)
 
 
 def test_training_straight_after_typing_trains_the_new_settings(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
-    seed = window.data_panel._seed
+    seed = box(window.data_panel, "Seed")
     seed.setFocus()
     seed.selectAll()
     qtbot.keyClicks(seed, "77")  # no Return: still typing
@@ -300,9 +303,9 @@ def test_training_straight_after_typing_trains_the_new_settings(window, answers,
 def test_an_edit_back_to_the_same_settings_is_no_step(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
-    type_into(qtbot, window.data_panel._samples, "10000")  # the value it had
+    type_into(qtbot, box(window.data_panel, "Samples"), "10000")  # the value it had
     window.tabs.setCurrentIndex(1)
-    units = window.layer_builder._table.cellWidget(0, 0)
+    units = box(window.layer_builder, "Units of hidden layer 1")
     units.setFocus()
     units.selectAll()
     qtbot.keyClicks(units, "40")  # 4 → 40 …
@@ -317,7 +320,7 @@ def test_an_edit_back_to_the_same_settings_is_no_step(window, answers, qtbot):
 def test_settings_that_cannot_be_used_keep_the_network(window, answers, qtbot):
     weights = trained(qtbot, window)
     window.tabs.setCurrentIndex(0)
-    type_into(qtbot, window.data_panel._lows[0], "250")  # above the highest a: unusable
+    type_into(qtbot, box(window.data_panel, "Lowest a"), "250")  # above the highest a: unusable
     assert not answers.asked("question") and window.workbench.stack.count() == 0
     assert same(weights, window.session.network.params)
     window.train()

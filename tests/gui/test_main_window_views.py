@@ -7,9 +7,9 @@ import csv
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QFileDialog
+from widget_actions import box, button, click
 
 from nngui.core.fit import fit_table
 from nngui.core.network import LayerSpec
@@ -27,7 +27,7 @@ def window(main_window):
 
 def step(qtbot, window: MainWindow) -> None:
     window.tabs.setCurrentIndex(2)
-    qtbot.mouseClick(window.training_panel._step, Qt.MouseButton.LeftButton)
+    click(qtbot, button(window.training_panel, "Step"))
     qtbot.waitUntil(lambda: window.state == "finished", timeout=10_000)
 
 
@@ -69,7 +69,7 @@ def test_live_training_refreshes_only_the_visible_view(window, qtbot, monkeypatc
         monkeypatch.setattr(view, "show_state", counting)
     window.views.show_view(window.views.view(NetworkView))
     calls[NetworkView] = 0
-    window.training_panel._epochs.setValue(10_000_000)
+    box(window.training_panel, "Epochs").setValue(10_000_000)
     window.train()
     qtbot.waitUntil(lambda: calls[NetworkView] >= 3, timeout=10_000)
     assert calls[ErrorMapView] == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+from widget_actions import named
 
 from nngui.core.network import MAX_UNITS
 from nngui.gui.number_box import FloatBox, IntBox, format_float, parse_number, refused_entries
@@ -248,13 +249,13 @@ def test_box_classes():
 def test_the_learning_rate_takes_1e_minus_4(main_window, qtbot):
     panel = main_window.training_panel
     main_window.tabs.setCurrentIndex(2)
-    type_text(qtbot, panel._lr, "1e-4")
+    type_text(qtbot, named(panel, "Learning rate", FloatBox), "1e-4")
     assert panel.config().lr == 1e-4 and main_window.config().lr == 1e-4
 
 
 def test_the_layer_builder_refuses_too_many_units(main_window, qtbot):
     main_window.tabs.setCurrentIndex(1)
-    units = main_window.layer_builder._table.cellWidget(0, 0)
+    units = named(main_window.layer_builder, "Units of hidden layer 1", IntBox)
     type_text(qtbot, units, str(MAX_UNITS * 10))
     assert shown(units) == str(MAX_UNITS * 10)
     assert main_window.layer_builder.hidden_layers()[0].units == 4
@@ -266,24 +267,25 @@ def test_the_layer_builder_refuses_too_many_units(main_window, qtbot):
 
 def test_the_status_bar_says_why_a_number_was_refused(main_window, qtbot):
     main_window.tabs.setCurrentIndex(0)
-    type_text(qtbot, main_window.data_panel._samples, "1")
+    type_text(qtbot, named(main_window.data_panel, "Samples", IntBox), "1")
     message = main_window.statusBar().currentMessage()
     assert message.startswith("Samples: 1 is below the smallest allowed value, 10.")
     assert main_window.data_panel.spec().samples == 10_000
-    qtbot.keyClick(main_window.data_panel._samples, Qt.Key.Key_Escape)
+    qtbot.keyClick(named(main_window.data_panel, "Samples", IntBox), Qt.Key.Key_Escape)
     assert main_window.statusBar().currentMessage() == "", "put back: the message goes too"
 
 
 def test_training_waits_while_a_box_refuses_its_text(main_window, answers, qtbot):
     main_window.tabs.setCurrentIndex(0)
-    samples = main_window.data_panel._samples
+    samples = named(main_window.data_panel, "Samples", IntBox)
     type_text(qtbot, samples, "1", key=None)  # not finished: Train (F5) finishes it
     qtbot.keyClick(samples, Qt.Key.Key_F5)
     assert len(answers.asked("warning")) == 1
     assert "Samples: 1 is below" in answers.asked("warning")[0]
     assert main_window.state == "idle" and main_window.session.history.epochs == 0
     main_window.tabs.setCurrentIndex(2)  # from another tab, with the Train button
-    qtbot.mouseClick(main_window.training_panel._train, Qt.MouseButton.LeftButton)
+    train = named(main_window.training_panel, "Train", QPushButton)
+    qtbot.mouseClick(train, Qt.MouseButton.LeftButton)
     assert len(answers.asked("warning")) == 2 and main_window.state == "idle"
     assert main_window.tabs.currentIndex() == 0 and samples.hasFocus()
     assert samples.text() == "1", "still what was typed"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractSpinBox, QSplitter, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QLabel, QSplitter, QWidget
+from widget_actions import box, named
 
 from nngui.core.data import SEED_TARGETS, true_outputs
 from nngui.gui.predict_panel import PredictPanel
@@ -22,6 +23,11 @@ def panel(qtbot):
 def column(panel: PredictPanel, c: int) -> list[str]:
     table = panel.table()
     return [table.item(r, c).text() for r in range(table.rowCount())]
+
+
+def note(panel: PredictPanel) -> QLabel:
+    """The note that the inputs lie outside the training ranges."""
+    return named(panel, "Extrapolation note", QLabel)
 
 
 def type_into(qtbot, spin: QAbstractSpinBox, text: str) -> None:
@@ -48,7 +54,7 @@ def test_without_a_model_predictions_are_dashes_and_truth_is_shown(panel):
     assert panel.outputs_text() == ["—", "—", "—"]
     assert column(panel, 0) == list(SEED_TARGETS)
     assert column(panel, 2) == ["100.0000", "-40.0000", "40.0000"]
-    assert panel._status.isVisible()
+    assert named(panel, "Prediction status").isVisible()
 
 
 def test_predictions_truth_and_absolute_error(panel):
@@ -57,13 +63,13 @@ def test_predictions_truth_and_absolute_error(panel):
     assert panel.outputs_text() == ["100.5000", "-39.5000", "40.5000"]
     assert column(panel, 3) == ["0.5000", "0.5000", "0.5000"]
     assert net.calls[-1].shape == (1, 2)
-    assert not panel._status.isVisible()
+    assert not named(panel, "Prediction status").isVisible()
 
 
 def test_typing_an_input_updates_the_outputs(panel, qtbot):
     net = FakeNetwork(-0.25)
     panel.set_predictor(["a", "b"], list(SEED_TARGETS), net)
-    type_into(qtbot, panel._spins[0], "1234.5")
+    type_into(qtbot, box(panel, "Input a"), "1234.5")
     np.testing.assert_allclose(panel.inputs(), [1234.5, 70.0])
     np.testing.assert_allclose(net.calls[-1], [[1234.5, 70.0]])
     assert panel.outputs_text()[0] == "1,304.2500"
@@ -72,7 +78,7 @@ def test_typing_an_input_updates_the_outputs(panel, qtbot):
 
 def test_refreshing_the_predictor_keeps_the_typed_inputs(panel, qtbot):
     panel.set_predictor(["a", "b"], list(SEED_TARGETS), FakeNetwork(1.0))
-    type_into(qtbot, panel._spins[1], "10")
+    type_into(qtbot, box(panel, "Input b"), "10")
     panel.set_predictor(["a", "b"], list(SEED_TARGETS), FakeNetwork(2.0))
     np.testing.assert_array_equal(panel.inputs(), [30.0, 10.0])
     assert panel.outputs_text()[0] == "42.0000"
@@ -89,18 +95,18 @@ def test_outputs_follow_the_chosen_targets(panel):
 
 def test_extrapolation_is_flagged_outside_the_training_ranges(panel, qtbot):
     panel.set_training_ranges([(0.0, 100.0), (0.0, 100.0)])
-    assert not panel._extrapolation.isVisible()
-    type_into(qtbot, panel._spins[0], "150")
-    assert panel._extrapolation.isVisible()
-    assert "a = 150 is outside [0, 100]" in panel._extrapolation.text()
+    assert not note(panel).isVisible()
+    type_into(qtbot, box(panel, "Input a"), "150")
+    assert note(panel).isVisible()
+    assert "a = 150 is outside [0, 100]" in note(panel).text()
     panel.set_training_ranges([(0.00116348, 99.9718), (0.0, 100.0)])
-    assert "a = 150 is outside [0.001163, 99.97]" in panel._extrapolation.text()
-    type_into(qtbot, panel._spins[0], "99")
-    assert not panel._extrapolation.isVisible()
+    assert "a = 150 is outside [0.001163, 99.97]" in note(panel).text()
+    type_into(qtbot, box(panel, "Input a"), "99")
+    assert not note(panel).isVisible()
     panel.set_inputs([-1, 50])
-    assert panel._extrapolation.isVisible()
+    assert note(panel).isVisible()
     panel.set_training_ranges(None)
-    assert not panel._extrapolation.isVisible()
+    assert not note(panel).isVisible()
 
 
 def test_non_finite_predictions_are_spelt_out(panel):
@@ -109,8 +115,9 @@ def test_non_finite_predictions_are_spelt_out(panel):
 
 
 def test_inputs_have_tooltips_and_accessible_names(panel):
-    assert [s.accessibleName() for s in panel._spins] == ["Input a", "Input b"]
-    assert all(s.toolTip() for s in panel._spins)
+    spins = panel.findChildren(QAbstractSpinBox)
+    assert [s.accessibleName() for s in spins] == ["Input a", "Input b"]
+    assert all(s.toolTip() for s in spins)
     assert panel.table().accessibleName() == "Predictions"
 
 
@@ -126,11 +133,11 @@ def test_extrapolation_note_never_squeezes_the_input_boxes(qtbot):
     splitter.show()
     qtbot.waitExposed(splitter)
     panel.set_training_ranges([(0.0, 100.0), (0.0, 100.0)])
-    type_into(qtbot, panel._spins[0], "150")
-    assert panel._extrapolation.isVisible()
+    type_into(qtbot, box(panel, "Input a"), "150")
+    assert note(panel).isVisible()
     qtbot.wait(50)  # let the splitter and layouts settle
-    note = panel._extrapolation
-    assert note.height() >= note.heightForWidth(note.width())
-    for spin in panel._spins:
+    shown = note(panel)
+    assert shown.height() >= shown.heightForWidth(shown.width())
+    for spin in (box(panel, "Input a"), box(panel, "Input b")):
         assert spin.height() >= spin.sizeHint().height(), spin.accessibleName()
         assert spin.width() >= spin.fontMetrics().horizontalAdvance("-1,000,000.0000")

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QProgressBar
+from widget_actions import named
+
 from nngui.core.run_text import kept_reason, stop_reason
 from nngui.core.training import TrainConfig
 from nngui.workbench.session import end_message
 
 
+def progress(window) -> QProgressBar:
+    return named(window.training_panel, "Training progress", QProgressBar)
+
+
 def run_to_end(qtbot, window, **settings) -> str:
-    panel = window.training_panel
     window.workbench.set_training(**settings)
     window.train()
     qtbot.waitUntil(lambda: not window.run.running and window.state != "training", timeout=20_000)
-    return window.training_panel.findChild(type(panel._progress)).format()
+    return progress(window).format()
 
 
 def test_epochs_reached_is_said_in_the_bar_and_the_status_bar(main_window, qtbot):
@@ -28,13 +34,12 @@ def test_a_time_limit_is_not_called_finished(main_window, qtbot):
 
 
 def test_the_user_stopping_is_said(main_window, qtbot):
-    panel = main_window.training_panel
     main_window.workbench.set_training(epochs=50_000_000)
     main_window.train()
     qtbot.waitUntil(lambda: main_window.loss_plot.epochs > 0, timeout=10_000)
     main_window.stop()
     qtbot.waitUntil(lambda: main_window.state == "stopped", timeout=10_000)
-    assert panel.findChild(type(panel._progress)).format().endswith("· stopped")
+    assert progress(main_window).format().endswith("· stopped")
     assert main_window.statusBar().currentMessage().startswith("Run ended: stopped")
 
 

@@ -7,7 +7,8 @@ import dataclasses
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QProgressBar
+from widget_actions import box, button, combo, named
 
 from nngui.core.presets import PRESETS
 from nngui.core.training import TrainConfig
@@ -44,11 +45,15 @@ def click(qtbot, button: QAbstractButton) -> None:
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
+def progress(panel: TrainingPanel) -> QProgressBar:
+    return named(panel, "Training progress", QProgressBar)
+
+
 def test_defaults_are_the_articles_training(panel):
     assert panel.config() == TrainConfig()
-    assert panel._batch.text() == "Full batch"
-    assert panel._time.text() == "No limit"
-    assert panel._patience.text() == "Off"
+    assert box(panel, "Batch size").text() == "Full batch"
+    assert box(panel, "Time limit").text() == "No limit"
+    assert box(panel, "Early-stopping patience").text() == "Off"
 
 
 def test_the_workbench_settings_are_shown_and_fields_not_shown_kept(panel, qtbot):
@@ -61,43 +66,46 @@ def test_the_workbench_settings_are_shown_and_fields_not_shown_kept(panel, qtbot
     with qtbot.assertNotEmitted(panel.changed):
         bench.edit(bench.settings.replace(training=cfg))
     assert panel.config() == cfg
-    assert panel._epochs.text() == "25,000,000 epochs"
-    assert (panel._optimizer.currentData(), panel._dtype.currentData()) == ("momentum", "float32")
-    assert (panel._batch.value(), panel._patience.value(), panel._time.value()) == (64, 50, 12.5)
-    type_into(qtbot, panel._l2, "0.002")
+    assert box(panel, "Epochs").text() == "25,000,000 epochs"
+    optimiser, precision = combo(panel, "Optimiser"), combo(panel, "Precision")
+    assert (optimiser.currentData(), precision.currentData()) == ("momentum", "float32")
+    batch, patience = box(panel, "Batch size"), box(panel, "Early-stopping patience")
+    assert (batch.value(), patience.value(), box(panel, "Time limit").value()) == (64, 50, 12.5)
+    type_into(qtbot, box(panel, "L2 weight decay"), "0.002")
     assert panel.config() == dataclasses.replace(cfg, l2=0.002), "beta1 and the seed are kept"
 
 
 def test_each_edit_is_a_named_step_that_undoes(panel, qtbot):
     stack = panel.workbench.stack
-    type_into(qtbot, panel._lr, "0.003")
-    choose(qtbot, panel._optimizer, "adam")
+    type_into(qtbot, box(panel, "Learning rate"), "0.003")
+    optimiser = combo(panel, "Optimiser")
+    choose(qtbot, optimiser, "adam")
     assert stack.texts() == ["Set learning rate to 0.003", "Set optimiser to adam"]
     stack.undo()
-    assert panel._optimizer.currentData() == "gd" and not panel._momentum.isEnabled()
+    assert optimiser.currentData() == "gd" and not box(panel, "Momentum").isEnabled()
     stack.undo()
-    assert panel._lr.value() == 0.01 and panel.config() == TrainConfig()
-    assert panel._preset.currentData() == "The article's setup"
+    assert box(panel, "Learning rate").value() == 0.01 and panel.config() == TrainConfig()
+    assert combo(panel, "Preset").currentData() == "The article's setup"
 
 
 def test_typed_settings_reach_the_config(panel, qtbot):
-    choose(qtbot, panel._optimizer, "adam")
-    type_into(qtbot, panel._lr, "0.003")
-    type_into(qtbot, panel._batch, "64")
-    type_into(qtbot, panel._epochs, "2000")
-    choose(qtbot, panel._dtype, "float32")
+    choose(qtbot, combo(panel, "Optimiser"), "adam")
+    type_into(qtbot, box(panel, "Learning rate"), "0.003")
+    type_into(qtbot, box(panel, "Batch size"), "64")
+    type_into(qtbot, box(panel, "Epochs"), "2000")
+    choose(qtbot, combo(panel, "Precision"), "float32")
     cfg = panel.config()
     assert (cfg.optimizer, cfg.batch_size, cfg.epochs, cfg.dtype) == ("adam", 64, 2000, "float32")
     assert cfg.lr == pytest.approx(0.003)
 
 
 def test_momentum_is_editable_only_for_its_optimiser(panel, qtbot):
-    assert not panel._momentum.isEnabled()
+    assert not box(panel, "Momentum").isEnabled()
     with qtbot.waitSignal(panel.changed):
-        choose(qtbot, panel._optimizer, "momentum")
-    assert panel._momentum.isEnabled()
-    choose(qtbot, panel._optimizer, "sgd")
-    assert not panel._momentum.isEnabled()
+        choose(qtbot, combo(panel, "Optimiser"), "momentum")
+    assert box(panel, "Momentum").isEnabled()
+    choose(qtbot, combo(panel, "Optimiser"), "sgd")
+    assert not box(panel, "Momentum").isEnabled()
 
 
 @pytest.mark.parametrize(
@@ -112,11 +120,10 @@ def test_momentum_is_editable_only_for_its_optimiser(panel, qtbot):
     ],
 )
 def test_buttons_follow_the_run_state(panel, state, enabled):
-    panel.set_state(state)
     buttons = {
-        "train": panel._train, "pause": panel._pause, "step": panel._step,
-        "stop": panel._stop, "reset": panel._reset,
-    }  # fmt: skip
+        name: button(panel, name.capitalize()) for name in ("train", "pause", "step", "stop")
+    } | {"reset": button(panel, "Reset weights")}  # found while idle: Pause is not yet Resume
+    panel.set_state(state)
     assert {name for name, b in buttons.items() if b.isEnabled()} == enabled
     actions = dict(zip(buttons, panel.run_actions(), strict=True))
     assert {name for name, a in actions.items() if a.isEnabled()} == enabled
@@ -126,57 +133,59 @@ def test_buttons_follow_the_run_state(panel, state, enabled):
 
 def test_settings_lock_during_a_run_but_the_learning_rate_stays_live(panel, qtbot):
     panel.set_state("training")
-    for widget in (panel._optimizer, panel._batch, panel._l2, panel._epochs, panel._dtype):
-        assert not widget.isEnabled()
-    assert not panel._patience.isEnabled()
-    assert not panel._time.isEnabled()
-    assert panel._lr.isEnabled()
+    for name in ("Optimiser", "Batch size", "L2 weight decay", "Epochs", "Precision"):
+        assert not named(panel, name).isEnabled()
+    assert not box(panel, "Early-stopping patience").isEnabled()
+    assert not box(panel, "Time limit").isEnabled()
+    assert box(panel, "Learning rate").isEnabled()
     with qtbot.waitSignal(panel.changed):
-        type_into(qtbot, panel._lr, "0.05")
+        type_into(qtbot, box(panel, "Learning rate"), "0.05")
     assert panel.workbench.settings.training.lr == 0.05  # the window gives it to the run
     panel.set_state("finished")
-    assert panel._epochs.isEnabled()
+    assert box(panel, "Epochs").isEnabled()
 
 
 def test_a_learning_rate_typed_but_not_finished_is_no_setting_yet(panel, qtbot):
     with qtbot.assertNotEmitted(panel.changed):
-        type_into(qtbot, panel._lr, "0.02", finish=False)
+        type_into(qtbot, box(panel, "Learning rate"), "0.02", finish=False)
     assert panel.workbench.settings.training.lr == 0.01
     with qtbot.waitSignal(panel.changed):
-        qtbot.keyClick(panel._lr, Qt.Key.Key_Return)
+        qtbot.keyClick(box(panel, "Learning rate"), Qt.Key.Key_Return)
     assert panel.workbench.settings.training.lr == 0.02
 
 
 def test_pause_button_toggles_into_resume(panel, qtbot):
+    pause = button(panel, "Pause")  # the same button is named Resume while paused
     panel.set_state("training")
     with qtbot.waitSignal(panel.pause_clicked):
-        click(qtbot, panel._pause)
+        click(qtbot, pause)
     panel.set_state("paused")
-    assert panel._pause.text() == "Resume"
+    assert pause.text() == "Resume"
     with qtbot.waitSignal(panel.resume_clicked), qtbot.assertNotEmitted(panel.pause_clicked):
-        click(qtbot, panel._pause)
+        click(qtbot, pause)
     panel.set_state("training")
-    assert panel._pause.text() == "Pause"
+    assert pause.text() == "Pause"
 
 
 def test_run_buttons_emit_their_signals(panel, qtbot):
-    for button, signal in (
-        (panel._train, panel.train_clicked),
-        (panel._step, panel.step_clicked),
-        (panel._reset, panel.reset_clicked),
+    for name, signal in (
+        ("Train", panel.train_clicked),
+        ("Step", panel.step_clicked),
+        ("Reset weights", panel.reset_clicked),
     ):
         with qtbot.waitSignal(signal):
-            click(qtbot, button)
+            click(qtbot, button(panel, name))
     panel.set_state("training")
     with qtbot.waitSignal(panel.stop_clicked):
-        click(qtbot, panel._stop)
+        click(qtbot, button(panel, "Stop"))
 
 
 def test_f5_starts_training(panel, qtbot):
     panel.activateWindow()
-    panel._lr.setFocus()
+    lr = box(panel, "Learning rate")
+    lr.setFocus()
     with qtbot.waitSignal(panel.train_clicked, timeout=1000):
-        qtbot.keyClick(panel._lr, Qt.Key.Key_F5)
+        qtbot.keyClick(lr, Qt.Key.Key_F5)
     keys = [a.shortcut().toString() for a in panel.run_actions()]
     assert keys == ["F5", "F6", "F7", "Shift+F5", "Ctrl+R"]
 
@@ -186,39 +195,41 @@ def test_a_disabled_button_ignores_its_shortcut(panel, qtbot):
     emitted = []
     panel.train_clicked.connect(lambda: emitted.append(True))
     panel.activateWindow()
-    panel._lr.setFocus()
-    qtbot.keyClick(panel._lr, Qt.Key.Key_F5)
+    lr = box(panel, "Learning rate")
+    lr.setFocus()
+    qtbot.keyClick(lr, Qt.Key.Key_F5)
     assert not emitted
 
 
 def test_applying_a_preset_is_one_step_that_undoes(panel, qtbot):
     before = panel.workbench.settings
-    choose(qtbot, panel._preset, "Fast and accurate")
+    choose(qtbot, combo(panel, "Preset"), "Fast and accurate")
     assert panel.config() == before.training, "choosing is not applying"
-    click(qtbot, panel._apply)
+    click(qtbot, button(panel, "Apply preset"))
     assert panel.workbench.settings == Settings.from_preset("Fast and accurate")
     assert panel.workbench.stack.undo_text() == "Apply preset Fast and accurate"
     panel.workbench.stack.undo()
     assert panel.workbench.settings == before and panel.config() == before.training
-    assert panel._preset.currentData() == "The article's setup"
+    assert combo(panel, "Preset").currentData() == "The article's setup"
 
 
 def test_applying_a_preset_sets_its_training_and_says_so(panel, qtbot):
     name = "Fast and accurate"
-    choose(qtbot, panel._preset, name)
+    choose(qtbot, combo(panel, "Preset"), name)
     with qtbot.waitSignal(panel.preset_chosen) as blocker:
-        click(qtbot, panel._apply)
+        click(qtbot, button(panel, "Apply preset"))
     assert blocker.args == [name]
     assert panel.config() == PRESETS[name].training
 
 
 def test_progress_text_and_bar(panel):
     panel.show_progress(1234, 10_000, 2345.0, 4.2)
-    assert panel._progress.text() == "epoch 1,234 / 10,000 · 2,345 epochs/s · 4 s left"
-    assert panel._progress.value() == 1234
-    assert panel._progress.maximum() == 10_000
+    bar = progress(panel)
+    assert bar.text() == "epoch 1,234 / 10,000 · 2,345 epochs/s · 4 s left"
+    assert bar.value() == 1234
+    assert bar.maximum() == 10_000
     panel.show_progress(10, 100, 2.5, None)
-    assert panel._progress.text() == "epoch 10 / 100 · 2.5 epochs/s"
+    assert bar.text() == "epoch 10 / 100 · 2.5 epochs/s"
 
 
 @pytest.mark.parametrize(
@@ -249,10 +260,10 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(panel):
 def test_idle_state_clears_the_progress(panel):
     panel.show_progress(500, 1000, 100.0, 5.0)
     panel.set_state("stopped")
-    assert panel._progress.value() == 500
+    assert progress(panel).value() == 500
     panel.set_state("idle")
-    assert panel._progress.value() == 0
-    assert panel._progress.text() == "Not started"
+    assert progress(panel).value() == 0
+    assert progress(panel).text() == "Not started"
 
 
 def test_show_preset_selects_it_without_emitting(qtbot) -> None:
@@ -261,15 +272,16 @@ def test_show_preset_selects_it_without_emitting(qtbot) -> None:
     emitted = []
     panel.preset_chosen.connect(emitted.append)
     panel.show_preset("Fast and accurate")
-    assert panel._preset.currentData() == "Fast and accurate"
+    assert combo(panel, "Preset").currentData() == "Fast and accurate"
     assert emitted == []
 
 
 def test_the_keyboard_focus_follows_the_run_not_the_tab_order(panel, qtbot):
     panel.activateWindow()
-    panel._train.setFocus()
-    qtbot.waitUntil(panel._train.hasFocus)
+    train = button(panel, "Train")
+    train.setFocus()
+    qtbot.waitUntil(train.hasFocus)
     panel.set_state("training")
-    assert panel._pause.hasFocus(), "not the learning-rate box"
+    assert button(panel, "Pause").hasFocus(), "not the learning-rate box"
     panel.set_state("finished")
-    assert panel._train.hasFocus()
+    assert train.hasFocus()

@@ -12,6 +12,9 @@ from nngui.core.model import Model
 from nngui.core.network import Network
 from nngui.gui.widgets import hint_label
 
+#: The object name of a view's page stack (page 0 the empty note, page 1 the content).
+PAGES = "view_pages"
+
 
 @dataclass(frozen=True)
 class ViewState:
@@ -64,7 +67,9 @@ class View(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(toolbar)
         self._stack = QStackedWidget()
+        self._stack.setObjectName(PAGES)
         self._empty = hint_label(empty_text, warning=False)
+        self._empty.setAccessibleName("Empty view note")
         self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._stack.addWidget(self._empty)
         self._stack.addWidget(content)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from widget_actions import named, pages
 
 from nngui.core.data import DataSpec, make_dataset
 from nngui.core.model import Model
@@ -57,7 +58,7 @@ def test_empty_view(view):
     assert view.title == "Fit"
     assert view.table.rowCount() == 0 and view.table_rows() == []
     assert view.current_split() is None and not view.split_combo.isEnabled()
-    assert "No network yet" in view._stack.currentWidget().text()
+    assert "No network yet" in pages(view).currentWidget().text()
 
 
 def test_table_shows_hand_computed_metrics(view, sum_data):
@@ -246,7 +247,7 @@ def test_second_state_with_other_outputs_and_layers_rebuilds(view, sum_data):
     assert len(view.scatters) == 1 and view.table.rowCount() == 3
     view.show_state(None)
     assert view.table.rowCount() == 0 and view.table_rows() == []
-    assert view._stack.currentWidget() is view._empty
+    assert pages(view).currentWidget() is named(view, "Empty view note")
 
 
 def test_controls_are_described(view):
@@ -294,7 +295,8 @@ def test_flush_and_show_state_finish_or_replace_a_live_refresh(view, sum_data, q
     view.show_state(None)  # e.g. the network was removed: the live steps must not come back
     assert not view.pending()
     qtbot.wait(0)  # hand the event loop a turn; no live step is left to run in it
-    assert view.table.rowCount() == 0 and view._stack.currentWidget() is view._empty
+    empty = named(view, "Empty view note")
+    assert view.table.rowCount() == 0 and pages(view).currentWidget() is empty
 
 
 def test_a_live_refresh_draws_one_output_per_turn_each_in_its_own_widget(view, qtbot):

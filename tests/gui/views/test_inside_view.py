@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton, QSpinBox
+from widget_actions import named, pages
 
 from nngui.core.data import Dataset, DataSpec, Split, make_dataset
 from nngui.core.gradient_check import engine_gradients
@@ -204,22 +205,22 @@ def test_none_clears_the_view(view: InsideView, qtbot) -> None:
     view.show_state(state())
     view.run_gradient_check()
     view.show_state(None)
-    assert view._stack.currentIndex() == 0
+    assert pages(view).currentIndex() == 0
     assert view.trace() is None and view.steps.current_step() is None
     assert not view.verdict.isVisibleTo(view) and not view.check_button.isEnabled()
     assert view.run_gradient_check() is None
     view.show_state(state())
-    assert view._stack.currentIndex() == 1 and view.check_button.isEnabled()
+    assert pages(view).currentIndex() == 1 and view.check_button.isEnabled()
 
 
 def test_network_that_does_not_fit_the_data_is_explained(view: InsideView) -> None:
     wrong = Network.initialise(2, [LayerSpec(3, "relu"), LayerSpec(2, "linear")],
                                np.random.RandomState(0))  # fmt: skip
     view.show_state(state(wrong))
-    assert view._stack.currentIndex() == 0 and view.trace() is None
-    assert "2 outputs but the data 2 and 1" in view._empty.text()
+    assert pages(view).currentIndex() == 0 and view.trace() is None
+    assert "2 outputs but the data 2 and 1" in named(view, "Empty view note").text()
     view.show_state(state())
-    assert view._stack.currentIndex() == 1 and view.trace() is not None
+    assert pages(view).currentIndex() == 1 and view.trace() is not None
 
 
 def test_nan_weights_do_not_crash(view: InsideView) -> None:

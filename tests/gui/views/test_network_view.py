@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPalette
-from PySide6.QtWidgets import QToolTip
+from PySide6.QtWidgets import QLabel, QToolTip
+from widget_actions import named
 
 from nngui.core.data import DataSpec, make_dataset
 from nngui.core.model import Model
@@ -102,7 +103,7 @@ def test_dark_palettes_use_lighter_sign_colours(view):
     # fills share the lines' scale, max |w or b| = 2: -0.6 → 0.3 of the way, +0.3 → 0.15
     np.testing.assert_allclose(rgb(d.neuron_fill(1, 1)), towards(orange, 0.3, base=dark), atol=1)
     np.testing.assert_allclose(rgb(d.neuron_fill(1, 0)), towards(sky, 0.15, base=dark), atol=1)
-    assert "#e69f00" in view._legend.text()
+    assert "#e69f00" in named(view, "Legend", QLabel).text()
 
 
 def test_columns_are_titled_and_neurons_named(view):
@@ -161,7 +162,7 @@ def test_a_bias_larger_than_every_weight_sets_the_scale(view):
     d = view.diagram()
     assert rgb(d.neuron_fill(1, 0)) == BLUE
     assert d.edge_pen(0, 1, 1).widthF() == pytest.approx(dl.MAX_WIDTH * 2.0 / 4.0)
-    assert "largest |weight| or |bias|" in view._legend.text()
+    assert "largest |weight| or |bias|" in named(view, "Legend", QLabel).text()
 
 
 def test_clicking_a_neuron_highlights_exactly_its_lines(view, qtbot):
@@ -231,10 +232,10 @@ def test_no_state_clears_the_view_with_a_message(view):
     assert d.message() == EMPTY_MESSAGE
     assert d.titles() == [] and d.selected() is None
     assert d.target_at(QPoint(100, 100)) is None
-    assert view._legend.isHidden()
+    assert named(view, "Legend", QLabel).isHidden()
     view.grab()
     view.show_state(known_state())
-    assert d.message() == "" and not view._legend.isHidden()
+    assert d.message() == "" and not named(view, "Legend", QLabel).isHidden()
     assert view.info_text().startswith("Epoch 7.")
 
 

@@ -238,7 +238,7 @@ def test_live_learning_rate_reaches_the_worker(window, qtbot):
     set_epochs(qtbot, window, 10_000_000)
     click(qtbot, window.training_panel._train)
     type_into(qtbot, window.training_panel._lr, "0.02")
-    worker_lr = window.run.worker._lr
+    worker_lr = window.run.worker.controls.pending_learning_rate
     assert worker_lr in (0.02, None)  # None: already taken by the loop
     click(qtbot, window.training_panel._stop)
     wait_state(qtbot, window, "stopped")

@@ -158,11 +158,19 @@ def run_events(
     The trainer (network, optimiser state, history) belongs to the loop until it has yielded
     ``Ended``. ``restore_best``: put back the best validation weights when the run ends (as
     ``Trainer.run`` does); False for a run that is a single Step, whose epoch is what the user
-    asked to see. ``clock`` measures training time (the limit, the speed, the rates).
+    asked to see. The rates are per second (> 0); ``clock`` measures training time (the
+    limit, the speed, the rates).
     """
     trainer.report_interval = 1.0 / progress_rate
-    run = _Run(trainer, int(epochs), controls or RunControls(), restore_best, clock)
-    run.snapshot_interval, run.pause_poll = 1.0 / snapshot_rate, pause_poll
+    run = _Run(
+        trainer,
+        int(epochs),
+        controls or RunControls(),
+        restore_best=restore_best,
+        snapshot_interval=1.0 / snapshot_rate,
+        pause_poll=pause_poll,
+        clock=clock,
+    )
     return run.events()
 
 
@@ -170,19 +178,19 @@ class _Run:
     """The state of one ``run_events`` loop: what has been sent and the whole run's figures."""
 
     def __init__(
-        self, trainer: Trainer, epochs: int, controls: RunControls, restore_best: bool,
-        clock: Callable[[], float],
+        self, trainer: Trainer, epochs: int, controls: RunControls, *, restore_best: bool,
+        snapshot_interval: float, pause_poll: float, clock: Callable[[], float],
     ) -> None:  # fmt: skip
         self.trainer = trainer
         self.controls = controls
         self.restore_best = restore_best
+        self.snapshot_interval = snapshot_interval
+        self.pause_poll = pause_poll
         self.clock = clock
         h = trainer.history
         self.sent = (len(h.train_loss), len(h.eval_epochs))
         self.stepping = False
-        self.snapshot_interval = 1.0 / SNAPSHOT_RATE
         self.last_snapshot = -math.inf
-        self.pause_poll = PAUSE_POLL
         # The run's first epoch and its target; its training seconds so far (pauses
         # excluded), and those before the current segment (a stretch between pauses, or a
         # single step).

@@ -33,6 +33,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from nngui.core.data import DataSpec, make_dataset
 from nngui.core.network import LayerSpec, Network
@@ -137,9 +138,19 @@ def in_window(
     timer.stop()
     w.stop_training()
     epochs = w.session.history.epochs
-    w.setWindowModified(False)
-    w.close()
+    close_unsaved(w)
     return epochs / elapsed, gaps, max(end_gaps)
+
+
+def close_unsaved(w) -> None:
+    """Close the window, discarding its runs: it would ask first (a modal question that
+    nobody answers here) since none of them was saved."""
+    ask = QMessageBox.question
+    QMessageBox.question = lambda *args, **kwargs: QMessageBox.StandardButton.Discard
+    try:
+        w.close()
+    finally:
+        QMessageBox.question = ask
 
 
 def measure(

@@ -1,8 +1,10 @@
 """The training loop: TrainConfig, History and a resumable Trainer.
 
-Progress leaves the loop only through plain callables: ``on_progress(progress)`` is called at
-most every ``report_interval`` seconds (and once at the end), ``should_stop()`` is checked
-between steps. The loop never imports Qt; the GUI's worker turns the callables into signals.
+Progress leaves the loop as typed values: ``Trainer.iter_run`` is a generator that yields a
+Progress at most every ``report_interval`` seconds (and once at the end) and returns the
+RunResult; ``Trainer.run`` drives it and calls ``on_progress(progress)``. ``should_stop()`` is
+checked between steps. The loop never imports Qt; a whole run with pauses, steps and weight
+snapshots is ``run_loop.run_events``, which the GUI's worker turns into signals.
 
 Epoch bookkeeping: ``history.train_loss[k]`` is the training objective measured during epoch
 k + 1 (for full-batch gradient descent: on the weights before that epoch's update, as the
@@ -17,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -496,7 +498,31 @@ class Trainer:
         validation split exists the weights with the best validation loss are restored at the
         end, whatever the reason (unless ``restore_best`` is False: a caller running one run in
         several calls restores once, with ``restore_best_weights``); after divergence the last
-        finite weights are restored.
+        finite weights are restored. ``on_progress`` gets what ``iter_run`` yields.
+        """
+        steps = self.iter_run(epochs, should_stop, time_limit, interrupt_epoch, restore_best)
+        while True:
+            try:
+                progress = next(steps)
+            except StopIteration as end:
+                result: RunResult = end.value
+                return result
+            if on_progress is not None:
+                on_progress(progress)
+
+    def iter_run(
+        self,
+        epochs: int | None = None,
+        should_stop: Callable[[], bool] | None = None,
+        time_limit: float | None = None,
+        interrupt_epoch: Callable[[], bool] | None = None,
+        restore_best: bool = True,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> Generator[Progress, None, RunResult]:
+        """``run`` as a generator: yields a Progress at most every ``report_interval`` seconds
+        (and once at the end, if any epoch was trained) and returns the RunResult
+        (``result = yield from trainer.iter_run(...)``). Arguments as for ``run``; ``clock``
+        measures the seconds (the time limit, the speed, the reports' intervals).
         """
         epochs = self.config.epochs if epochs is None else int(epochs)
         limit = self.config.time_limit if time_limit is None else time_limit
@@ -504,7 +530,7 @@ class Trainer:
         h = self.history
         start_epoch = h.epochs
         target = start_epoch + epochs
-        t0 = time.perf_counter()
+        t0 = clock()
         last_report = t0
         outcome = "completed"
         val = test = float("nan")
@@ -517,7 +543,7 @@ class Trainer:
             h.train_loss.append(loss)
             epoch = h.epochs
             self._judge_candidate(loss, epoch)
-            now = time.perf_counter()
+            now = clock()
             if has_exploded(loss, h.train_loss.values[0]):
                 outcome = "diverged"
                 break
@@ -536,13 +562,17 @@ class Trainer:
                 outcome = "time_limit"
                 break
             if due:
-                # Restart the interval even without a callback: otherwise every later epoch
+                # Restart the interval even without a consumer: otherwise every later epoch
                 # would be "due" and evaluated, whatever is_eval_epoch says.
                 last_report = now
-                if on_progress is not None:
-                    progress = self._progress(epoch, target, loss, val, test, now - t0, start_epoch)
-                    on_progress(progress)
-        return self._finish(outcome, start_epoch, target, t0, on_progress, restore_best)
+                yield self._progress(epoch, target, loss, val, test, now - t0, start_epoch)
+        restored, message = self._finish(outcome, restore_best)
+        elapsed = clock() - t0
+        if h.epochs > start_epoch:
+            last = h.train_loss.values[-1]
+            val, test = h.val_loss.values[-1], h.test_loss.values[-1]
+            yield self._progress(h.epochs, target, last, val, test, elapsed, start_epoch)
+        return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
 
     def _progress(
         self, epoch: int, target: int, loss: float, val: float, test: float, elapsed: float,
@@ -559,10 +589,9 @@ class Trainer:
         self.net.set_params(self.best_params)
         return self.best_epoch
 
-    def _finish(
-        self, outcome: str, start_epoch: int, target: int, t0: float,
-        on_progress: Callable[[Progress], None] | None, restore_best: bool,
-    ) -> RunResult:  # fmt: skip
+    def _finish(self, outcome: str, restore_best: bool) -> tuple[int | None, str]:
+        """Put back the weights the run keeps and evaluate its last epoch; return the epoch of
+        the weights restored (None: none were) and what the run says about them."""
         h = self.history
         restored = None
         message = ""
@@ -583,21 +612,7 @@ class Trainer:
             and outcome != "diverged"
         ):
             self._evaluate(h.epochs)
-        elapsed = time.perf_counter() - t0
-        if on_progress is not None and h.epochs > start_epoch:
-            last = h.train_loss.values[-1]
-            on_progress(
-                self._progress(
-                    h.epochs,
-                    target,
-                    last,
-                    h.val_loss.values[-1],
-                    h.test_loss.values[-1],
-                    elapsed,
-                    start_epoch,
-                )
-            )
-        return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
+        return restored, message
 
 
 def has_exploded(loss: float, first: float) -> bool:

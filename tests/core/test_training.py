@@ -386,6 +386,35 @@ def test_progress_reports_every_epoch_with_zero_interval() -> None:
     assert all(math.isfinite(p.test_loss) and math.isnan(p.val_loss) for p in reports)
 
 
+def test_iter_run_yields_what_run_reports_and_returns_its_result() -> None:
+    by_callback, by_generator = make_trainer(epochs=20), make_trainer(epochs=20)
+    reports: list[Progress] = []
+    by_callback.report_interval = by_generator.report_interval = 0.0
+    expected = by_callback.run(on_progress=reports.append)
+    clock = iter(range(1_000))  # one "second" per reading
+    steps = by_generator.iter_run(clock=lambda: float(next(clock)))
+    yielded = []
+    while True:
+        try:
+            yielded.append(next(steps))
+        except StopIteration as end:
+            result = end.value
+            break
+    assert [p.epoch for p in yielded] == [p.epoch for p in reports]
+    assert [p.train_loss for p in yielded] == [p.train_loss for p in reports]
+    assert (result.outcome, result.epochs_run, result.restored_epoch, result.message) == (
+        expected.outcome,
+        expected.epochs_run,
+        expected.restored_epoch,
+        expected.message,
+    )
+    # The clock was read once at the start, once per epoch and once at the end.
+    assert result.seconds == 21 and yielded[-1].elapsed == 21 and yielded[0].elapsed == 1
+    np.testing.assert_array_equal(
+        by_generator.history.train_loss.values, by_callback.history.train_loss.values
+    )
+
+
 def test_progress_is_throttled() -> None:
     trainer = make_trainer(epochs=300)
     trainer.report_interval = math.inf

@@ -241,6 +241,8 @@ def test_live_learning_rate_reaches_the_worker(window, qtbot):
     set_epochs(qtbot, window, 10_000_000)
     click(qtbot, button(window.training_panel, "Train"))
     type_into(qtbot, box(window.training_panel, "Learning rate"), "0.02")
+    worker_lr = window.run.worker.controls.pending_learning_rate
+    assert worker_lr in (0.02, None)  # None: already taken by the loop
     click(qtbot, button(window.training_panel, "Stop"))
     wait_state(qtbot, window, "stopped")
     assert window.session.config.lr == pytest.approx(0.02), "the run trained on with it"

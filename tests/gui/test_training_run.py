@@ -56,7 +56,7 @@ def test_failure_ends_the_run_with_the_first_line(qtbot, run, make_trainer, monk
     def broken(*args, **kwargs):
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr(trainer, "run", broken)
+    monkeypatch.setattr(trainer, "train_epoch", broken)
     with qtbot.waitSignal(run.ended, timeout=10_000) as ended:
         run.start(trainer, 10)
     assert ended.args == ["failed", "RuntimeError: boom"]

@@ -202,7 +202,7 @@ def test_exception_is_reported_not_raised(qtbot, make_trainer):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    trainer.run = broken
+    trainer.train_epoch = broken
     worker = TrainingWorker(trainer, 10)
     rec = Recorder(worker)
     thread = start_worker(worker)

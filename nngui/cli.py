@@ -39,6 +39,7 @@ from nngui.cli_args import (
     protect_negative_numbers,
     read_model,
 )
+from nngui.cli_data import cmd_data
 from nngui.cli_explain import cmd_check_gradients, cmd_export, cmd_inside
 from nngui.cli_report import (
     info_text,
@@ -48,6 +49,7 @@ from nngui.cli_report import (
     train_report,
     train_summary,
 )
+from nngui.core.csv_dialect import CsvError
 from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
@@ -87,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMAND_FUNCTIONS[args.command](args)
     except SystemExit as exc:  # argparse's --help, --version and errors
         return exc.code if isinstance(exc.code, int) else 2
-    except (UsageError, ModelFileError) as exc:
+    except (UsageError, ModelFileError, CsvError) as exc:
         print(f"nngui: {one_line(exc)}", file=sys.stderr)
         return 2
     except (DataSpecError, TrainConfigError) as exc:
@@ -421,4 +423,5 @@ COMMAND_FUNCTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "inside": cmd_inside,
     "check-gradients": cmd_check_gradients,
     "export": cmd_export,
+    "data": cmd_data,
 }

@@ -26,7 +26,9 @@ from nngui.core.network import INIT_SCHEMES, MAX_LAYERS
 from nngui.core.optimizers import OPTIMIZER_NAMES
 from nngui.core.training import DTYPES, TrainConfig
 
-COMMANDS = ("train", "predict", "evaluate", "info", "inside", "check-gradients", "export")
+COMMANDS = (
+    "train", "predict", "evaluate", "info", "inside", "check-gradients", "export", "data",
+)  # fmt: skip
 
 #: Short names for targets whose formulas need quoting in a shell.
 TARGET_ALIASES = {
@@ -613,7 +615,64 @@ def build_parser() -> Parser:
     info.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
     _add_output_options(info)
     _add_explain_commands(sub)
+    _add_data_command(sub)
     return parser
+
+
+def add_reader_options(p: argparse.ArgumentParser) -> None:
+    """How a CSV file is written, each found by looking unless given."""
+    g = p.add_argument_group("reading the CSV (each is detected unless given)")
+    g.add_argument("--delimiter", type=delimiter, metavar="C",
+                   help="comma, semicolon, tab, pipe or space (runs of whitespace); also "
+                   "',', ';', '\\t', '|', ' '")  # fmt: skip
+    g.add_argument("--decimal", choices=(".", ","), help="the decimal mark")
+    g.add_argument("--encoding", metavar="E", help="e.g. utf-8, cp1252, latin-1")
+    header = g.add_mutually_exclusive_group()
+    header.add_argument("--header", dest="header", action="store_const", const=True,
+                        help="the first line names the columns")  # fmt: skip
+    header.add_argument("--no-header", dest="header", action="store_const", const=False,
+                        help="the first line is data")  # fmt: skip
+    g.add_argument("--missing", type=markers, default=(), metavar="MARKERS",
+                   help="more markers of a missing value, comma-separated (empty, NA, N/A, "
+                   "NaN, nan, null, NULL, ?, - always are)")  # fmt: skip
+
+
+DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t", "pipe": "|",
+                   "space": " ", "whitespace": " "}  # fmt: skip
+
+
+def delimiter(text: str) -> str:
+    """A delimiter given by name or as itself."""
+    d = DELIMITER_WORDS.get(text.lower(), text)
+    if d not in (",", ";", "\t", "|", " "):
+        raise argparse.ArgumentTypeError(
+            f"{shown(text)} is not a delimiter: use comma, semicolon, tab, pipe or space"
+        )
+    return d
+
+
+def markers(text: str) -> tuple[str, ...]:
+    """Comma-separated markers of a missing value."""
+    found = tuple(m.strip() for m in text.split(",") if m.strip())
+    if not found:
+        raise argparse.ArgumentTypeError("give at least one marker, e.g. --missing 'n/a,-999'")
+    return found
+
+
+def _add_data_command(sub: argparse._SubParsersAction) -> None:
+    """The subcommand data (see cli_data)."""
+    data = sub.add_parser(
+        "data", prog="nngui data", help="what a CSV file holds",
+        formatter_class=_Formatter,
+        description="Describe a CSV file: how it is written (encoding, delimiter, decimal "
+        "mark, header), its rows, and per column its kind (numeric, categorical, text, "
+        "empty), missing values, distinct values and the range of the numbers.",
+        epilog="example:\n  nngui data measurements.csv\n  nngui data export.txt "
+        "--delimiter semicolon --decimal , --json",
+    )  # fmt: skip
+    data.add_argument("file", metavar="FILE", help="a CSV (or other delimited text) file")
+    add_reader_options(data)
+    _add_output_options(data)
 
 
 def _add_explain_commands(sub: argparse._SubParsersAction) -> None:

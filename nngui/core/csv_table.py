@@ -1,0 +1,224 @@
+"""A CSV file read as a table of named columns, each of a kind: numeric, categorical, text, empty.
+
+``read_table(path, dialect)`` parses the file with pandas' C reader (the fastest well-kept CSV
+parser for Python: docs/performance.md measures it against ``numpy.loadtxt``) and keeps one
+NumPy array per column: float64 (NaN where a value is missing) for numeric columns, the strings
+for the others. A column is
+
+- numeric when every value present is a number;
+- categorical when it holds strings with few distinct values (at most MAX_CATEGORIES, and at
+  most half as many as the values present): one-hot inputs later;
+- text when it holds other strings (names, free text): not usable, noted;
+- empty when no row holds a value.
+
+Bad files raise CsvError naming the file and, where it applies, the line: a header with no data
+rows, ragged rows, text that cannot be decoded.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from nngui.core.csv_dialect import DELIMITER_NAMES, CsvError, Dialect, sniff
+from nngui.core.run_text import plural
+
+#: A string column with more distinct values than this is text, not categories.
+MAX_CATEGORIES = 50
+KINDS = ("numeric", "categorical", "text", "empty")
+#: Bytes read at a time when checking that every line has as many fields as the header.
+CHUNK = 1 << 24
+
+
+@dataclass(frozen=True, eq=False)
+class Column:
+    """One column: its name, kind and values (float64 with NaN, or strings with None)."""
+
+    name: str
+    kind: str
+    values: np.ndarray
+    missing: int
+
+    @cached_property
+    def distinct(self) -> int:
+        """How many distinct values are present (counted when first asked: it takes time)."""
+        if self.kind == "empty":
+            return 0
+        if self.kind == "numeric":
+            present = self.values[~np.isnan(self.values)]
+            return len(np.unique(present))
+        return len({v for v in self.values if v is not None})
+
+    def summary(self) -> dict[str, Any]:
+        """The column as ``nngui data --json`` prints it."""
+        numeric = self.kind == "numeric" and self.missing < len(self.values)
+        present = self.values[~np.isnan(self.values)] if numeric else None
+        return {
+            "name": self.name, "kind": self.kind, "missing": self.missing,
+            "distinct": self.distinct,
+            "min": float(present.min()) if present is not None else None,
+            "max": float(present.max()) if present is not None else None,
+            "mean": float(present.mean()) if present is not None else None,
+        }  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """A file's columns, as read with ``dialect``."""
+
+    path: str
+    dialect: Dialect
+    columns: tuple[Column, ...]
+
+    @property
+    def rows(self) -> int:
+        """Data rows (the header aside)."""
+        return len(self.columns[0].values) if self.columns else 0
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``; raises CsvError naming the columns there are."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        names = ", ".join(c.name for c in self.columns)
+        raise CsvError(f"{self.path}: no column {name!r} (its columns: {names})")
+
+    def summary(self) -> dict[str, Any]:
+        """The file as ``nngui data --json`` prints it."""
+        d = self.dialect
+        return {
+            "rows": self.rows, "delimiter": d.delimiter, "decimal": d.decimal,
+            "encoding": d.encoding, "header": d.header,
+            "columns": [c.summary() for c in self.columns],
+        }  # fmt: skip
+
+
+def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> Table:
+    """Read ``path`` (sniffing how it is written unless ``dialect`` is given)."""
+    import pandas as pd
+
+    name = os.fspath(path)
+    d = dialect if dialect is not None else sniff(name)
+    try:
+        frame = pd.read_csv(
+            name, sep=r"\s+" if d.delimiter == " " else d.delimiter, engine="c",
+            quotechar=d.quote, decimal=d.decimal, encoding=d.encoding,
+            header=0 if d.header else None, na_values=["", *d.markers], keep_default_na=False,
+            skipinitialspace=True, skip_blank_lines=True,
+        )  # fmt: skip
+    except pd.errors.EmptyDataError:
+        raise CsvError(f"{name}: the file is empty") from None
+    except pd.errors.ParserError as exc:
+        raise CsvError(f"{name}: {_parser_problem(str(exc))}") from None
+    except UnicodeDecodeError as exc:
+        raise CsvError(
+            f"{name}: byte {exc.object[exc.start]:#04x} cannot be read as {d.encoding}; "
+            "give the file's encoding (--encoding)"
+        ) from None
+    if len(frame) == 0:
+        raise CsvError(f"{name}: a header but no data rows")
+    if frame.iloc[:, -1].isna().any():  # perhaps a line with too few fields: look closer
+        check_widths(name, d)
+    names = _names(list(frame.columns), d.header)
+    columns = tuple(_column(n, frame[c]) for n, c in zip(names, frame.columns, strict=True))
+    return Table(name, d, columns)
+
+
+def _names(raw: list[object], header: bool) -> list[str]:
+    """Column names: the header's (blank ones numbered), else column_1, column_2 …"""
+    names = []
+    for i, n in enumerate(raw, start=1):
+        text = str(n).strip()
+        if not header or not text or text.startswith("Unnamed: "):
+            text = f"column_{i}"
+        names.append(text)
+    return names
+
+
+def _column(name: str, series: Any) -> Column:
+    """One pandas column as a Column of its kind."""
+    import pandas as pd
+
+    missing = int(series.isna().sum())
+    n = len(series)
+    if missing == n:
+        return Column(name, "empty", np.full(n, np.nan), missing)
+    dtype = series.dtype
+    if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        return Column(name, "numeric", values, missing)
+    text = series.astype("string").str.strip()
+    values = text.to_numpy(dtype=object, na_value=None)
+    distinct = int(text.nunique())
+    present = n - missing
+    kind = "categorical" if distinct <= MAX_CATEGORIES and 2 * distinct <= present else "text"
+    return Column(name, kind, values, missing)
+
+
+def _parser_problem(message: str) -> str:
+    """pandas' tokenizer error as a sentence with the line number."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found:
+        want, line, saw = found.groups()
+        return f"line {line} has {saw} fields, not {want} like the first line"
+    return " ".join(message.replace("Error tokenizing data. C error:", "").split())
+
+
+def check_widths(path: str, d: Dialect) -> None:
+    """Refuse a line with fewer fields than the first (pandas would fill them in silently).
+
+    Only needed when the last column misses values (what a short line leaves). Counted on the
+    raw bytes, a chunk at a time, for single-character delimiters in stretches
+    without quotes (a quoted field may hold the delimiter); lines with too many fields are
+    left to the parser, which names them.
+    """
+    if d.delimiter == " ":
+        return
+    sep, quote = ord(d.delimiter), ord(d.quote)
+    width: int | None = None
+    line_no, tail = 0, b""
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            data = tail + chunk
+            cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+            if cut < 0:
+                tail = data
+                continue
+            data, tail = data[: cut + 1], data[cut + 1 :]
+            width, line_no = _check_chunk(path, data, sep, quote, width, line_no)
+    if tail.strip():
+        _check_chunk(path, tail + b"\n", sep, quote, width, line_no)
+
+
+def _check_chunk(
+    path: str, data: bytes, sep: int, quote: int, width: int | None, line_no: int
+) -> tuple[int | None, int]:
+    """Check the complete lines in ``data``; returns the width and the lines counted so far."""
+    newline = b"\n" if b"\n" in data else b"\r"
+    raw = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(raw == newline[0])
+    if data.find(bytes([quote])) >= 0:  # a quoted field may hold a delimiter: the parser checks
+        return width, line_no + len(ends)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    seps = np.flatnonzero(raw == sep)
+    fields = np.searchsorted(seps, ends) - np.searchsorted(seps, starts) + 1
+    length = ends - starts
+    blank = (length == 0) | ((length == 1) & (raw[np.minimum(starts, len(raw) - 1)] == 13))
+    nonblank = np.flatnonzero(~blank)
+    if len(nonblank) == 0:
+        return width, line_no + len(ends)
+    if width is None:
+        width = int(fields[nonblank[0]])
+    short = nonblank[fields[nonblank] < width]
+    if len(short):
+        i = int(short[0])
+        raise CsvError(
+            f"{path}: line {line_no + i + 1} has {plural(int(fields[i]), 'field')}, not {width} "
+            f"like the first line ({DELIMITER_NAMES[chr(sep)]}-separated)"
+        )
+    return width, line_no + len(ends)

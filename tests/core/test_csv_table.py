@@ -1,0 +1,106 @@
+"""Reading a CSV file into columns of a kind; hostile files give one clear error each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nngui.core import csv_table
+from nngui.core.csv_dialect import CsvError
+from nngui.core.csv_table import MAX_CATEGORIES, read_table
+
+
+def write(tmp_path, text: str | bytes, name: str = "f.csv"):
+    path = tmp_path / name
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return path
+
+
+def test_columns_have_kinds_missing_counts_and_ranges(tmp_path):
+    text = "x;y;colour;note;blank\n1,5;2;red;a;\n3,0;NA;blue;b;\n2,5;4;red;c;\n1;?;red;d;\n"
+    table = read_table(write(tmp_path, text))
+    assert table.rows == 4
+    kinds = {c.name: c.kind for c in table.columns}
+    assert kinds == {"x": "numeric", "y": "numeric", "colour": "categorical", "note": "text",
+                     "blank": "empty"}  # fmt: skip
+    x, y = table.column("x"), table.column("y")
+    assert np.array_equal(x.values, [1.5, 3.0, 2.5, 1.0])
+    assert y.missing == 2 and np.isnan(y.values[1]) and np.isnan(y.values[3])
+    assert y.summary() == {"name": "y", "kind": "numeric", "missing": 2, "distinct": 2,
+                           "min": 2.0, "max": 4.0, "mean": 3.0}  # fmt: skip
+    colour = table.column("colour")
+    assert list(colour.values) == ["red", "blue", "red", "red"] and colour.distinct == 2
+    assert colour.summary()["min"] is None
+
+
+def test_user_markers_and_the_standard_ones_are_missing(tmp_path):
+    from nngui.core.csv_dialect import sniff
+
+    path = write(tmp_path, "a,b\n1,-999\nNULL,2\nN/A,nan\n-5,3\n")
+    table = read_table(path, sniff(path, missing=("-999",)))
+    assert table.column("a").missing == 2 and table.column("b").missing == 2
+    assert table.column("a").values[3] == -5.0, "a negative number is no marker"
+
+
+def test_many_distinct_strings_are_text_not_categories(tmp_path):
+    names = [f"name{i}" for i in range(MAX_CATEGORIES + 10)]
+    text = "who,v\n" + "".join(f"{n},{i}\n" for i, n in enumerate(names * 3))
+    assert read_table(write(tmp_path, text)).column("who").kind == "text"
+
+
+def test_files_without_a_header_get_numbered_columns(tmp_path):
+    table = read_table(write(tmp_path, "1,2\n3,4\n"))
+    assert [c.name for c in table.columns] == ["column_1", "column_2"]
+    assert not table.dialect.header
+
+
+def test_unknown_columns_are_named_with_those_there_are(tmp_path):
+    table = read_table(write(tmp_path, "a,b\n1,2\n"))
+    with pytest.raises(CsvError, match=r"no column 'c' \(its columns: a, b\)"):
+        table.column("c")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b\n", "a header but no data rows"),
+        ("a,b\n1,2\n3\n4,5\n", "line 3 has 1 field, not 2 like the first line"),
+        ("a,b\n1,2\n3,4,5\n", "line 3 has 3 fields, not 2"),
+        ("a,b\n1,2\n\n3\n", "line 4 has 1 field"),
+        ('a,b\n"x,1",2\n3,4,5\n', "line 3 has 3 fields"),
+    ],
+)
+def test_bad_tables_name_the_line(tmp_path, text, message):
+    with pytest.raises(CsvError, match=message) as info:
+        read_table(write(tmp_path, text))
+    assert str(tmp_path / "f.csv") in str(info.value)
+
+
+def test_short_lines_are_found_across_chunks(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_table, "CHUNK", 7)
+    text = "a,b\n" + "1,2\n" * 20 + "3\n" + "4,5\n" * 3
+    with pytest.raises(CsvError, match="line 22 has 1 field"):
+        read_table(write(tmp_path, text))
+
+
+def test_text_that_cannot_be_decoded_as_the_encoding_given_says_so(tmp_path):
+    from nngui.core.csv_dialect import sniff
+
+    path = write(tmp_path, b"a,b\n1,2\n" + b"\xff,3\n")
+    with pytest.raises(CsvError, match="cannot be read as utf-8"):
+        read_table(path, sniff(path, encoding="utf-8"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(min_size=1, max_size=400))
+def test_random_bytes_give_a_table_or_a_clear_error(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("random") / "r.csv"
+    path.write_bytes(data)
+    try:
+        table = read_table(path)
+    except CsvError as exc:
+        assert str(path) in str(exc)
+    else:
+        assert table.rows >= 1 and all(c.kind in csv_table.KINDS for c in table.columns)

@@ -21,7 +21,7 @@ import numpy as np
 
 from nngui.cli_args import UsageError, check_save_path, os_problem, parse_numbers, read_model
 from nngui.cli_report import print_json
-from nngui.core.data import TARGETS, Dataset, true_outputs
+from nngui.core.data import TARGETS, Dataset, DataSpec, true_outputs
 from nngui.core.error_map import error_grid
 from nngui.core.export import history_csv, table_csv, write_file
 from nngui.core.fit import FIT_COLUMNS, fit_table
@@ -226,7 +226,10 @@ def same_file(a: str, b: str) -> bool:
 def error_map_csv(model: Model, ds: Dataset, resolution: int, extend: float) -> str:
     """The error map of every output as CSV rows (output, a, b, prediction, truth, error)."""
     targets = tuple(model.output_names)
-    if any(t not in TARGETS for t in targets) or model.network.n_inputs != 2:
+    if (
+        any(t not in TARGETS for t in targets) or model.network.n_inputs != 2
+        or not isinstance(ds.spec, DataSpec)
+    ):  # fmt: skip
         raise UsageError("an error map needs two inputs and targets with known formulas")
     grid = error_grid(model, targets, ds.spec.ranges, resolution, extend)
     bb, aa = np.meshgrid(grid.b, grid.a, indexing="ij")  # (n_b, n_a), like grid.error[k]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from nngui.cli_args import printable
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import INPUT_NAMES, DataSpec
 from nngui.core.model import Model
 from nngui.core.training import RunResult, TrainConfig
@@ -84,8 +85,10 @@ def info_text(model: Model, path: str) -> str:
     """What ``info`` prints: one "name  value" line per fact, then the final metrics."""
     rows = [("model", printable(path)), ("layers", architecture(model)),
             ("parameters", f"{model.network.parameter_count():,}")]  # fmt: skip
-    if model.data_spec is not None:
+    if isinstance(model.data_spec, DataSpec):
         rows += data_rows(model.data_spec)
+    elif model.data_spec is not None:
+        rows += csv_rows(model.data_spec)
     if model.train_config is not None:
         rows.append(("training", training_text(model.train_config)))
     outcome = f" ({model.outcome})" if model.outcome else ""
@@ -112,6 +115,18 @@ def data_rows(spec: DataSpec) -> list[tuple[str, str]]:
         ("outputs", ", ".join(spec.targets)),
         ("data", f"{spec.samples:,} samples, noise {spec.noise:g}, seed {spec.seed}; "
                  f"{n_train:,} train, {n_val:,} validation, {n_test:,} test"),
+    ]  # fmt: skip
+
+
+def csv_rows(spec: CsvSpec) -> list[tuple[str, str]]:
+    """Readable lines describing a CSV data set."""
+    shuffle = f"shuffled (seed {spec.shuffle_seed})" if spec.shuffle else "in file order"
+    split = f"train ratio {spec.train_ratio:g}, validation ratio {spec.val_ratio:g}"
+    return [
+        ("inputs", ", ".join(spec.inputs)),
+        ("outputs", ", ".join(spec.targets)),
+        ("data", f"{printable(spec.path)} ({spec.size or 0:,} bytes), missing values: "
+                 f"{spec.missing_policy}; rows {shuffle}; {split}"),
     ]  # fmt: skip
 
 

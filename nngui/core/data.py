@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nngui.core.scaling import Scaler
+
+if TYPE_CHECKING:
+    from nngui.core.csv_source import CsvSpec
 
 INPUT_NAMES = ("a", "b")
 
@@ -110,9 +113,7 @@ class DataSpec:
 
     def split_sizes(self) -> tuple[int, int, int]:
         """Return (n_train, n_val, n_test); train and validation together are the article's 70 %."""
-        n_fit = int(self.train_ratio * self.samples)
-        n_val = round(self.val_ratio * n_fit)
-        return n_fit - n_val, n_val, self.samples - n_fit
+        return split_counts(self.samples, self.train_ratio, self.val_ratio)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dictionary of the settings."""
@@ -138,6 +139,35 @@ class DataSpec:
             if isinstance(exc, DataSpecError):
                 raise
             raise DataSpecError(f"data settings are incomplete or malformed ({exc})") from None
+
+
+def split_counts(rows: int, train_ratio: float, val_ratio: float) -> tuple[int, int, int]:
+    """(n_train, n_val, n_test) of ``rows``: the leading ``train_ratio`` is fitted on, its
+    trailing ``val_ratio`` held out for validation, the rest is the test set."""
+    n_fit = int(train_ratio * rows)
+    n_val = round(val_ratio * n_fit)
+    return n_fit - n_val, n_val, rows - n_fit
+
+
+@dataclass(frozen=True)
+class InputColumn:
+    """How one data column enters the network: ``numeric`` as it is, ``categorical`` one-hot
+    (a network input per category, in ``categories`` order)."""
+
+    name: str
+    kind: str = "numeric"
+    categories: tuple[str, ...] = ()
+
+    @property
+    def encoded_names(self) -> tuple[str, ...]:
+        """The network inputs it gives: its name, or ``name=category`` for each category."""
+        if self.kind == "numeric":
+            return (self.name,)
+        return tuple(f"{self.name}={c}" for c in self.categories)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {"name": self.name, "kind": self.kind, "categories": list(self.categories)}
 
 
 def _whole(v: Any, name: str) -> int:
@@ -177,9 +207,11 @@ class Split:
 
 @dataclass
 class Dataset:
-    """A generated data set: its spec, the train / validation / test splits and the scalers."""
+    """A data set: its spec (the formulas' DataSpec or a CSV file's CsvSpec), the train /
+    validation / test splits, the scalers, the names and, for CSV data, how each column enters
+    the network (``columns``; empty for the formulas' numeric inputs)."""
 
-    spec: DataSpec
+    spec: DataSpec | CsvSpec
     train: Split
     val: Split | None
     test: Split
@@ -187,6 +219,7 @@ class Dataset:
     y_scaler: Scaler
     input_names: tuple[str, ...] = INPUT_NAMES
     output_names: tuple[str, ...] = SEED_TARGETS
+    columns: tuple[InputColumn, ...] = ()
 
     @property
     def n_inputs(self) -> int:

@@ -12,7 +12,9 @@ from typing import Any
 
 import numpy as np
 
-from nngui.core.data import Dataset, DataSpec, Split, make_dataset
+from nngui.core.csv_source import CsvSpec, check_unchanged, encode, make_csv_dataset
+from nngui.core.csv_table import Table
+from nngui.core.data import Dataset, DataSpec, InputColumn, Split, make_dataset
 from nngui.core.losses import objective, regression_metrics, seed_loss
 from nngui.core.network import Network
 from nngui.core.scaling import Scaler
@@ -23,7 +25,9 @@ from nngui.core.training import History, TrainConfig
 class Model:
     """A network with its train-set scalers and everything needed to reproduce it.
 
-    ``data_spec`` regenerates the data set; ``train_config`` is the last training settings;
+    ``data_spec`` regenerates the data set (the formulas' DataSpec, or the CsvSpec of a CSV
+    file, which is read again); ``input_columns`` say how CSV columns enter the network (empty:
+    numeric inputs named ``input_names``); ``train_config`` is the last training settings;
     ``metrics`` holds the final metrics (see ``evaluate``); ``outcome`` how training ended;
     ``weights_epoch`` the epoch whose weights the network holds when training restored earlier
     ones (best validation loss, or the last finite weights after a divergence), None when they
@@ -35,12 +39,13 @@ class Model:
     y_scaler: Scaler
     input_names: tuple[str, ...]
     output_names: tuple[str, ...]
-    data_spec: DataSpec | None = None
+    data_spec: DataSpec | CsvSpec | None = None
     train_config: TrainConfig | None = None
     history: History = field(default_factory=History)
     metrics: dict[str, Any] = field(default_factory=dict)
     outcome: str = ""
     weights_epoch: int | None = None
+    input_columns: tuple[InputColumn, ...] = ()
 
     @classmethod
     def from_dataset(
@@ -60,6 +65,7 @@ class Model:
             data_spec=dataset.spec,
             train_config=train_config,
             history=history if history is not None else History(),
+            input_columns=tuple(dataset.columns),
         )
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -79,7 +85,16 @@ class Model:
         if self.data_spec is None:
             raise ValueError("this model does not record its data settings")
         dtype = self.network.dtype
+        if isinstance(self.data_spec, CsvSpec):
+            check_unchanged(self.data_spec)
+            return make_csv_dataset(self.data_spec, dtype=dtype.type).dataset
         return make_dataset(self.data_spec, dtype=dtype.type)
+
+    def table_inputs(self, table: Table) -> np.ndarray:
+        """The raw input matrix of ``table``'s rows for this model (its input columns found by
+        name; NaN in a row with a missing or unknown value); raises CsvError."""
+        columns = self.input_columns or tuple(InputColumn(n) for n in self.input_names)
+        return encode(columns, table)
 
     def training_data(self, dtype: type | None = None) -> Dataset:
         """The regenerated data set standardised by the model's *stored* scalers.

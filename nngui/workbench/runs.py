@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nngui.core.data import DataSpecError, make_dataset
+from nngui.core.data import DataSpec, DataSpecError, make_dataset
 from nngui.core.model import Model
 from nngui.core.network import Network
 from nngui.core.training import OUTCOMES, History, TrainConfig
@@ -62,8 +62,8 @@ class RunRecord:
         if its parts do not fit together (settings a run was trained with always do)."""
         model = session.model(config)
         try:
-            if model.data_spec is None:
-                return None
+            if not isinstance(model.data_spec, DataSpec):
+                return None  # (the window trains on the formulas' data only, for now)
             settings = Settings(model.data_spec, tuple(model.network.layers), config)
             history = copy_history(model.history)
             kept = history.epochs if model.weights_epoch is None else model.weights_epoch

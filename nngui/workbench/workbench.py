@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -222,8 +223,14 @@ class Workbench:
         starts afresh (a file opened). Raises ValueError (DataSpecError, SettingsError) if the
         model cannot be shown, changing nothing."""
         self._require_idle("show another model")
+        if model.data_spec is not None and not isinstance(model.data_spec, DataSpec):
+            name = os.path.basename(model.data_spec.path)
+            raise SettingsError(
+                f"it was trained on the CSV file {name}, which the window cannot show yet: use "
+                "nngui predict MODEL --csv FILE and nngui evaluate MODEL --csv FILE"
+            )
         session = session_from_model(model)
-        assert model.data_spec is not None  # session_from_model refuses a model without it
+        assert isinstance(model.data_spec, DataSpec)  # session_from_model refuses None
         settings = Settings(
             model.data_spec, tuple(model.network.layers), model.train_config or TrainConfig()
         )

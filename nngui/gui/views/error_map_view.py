@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nngui.core.data import TARGETS, true_outputs
+from nngui.core.data import TARGETS, DataSpec, true_outputs
 from nngui.core.error_map import (
     DEFAULT_RESOLUTION,
     MAX_EXTEND,
@@ -317,6 +317,8 @@ class ErrorMapView(View):
     def _recompute_steps(self) -> Iterator[None]:
         state = self._state
         if state is None or self._pages.currentIndex() != 1:
+            return
+        if not isinstance(state.dataset.spec, DataSpec):  # CSV data: no formulas to compare
             return
         steps = error_grid_steps(
             state.model,

@@ -1,0 +1,287 @@
+"""A data set from a CSV file: chosen input and target columns, missing values, shuffle, split.
+
+A CsvSpec says everything needed to find the same rows again: the file (and its size and
+SHA-256, recorded when it is read), how it is written (a Dialect), the input and target
+columns, what to do with missing values, the shuffle and the split. ``make_csv_dataset`` reads
+the file and builds the Dataset the rest of nngui trains on, with
+
+- numeric inputs as they are, categorical inputs one-hot encoded (a column per category,
+  named ``column=category``, categories sorted), described by ``InputColumn``s;
+- rows with a missing value in a used column dropped (``missing_policy="drop"``, the count
+  reported), or missing inputs filled with their training mean (``"mean"``; a row missing a
+  target is dropped either way);
+- rows shuffled with ``shuffle_seed`` before the split (files are often sorted), unless
+  ``shuffle`` is off (time series keep their order);
+- the split as for the formulas: the leading ``train_ratio`` to fit, of which the trailing
+  ``val_ratio`` is held out for validation, the rest to test.
+
+Inputs by default are every usable column that is not a target; constant columns, text and
+empty ones are left out with a note. Every refusal is a CsvError naming the file and the column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from nngui.core.csv_dialect import CsvError, Dialect
+from nngui.core.csv_table import Column, Table, read_table
+from nngui.core.data import Dataset, InputColumn, Split, split_counts
+from nngui.core.run_text import plural
+from nngui.core.scaling import Scaler
+
+MISSING_POLICIES = ("drop", "mean")
+
+
+@dataclass(frozen=True)
+class CsvSpec:
+    """A CSV data set (see the module docstring)."""
+
+    path: str
+    inputs: tuple[str, ...]
+    targets: tuple[str, ...]
+    dialect: Dialect = field(default_factory=Dialect)
+    missing_policy: str = "drop"
+    shuffle: bool = True
+    shuffle_seed: int = 0
+    train_ratio: float = 0.7
+    val_ratio: float = 0.0
+    size: int | None = None
+    sha256: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.missing_policy not in MISSING_POLICIES:
+            raise CsvError(
+                f"missing-value policy must be drop or mean, not {self.missing_policy!r}"
+            )
+        if not self.targets:
+            raise CsvError("choose at least one target column")
+        both = set(self.inputs) & set(self.targets)
+        if both:
+            raise CsvError(f"a column cannot be both an input and a target: {', '.join(both)}")
+        if not 0.05 <= self.train_ratio <= 0.95:
+            raise CsvError("train ratio must be between 0.05 and 0.95")
+        if not 0.0 <= self.val_ratio <= 0.5:
+            raise CsvError("validation ratio must be between 0 and 0.5")
+        if not 0 <= self.shuffle_seed < 2**32:
+            raise CsvError("shuffle seed must be a whole number from 0 to 4294967295")
+
+    @property
+    def seed(self) -> int:
+        """The seed of the weights drawn for this data (as a DataSpec's seed is)."""
+        return self.shuffle_seed
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready settings (``source: "csv"``)."""
+        return {
+            "source": "csv", "path": self.path, "file_name": os.path.basename(self.path),
+            "size": self.size, "sha256": self.sha256, "reader": self.dialect.describe(),
+            "inputs": list(self.inputs), "targets": list(self.targets),
+            "missing_policy": self.missing_policy, "shuffle": self.shuffle,
+            "shuffle_seed": self.shuffle_seed, "train_ratio": self.train_ratio,
+            "val_ratio": self.val_ratio,
+        }  # fmt: skip
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> CsvSpec:
+        """Settings from ``to_dict``; raises CsvError on bad values."""
+        try:
+            reader = d["reader"]
+            dialect = Dialect(
+                str(reader["encoding"]), str(reader["delimiter"]), str(reader["quote"]),
+                str(reader["decimal"]), bool(reader["header"]),
+                tuple(str(m) for m in reader.get("missing", [])),
+            )  # fmt: skip
+            return cls(
+                path=str(d["path"]), inputs=tuple(str(n) for n in d["inputs"]),
+                targets=tuple(str(n) for n in d["targets"]), dialect=dialect,
+                missing_policy=str(d["missing_policy"]), shuffle=bool(d["shuffle"]),
+                shuffle_seed=int(d["shuffle_seed"]), train_ratio=float(d["train_ratio"]),
+                val_ratio=float(d["val_ratio"]),
+                size=None if d.get("size") is None else int(d["size"]),
+                sha256=None if d.get("sha256") is None else str(d["sha256"]),
+            )  # fmt: skip
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, CsvError):
+                raise
+            raise CsvError(f"CSV data settings are incomplete or malformed ({exc})") from None
+
+
+@dataclass(frozen=True)
+class CsvData:
+    """A CSV data set as read: the Dataset, its spec (with the file's fingerprint), the notes
+    (columns left out) and how many rows were dropped for missing values."""
+
+    dataset: Dataset
+    spec: CsvSpec
+    notes: tuple[str, ...]
+    dropped: int
+
+
+def fingerprint(path: str) -> tuple[int, str]:
+    """The size and SHA-256 of the file at ``path``."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return os.path.getsize(path), digest.hexdigest()
+
+
+def check_unchanged(spec: CsvSpec) -> None:
+    """Refuse when the file of ``spec`` is missing or not the one it was read from."""
+    if not os.path.isfile(spec.path):
+        was = f" (it was {spec.size:,} bytes)" if spec.size is not None else ""
+        raise CsvError(f"{spec.path}: the data file is missing{was}")
+    if spec.sha256 is not None and fingerprint(spec.path)[1] != spec.sha256:
+        raise CsvError(f"{spec.path}: the data file changed since the model was trained on it "
+                       "(its SHA-256 differs)")  # fmt: skip
+
+
+def usable_inputs(table: Table, targets: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+    """Every column fit to be an input that is not a target, and a note per column left out."""
+    inputs, notes = [], []
+    for c in table.columns:
+        if c.name in targets:
+            continue
+        if c.kind in ("text", "empty"):
+            notes.append(f"column {c.name!r} left out: it is {c.kind}")
+        elif c.distinct < 2:
+            notes.append(f"column {c.name!r} left out: every row holds the same value")
+        else:
+            inputs.append(c.name)
+    return tuple(inputs), notes
+
+
+def input_column(table: Table, name: str) -> InputColumn:
+    """How the column ``name`` enters the network; refuses text, empty and constant columns."""
+    c = table.column(name)
+    if c.kind in ("text", "empty"):
+        raise CsvError(f"{table.path}: column {name!r} is {c.kind}: it cannot be an input")
+    if c.distinct < 2:
+        raise CsvError(
+            f"{table.path}: column {name!r} holds the same value in every row: as an input it "
+            "tells the network nothing (leave it out)"
+        )
+    if c.kind == "categorical":
+        return InputColumn(name, "categorical", tuple(sorted({v for v in c.values if v})))
+    return InputColumn(name, "numeric")
+
+
+def target_values(table: Table, name: str) -> np.ndarray:
+    """The numeric values of target column ``name``; refuses other kinds, naming a value."""
+    c = table.column(name)
+    if c.kind == "numeric":
+        return c.values
+    if c.kind == "empty":
+        raise CsvError(f"{table.path}: target column {name!r} is empty")
+    row, value = _first_text(c)
+    line = row + 1 + int(table.dialect.header)
+    raise CsvError(
+        f"{table.path}: target column {name!r} must be numeric, but line {line} holds "
+        f"{value!r} (classification comes with a later version of nngui)"
+    )
+
+
+def encode(columns: tuple[InputColumn, ...], table: Table) -> np.ndarray:
+    """The input matrix of ``table`` (NaN where missing; unknown categories are missing)."""
+    blocks = []
+    for col in columns:
+        c = table.column(col.name)
+        if col.kind == "numeric":
+            if c.kind != "numeric":
+                row, value = _first_text(c)
+                raise CsvError(
+                    f"{table.path}: input column {col.name!r} must be numeric, but line "
+                    f"{row + 1 + int(table.dialect.header)} holds {value!r}"
+                )
+            blocks.append(c.values[:, None])
+        else:
+            blocks.append(one_hot(c.values, col.categories))
+    out: np.ndarray = np.concatenate(blocks, axis=1)
+    return out
+
+
+def one_hot(values: np.ndarray, categories: tuple[str, ...]) -> np.ndarray:
+    """One column per category, 1.0 where the value is it; a row whose value is missing or no
+    known category is NaN in every column."""
+    index = {c: i for i, c in enumerate(categories)}
+    codes = np.array([index.get(v, -1) if v is not None else -1 for v in values])
+    out: np.ndarray = (codes[:, None] == np.arange(len(categories))[None, :]).astype(np.float64)
+    out[codes < 0] = np.nan
+    return out
+
+
+def make_csv_dataset(
+    spec: CsvSpec, table: Table | None = None, dtype: type = np.float64
+) -> CsvData:
+    """Read the file of ``spec`` (or use ``table``) and build the data set it describes."""
+    table = table if table is not None else read_table(spec.path, spec.dialect)
+    notes: list[str] = []
+    inputs = spec.inputs
+    if not inputs:
+        inputs, notes = usable_inputs(table, spec.targets)
+        if not inputs:
+            raise CsvError(f"{spec.path}: no column is usable as an input")
+    columns = tuple(input_column(table, name) for name in inputs)
+    x = encode(columns, table)
+    y = np.stack([target_values(table, name) for name in spec.targets], axis=1)
+    keep = ~np.isnan(y).any(axis=1)
+    if spec.missing_policy == "drop":
+        keep &= ~np.isnan(x).any(axis=1)
+    dropped = int((~keep).sum())
+    x, y = x[keep], y[keep]
+    order = (np.random.RandomState(spec.shuffle_seed).permutation(len(x)) if spec.shuffle
+             else np.arange(len(x)))  # fmt: skip
+    x, y = x[order], y[order]
+    n_train, n_val, n_test = split_counts(len(x), spec.train_ratio, spec.val_ratio)
+    if min(n_train, n_test) < 1 or (spec.val_ratio > 0 and n_val < 1):
+        kept = plural(len(x), "row") + (
+            f" ({dropped:,} dropped for missing values)" if dropped else ""
+        )
+        raise CsvError(f"{spec.path}: too few rows to split: {kept}")
+    if spec.missing_policy == "mean":
+        means = np.nanmean(x[:n_train], axis=0)
+        means = np.where(np.isnan(means), 0.0, means)
+        x = np.where(np.isnan(x), means, x)
+    size, sha = fingerprint(spec.path)
+    spec = replace(spec, inputs=inputs, size=size, sha256=sha)
+    names = tuple(n for col in columns for n in col.encoded_names)
+    dataset = split_dataset(spec, x, y, n_train, n_val, names, spec.targets, columns, dtype)
+    return CsvData(dataset, spec, tuple(notes), dropped)
+
+
+def split_dataset(
+    spec: Any, x: np.ndarray, y: np.ndarray, n_train: int, n_val: int,
+    input_names: tuple[str, ...], output_names: tuple[str, ...],
+    columns: tuple[InputColumn, ...], dtype: type = np.float64,
+) -> Dataset:  # fmt: skip
+    """Split rows into train, validation and test and standardise them with train scalers."""
+    n_fit = n_train + n_val
+    x_scaler, y_scaler = Scaler.fit(x[:n_train]), Scaler.fit(y[:n_train])
+
+    def part(lo: int, hi: int) -> Split:
+        xr, yr = x[lo:hi], y[lo:hi]
+        xs: np.ndarray = x_scaler.transform(xr).astype(dtype, copy=False)
+        return Split(xr, yr, xs, y_scaler.transform(yr).astype(dtype, copy=False))
+
+    return Dataset(
+        spec=spec, train=part(0, n_train), val=part(n_train, n_fit) if n_val else None,
+        test=part(n_fit, len(x)), x_scaler=x_scaler, y_scaler=y_scaler,
+        input_names=input_names, output_names=output_names, columns=columns,
+    )  # fmt: skip
+
+
+def _first_text(c: Column) -> tuple[int, str]:
+    """The row and value of the first value of ``c`` that is not a number."""
+    for row, v in enumerate(c.values):
+        if v is None:
+            continue
+        try:
+            float(str(v).replace(",", "."))
+        except ValueError:
+            return row, str(v)
+    return 0, str(c.values[0])

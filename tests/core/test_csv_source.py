@@ -1,0 +1,108 @@
+"""CSV data sets: chosen columns, one-hot categories, missing values, shuffle and split."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nngui.core.csv_dialect import CsvError, sniff
+from nngui.core.csv_source import CsvSpec, check_unchanged, make_csv_dataset
+from nngui.core.data import InputColumn
+
+ROWS = "".join(f"{i},{i % 3},{['red', 'blue'][i % 2]},{2 * i + 1},const\n" for i in range(40))
+
+
+@pytest.fixture
+def path(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("x,k,colour,y,note\n" + ROWS)
+    return p
+
+
+def spec(path, **kw) -> CsvSpec:
+    return CsvSpec(str(path), kw.pop("inputs", ()), kw.pop("targets", ("y",)),
+                   sniff(path), **kw)  # fmt: skip
+
+
+def test_default_inputs_are_the_usable_columns_categories_one_hot(path):
+    data = make_csv_dataset(spec(path))
+    ds = data.dataset
+    assert data.spec.inputs == ("x", "k", "colour")
+    assert ds.input_names == ("x", "k", "colour=blue", "colour=red")
+    assert ds.columns[2] == InputColumn("colour", "categorical", ("blue", "red"))
+    assert ds.output_names == ("y",)
+    assert data.notes == ("column 'note' left out: every row holds the same value",)
+    assert (len(ds.train), len(ds.test)) == (28, 12) and ds.val is None
+    row = ds.train.x[0]
+    assert row[2] + row[3] == 1.0 and ds.train.y[0, 0] == 2 * row[0] + 1
+
+
+def test_rows_are_shuffled_with_a_recorded_seed_or_kept_in_order(path):
+    first = make_csv_dataset(spec(path, shuffle_seed=3)).dataset
+    again = make_csv_dataset(spec(path, shuffle_seed=3)).dataset
+    assert np.array_equal(first.train.x, again.train.x)
+    ordered = make_csv_dataset(spec(path, shuffle=False)).dataset
+    assert list(ordered.train.x[:3, 0]) == [0.0, 1.0, 2.0]
+    assert not np.array_equal(first.train.x[:, 0], ordered.train.x[:, 0])
+
+
+def test_scalers_are_fitted_on_the_training_rows(path):
+    ds = make_csv_dataset(spec(path, val_ratio=0.25)).dataset
+    assert np.allclose(ds.x_scaler.mean, ds.train.x.mean(axis=0))
+    assert len(ds.val) == 7 and len(ds.train) == 21
+
+
+def test_missing_values_are_dropped_or_filled_with_the_training_mean(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text("x,y\n1,2\nNA,4\n3,\n5,10\n7,14\n9,18\n11,22\n13,26\n15,30\n17,34\n")
+    dropped = make_csv_dataset(spec(p, inputs=("x",), shuffle=False))
+    assert dropped.dropped == 2 and len(dropped.dataset.train) + len(dropped.dataset.test) == 8
+    filled = make_csv_dataset(spec(p, inputs=("x",), shuffle=False, missing_policy="mean"))
+    assert filled.dropped == 1, "a row missing its target is dropped either way"
+    train = filled.dataset.train.x[:, 0]
+    assert not np.isnan(train).any()
+    assert train[1] == pytest.approx(np.mean([1, 5, 7, 9, 11]))
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"inputs": ("note",)}, "holds the same value in every row"),
+        ({"inputs": ("nothing",)}, "no column 'nothing'"),
+        (
+            {"targets": ("colour",)},
+            "target column 'colour' must be numeric, but line 2 holds 'red'",
+        ),
+        ({"inputs": ("x",), "targets": ("x",)}, "both an input and a target"),
+        ({"missing_policy": "guess"}, "missing-value policy must be drop or mean"),
+    ],
+)
+def test_unusable_choices_are_refused(path, kw, message):
+    with pytest.raises(CsvError, match=message):
+        make_csv_dataset(spec(path, **kw))
+
+
+def test_too_few_rows_to_split_are_refused(tmp_path):
+    p = tmp_path / "few.csv"
+    p.write_text("x,y\n1,2\n3,\n5,6\n")
+    with pytest.raises(CsvError, match=r"too few rows to split: 2 rows \(1 dropped for missing"):
+        make_csv_dataset(spec(p, inputs=("x",), val_ratio=0.5))
+
+
+def test_the_file_is_fingerprinted_and_a_changed_file_is_noticed(path):
+    data = make_csv_dataset(spec(path))
+    assert data.spec.size == path.stat().st_size and len(data.spec.sha256) == 64
+    check_unchanged(data.spec)
+    path.write_text(path.read_text() + "99,0,red,199,const\n")
+    with pytest.raises(CsvError, match="changed since the model was trained"):
+        check_unchanged(data.spec)
+    path.unlink()
+    with pytest.raises(CsvError, match="the data file is missing"):
+        check_unchanged(data.spec)
+
+
+def test_settings_round_trip_through_plain_values(path):
+    s = make_csv_dataset(spec(path, shuffle_seed=5, val_ratio=0.1)).spec
+    assert CsvSpec.from_dict(s.to_dict()) == s
+    with pytest.raises(CsvError, match="incomplete or malformed"):
+        CsvSpec.from_dict({"path": "x"})

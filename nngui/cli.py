@@ -35,11 +35,19 @@ from nngui.cli_args import (
     check_path,
     check_save_path,
     parse_numbers,
+    parse_targets,
     printable,
     protect_negative_numbers,
     read_model,
 )
-from nngui.cli_data import cmd_data
+from nngui.cli_data import (
+    check_no_csv_options,
+    check_rows_options,
+    cmd_data,
+    csv_dataset,
+    evaluate_rows,
+    predict_rows,
+)
 from nngui.cli_explain import cmd_check_gradients, cmd_export, cmd_inside
 from nngui.cli_report import (
     info_text,
@@ -70,7 +78,8 @@ TRAIN_FIELDS = ("optimizer", "lr", "batch_size", "momentum", "l2", "epochs", "pa
                 "time_limit", "init", "dtype")  # fmt: skip
 #: Options that --init-from cannot take: the saved model fixes its data and layers.
 FIXED_BY_MODEL = ("samples", "low", "high", "targets", "noise", "train_ratio", "val_ratio",
-                  "seed", "hidden", "activation", "output_activation", "init")  # fmt: skip
+                  "seed", "hidden", "activation", "output_activation", "init", "csv", "inputs",
+                  "missing_policy", "shuffle_seed")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -179,7 +188,10 @@ def build_spec(args: argparse.Namespace) -> DataSpec:
     high = args.high or [hi for _, hi in base.ranges]
     changes = given(args, DATA_FIELDS)
     if args.targets is not None:
-        changes["targets"] = args.targets
+        try:
+            changes["targets"] = parse_targets(args.targets)
+        except argparse.ArgumentTypeError as exc:
+            raise UsageError(f"--targets: {exc}") from None
     return dataclasses.replace(base, ranges=tuple(zip(low, high, strict=True)), **changes)
 
 
@@ -208,6 +220,9 @@ Setup = tuple[Network, Dataset, TrainConfig, History, int | None]
 
 def fresh_setup(args: argparse.Namespace) -> Setup:
     """A new network: data, then weights, from one RandomState(seed) stream (the article's)."""
+    if args.csv is not None:
+        return csv_setup(args)
+    check_no_csv_options(args)
     spec = build_spec(args)
     config = build_config(args, TrainConfig())
     if config.patience and not spec.val_ratio:
@@ -215,6 +230,19 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
     layers = build_layers(args, len(spec.targets))
     check_size(len(spec.ranges), layers, spec.samples)
     ds, net = fresh_start(spec, layers, config.init, config.dtype)
+    return net, ds, config, History(), None
+
+
+def csv_setup(args: argparse.Namespace) -> Setup:
+    """A new network on a CSV file's columns; its weights from RandomState(--shuffle-seed)."""
+    ds = csv_dataset(args, _note(args))
+    config = build_config(args, TrainConfig())
+    if config.patience and ds.val is None:
+        raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
+    layers = build_layers(args, ds.n_outputs)
+    check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
+    rng = np.random.RandomState(ds.spec.seed)
+    net = Network.initialise(ds.n_inputs, layers, rng, config.init, np.dtype(config.dtype))
     return net, ds, config, History(), None
 
 
@@ -367,6 +395,11 @@ def _note(args: argparse.Namespace) -> Callable[[str], None]:
 def cmd_predict(args: argparse.Namespace) -> int:
     """``nngui predict``: one CSV row of outputs (original units) per input point."""
     model = read_model(args.model)
+    if args.csv is not None:
+        return predict_rows(args, model)
+    check_rows_options(args)
+    if not args.points:
+        raise UsageError("give input points (A,B …) or --csv IN.csv")
     n = model.network.n_inputs
     x = np.array([parse_numbers(p.strip(), n, "point") for p in args.points])
     with np.errstate(all="ignore"):
@@ -388,6 +421,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """``nngui evaluate``: metrics on the model's regenerated data, per split and output."""
     model = read_model(args.model)
+    if args.csv is not None:
+        return evaluate_rows(args, model)
+    check_rows_options(args)
     if model.data_spec is None:
         raise UsageError(f"{args.model} does not record its data settings; cannot regenerate them")
     with np.errstate(all="ignore"):

@@ -409,11 +409,10 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument(
         "--targets",
-        type=parse_targets,
         metavar="LIST",
         help=f"outputs to learn, comma-separated, from: {', '.join(TARGETS)}; quote "
         f"the list in a shell, or use the names {', '.join(TARGET_ALIASES)} "
-        f"(default: {','.join(DATA.targets)})",
+        f"(default: {','.join(DATA.targets)}); with --csv: the target columns (COLS)",
     )
     g.add_argument(
         "--noise",
@@ -442,6 +441,27 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         help="seed of the one random stream that draws the data, then the weights "
         f"(default: {DATA.seed})",
     )
+
+
+def _add_csv_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "own data (instead of the formulas): COLS are comma-separated column names as "
+        "`nngui data FILE` prints them, :N the N-th column (from 1), :N-M a range"
+    )
+    g.add_argument("--csv", metavar="FILE", help="train on the columns of this CSV file")
+    g.add_argument("--inputs", metavar="COLS",
+                   help="input columns (default: every usable column but the targets)")  # fmt: skip
+    g.add_argument("--missing-policy", choices=("drop", "mean"),
+                   help="rows missing a value in a used column: drop them (default), or fill "
+                   "missing inputs with their training mean (rows missing a target are "
+                   "dropped)")  # fmt: skip
+    shuffle = g.add_mutually_exclusive_group()
+    shuffle.add_argument("--shuffle-seed", type=whole_number_in(0, 2**32 - 1), metavar="N",
+                         help="seed of the shuffle of the rows before the split, and of the "
+                         "weights (default: 0)")  # fmt: skip
+    shuffle.add_argument("--no-shuffle", action="store_true",
+                         help="split the rows in file order (time series)")  # fmt: skip
+    add_reader_options(p)
 
 
 def _add_network_options(p: argparse.ArgumentParser) -> None:
@@ -571,6 +591,7 @@ def build_parser() -> Parser:
         epilog=TRAIN_EPILOG,
     )
     _add_data_options(train)
+    _add_csv_options(train)
     _add_network_options(train)
     _add_training_options(train)
     _add_output_options(train, saves=True)
@@ -587,10 +608,17 @@ def build_parser() -> Parser:
     predict.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
     predict.add_argument(
         "points",
-        nargs="+",
+        nargs="*",
         metavar="A,B",
         help="input values of one sample, comma-separated (negative ones too)",
     )
+    rows = predict.add_argument_group("a CSV file's rows instead of points")
+    rows.add_argument("--csv", metavar="IN.csv",
+                      help="append the predictions to every row of this file (its columns "
+                      "matched by name), as predicted_<target> columns")  # fmt: skip
+    rows.add_argument("--out", metavar="OUT.csv",
+                      help="write the rows here (default: stdout)")  # fmt: skip
+    add_reader_options(predict)
     _add_output_options(predict)
 
     evaluate = sub.add_parser(
@@ -602,6 +630,10 @@ def build_parser() -> Parser:
         "and print its metrics on every split and output.",
     )
     evaluate.add_argument("model", metavar="MODEL.npz", help="a model saved by nngui")
+    evaluate.add_argument("--csv", metavar="FILE",
+                          help="measure on this file's rows instead (its columns matched by "
+                          "name): rows, RMSE, MAE, R² and max error per output")  # fmt: skip
+    add_reader_options(evaluate)
     _add_output_options(evaluate)
 
     info = sub.add_parser(

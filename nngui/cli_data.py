@@ -3,23 +3,99 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
 
-from nngui.cli_args import check_path
+from nngui.cli_args import UsageError, check_path, check_save_path, split_top_level
+from nngui.core.atomic_file import write_atomically
 from nngui.core.csv_dialect import DELIMITER_NAMES, sniff
+from nngui.core.csv_predict import PredictedRows, evaluate_csv, predict_csv
+from nngui.core.csv_source import CsvSpec, make_csv_dataset
 from nngui.core.csv_table import Table, read_table
+from nngui.core.data import Dataset
+from nngui.core.model import Model
 from nngui.core.run_text import plural
 
+#: Options for the formulas' data only, and those for a CSV file only.
+FORMULA_OPTIONS = ("samples", "low", "high", "noise", "seed")
+CSV_OPTIONS = ("inputs", "missing_policy", "shuffle_seed", "delimiter", "decimal", "encoding",
+               "header", "missing")  # fmt: skip
 
-def read_args_table(args: argparse.Namespace) -> Table:
-    """The CSV named by ``args.file``, read with the reader options given in ``args``."""
-    check_path(args.file, "the CSV file")
+
+def read_args_table(args: argparse.Namespace, path: str | None = None) -> Table:
+    """The CSV named by ``path`` (default ``args.file``), read with the reader options given."""
+    path = args.file if path is None else path
+    check_path(path, "the CSV file")
     dialect = sniff(
-        args.file, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
+        path, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
         header=args.header, missing=args.missing or None,
     )  # fmt: skip
-    return read_table(args.file, dialect)
+    return read_table(path, dialect)
+
+
+def column_names(text: str, table: Table, option: str) -> tuple[str, ...]:
+    """COLS of ``option``: names, ``:N`` (the N-th column, from 1) and ``:N-M`` ranges."""
+    names: list[str] = []
+    count = len(table.columns)
+    for part in split_top_level(text) if text.strip() else []:
+        part = part.strip()
+        if part.startswith(":"):
+            low, _, high = part[1:].partition("-")
+            try:
+                first, last = int(low), int(high or low)
+            except ValueError:
+                raise UsageError(f"{option}: {part!r} is not :N or :N-M") from None
+            if not 1 <= first <= last <= count:
+                raise UsageError(f"{option}: {part} is not within the {count} columns (1 to "
+                                 f"{count})")  # fmt: skip
+            names += [c.name for c in table.columns[first - 1 : last]]
+        else:
+            table.column(part)  # raises, naming the columns there are
+            names.append(part)
+    if not names:
+        raise UsageError(f"{option}: name at least one column")
+    if len(set(names)) != len(names):
+        raise UsageError(f"{option}: a column is named twice")
+    return tuple(names)
+
+
+def check_no_csv_options(args: argparse.Namespace) -> None:
+    """Refuse CSV-only options without --csv."""
+    for name in CSV_OPTIONS:
+        if getattr(args, name, None) not in (None, (), False):
+            raise UsageError(f"--{name.replace('_', '-')} needs --csv FILE")
+    if getattr(args, "no_shuffle", False):
+        raise UsageError("--no-shuffle needs --csv FILE")
+
+
+def csv_dataset(args: argparse.Namespace, note: Callable[[str], None]) -> Dataset:
+    """The data set of ``--csv FILE``'s columns: rows shuffled (unless --no-shuffle), split
+    and standardised; notes (columns left out, rows dropped) go to ``note``."""
+    for name in FORMULA_OPTIONS:
+        if getattr(args, name, None) is not None:
+            raise UsageError(f"--{name} is for the formulas' data, not with --csv")
+    if args.targets is None:
+        raise UsageError("--csv needs --targets: the column(s) to learn")
+    table = read_args_table(args, args.csv)
+    targets = column_names(args.targets, table, "--targets")
+    inputs = column_names(args.inputs, table, "--inputs") if args.inputs is not None else ()
+    spec = CsvSpec(
+        os.path.abspath(args.csv), inputs, targets, table.dialect, args.missing_policy or "drop",
+        not args.no_shuffle, args.shuffle_seed or 0,
+        0.7 if args.train_ratio is None else args.train_ratio,
+        0.0 if args.val_ratio is None else args.val_ratio,
+    )  # fmt: skip
+    data = make_csv_dataset(spec, table)
+    for message in data.notes:
+        note(message)
+    if data.dropped:
+        note(f"{plural(data.dropped, 'row')} dropped for missing values")
+    return data.dataset
 
 
 def table_text(table: Table) -> str:
@@ -60,4 +136,73 @@ def cmd_data(args: argparse.Namespace) -> int:
         print()
     else:
         print(table_text(table))
+    return 0
+
+
+def check_rows_options(args: argparse.Namespace) -> None:
+    """Refuse the reader options (and --out) of predict and evaluate without --csv."""
+    for name in ("delimiter", "decimal", "encoding", "header", "missing", "out"):
+        if getattr(args, name, None) not in (None, ()):
+            raise UsageError(f"--{name} needs --csv FILE")
+
+
+def predict_rows(args: argparse.Namespace, model: Model) -> int:
+    """``nngui predict MODEL --csv IN [--out OUT]``: every row with its predictions."""
+    if args.points:
+        raise UsageError("give input points or --csv IN.csv, not both")
+    if args.json and args.out is None:
+        raise UsageError("--json with --csv needs --out OUT.csv (the rows go to stdout otherwise)")
+    out = None
+    if args.out is not None:
+        out = check_save_path(args.out, "--out", expand_user=True)
+        if os.path.exists(args.csv) and out.resolve() == Path(args.csv).resolve():
+            raise UsageError("--out would overwrite the input file: give another name")
+    check_path(args.csv, "--csv")
+    dialect = sniff(
+        args.csv, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
+        header=args.header, missing=args.missing or None,
+    )  # fmt: skip
+    if out is None:
+        done = predict_csv(model, args.csv, dialect, sys.stdout)
+    else:
+        result: list[PredictedRows] = []
+
+        def write(f: BinaryIO) -> None:
+            text = io.TextIOWrapper(f, encoding=dialect.encoding, newline="")
+            result.append(predict_csv(model, args.csv, dialect, text))
+            text.flush()
+            text.detach()
+
+        write_atomically(out, write)
+        done = result[0]
+    if done.missing and not args.json:
+        print(f"nngui: {plural(done.missing, 'row')} of {done.rows:,} missing an input: no "
+              "prediction", file=sys.stderr)  # fmt: skip
+    if args.json:
+        json.dump({"rows": done.rows, "missing": done.missing, "out": str(out)}, sys.stdout)
+        print()
+    return 0
+
+
+def evaluate_rows(args: argparse.Namespace, model: Model) -> int:
+    """``nngui evaluate MODEL --csv FILE``: the model's metrics on the file's rows."""
+    check_path(args.csv, "--csv")
+    dialect = sniff(
+        args.csv, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
+        header=args.header, missing=args.missing or None,
+    )  # fmt: skip
+    report = evaluate_csv(model, args.csv, dialect)
+    if args.json:
+        json.dump(report, sys.stdout)
+        print()
+        return 0
+    skipped = f" ({report['skipped']:,} skipped: a value missing)" if report["skipped"] else ""
+    lines = [f"{plural(report['rows'], 'row')} of {args.csv}{skipped}", ""]
+    lines.append(f"{'output':<16}{'RMSE':>12}{'MAE':>12}{'R²':>10}{'max error':>12}")
+    for i, name in enumerate(report["outputs"]):
+        lines.append(
+            f"{name:<16}{report['rmse'][i]:>12.6g}{report['mae'][i]:>12.6g}"
+            f"{report['r2'][i]:>10.6g}{report['max_error'][i]:>12.6g}"
+        )
+    print("\n".join(lines))
     return 0

@@ -114,7 +114,7 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
     except pd.errors.EmptyDataError:
         raise CsvError(f"{name}: the file is empty") from None
     except pd.errors.ParserError as exc:
-        raise CsvError(f"{name}: {_parser_problem(str(exc))}") from None
+        raise CsvError(f"{name}: {parser_problem(str(exc))}") from None
     except UnicodeDecodeError as exc:
         raise CsvError(
             f"{name}: byte {exc.object[exc.start]:#04x} cannot be read as {d.encoding}; "
@@ -124,12 +124,12 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
         raise CsvError(f"{name}: a header but no data rows")
     if frame.iloc[:, -1].isna().any():  # perhaps a line with too few fields: look closer
         check_widths(name, d)
-    names = _names(list(frame.columns), d.header)
+    names = header_names(list(frame.columns), d.header)
     columns = tuple(_column(n, frame[c]) for n, c in zip(names, frame.columns, strict=True))
     return Table(name, d, columns)
 
 
-def _names(raw: list[object], header: bool) -> list[str]:
+def header_names(raw: list[object], header: bool) -> list[str]:
     """Column names: the header's (blank ones numbered), else column_1, column_2 …"""
     names = []
     for i, n in enumerate(raw, start=1):
@@ -160,7 +160,7 @@ def _column(name: str, series: Any) -> Column:
     return Column(name, kind, values, missing)
 
 
-def _parser_problem(message: str) -> str:
+def parser_problem(message: str) -> str:
     """pandas' tokenizer error as a sentence with the line number."""
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if found:

@@ -28,14 +28,16 @@ import numpy as np
 
 import nngui
 from nngui.core.atomic_file import write_atomically
-from nngui.core.data import DataSpec, DataSpecError
+from nngui.core.csv_dialect import CsvError
+from nngui.core.csv_source import CsvSpec
+from nngui.core.data import DataSpec, DataSpecError, InputColumn
 from nngui.core.model import Model
 from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, Network, count_parameters
 from nngui.core.scaling import Scaler
 from nngui.core.training import OUTCOMES, History, TrainConfig, TrainConfigError
 
 FORMAT_NAME = "nngui-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 MAX_PARAMETERS = 50_000_000
 MAX_META_CHARS = 10_000_000
@@ -62,9 +64,17 @@ class _ContentError(ModelFileError):
 
 
 # ----- versions ---------------------------------------------------------------------------
+def _v1_to_v2(meta: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 names the data's source (the formulas or a CSV file) and says how each input
+    column enters the network; every version-1 file holds the formulas' numeric inputs."""
+    if isinstance(meta.get("data"), dict):
+        meta["data"] = {"source": "formulas", **meta["data"]}
+    meta["input_columns"] = []
+    return meta
+
+
 #: version n → function turning meta of version n into meta of version n + 1 (orange3-style).
-#: Only version 1 exists; a future version 2 adds ``MIGRATIONS[1] = _v1_to_v2``.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 def migrate_meta(meta: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +132,7 @@ def _parse(members: _Members) -> Model:
     _check_history(members, meta.get("epochs"))  # every size is known before any data is read
     network = _network(members, len(inputs), layers, dtype)
     x_scaler, y_scaler = _scaler(members, "x"), _scaler(members, "y")
+    columns = _input_columns(meta, inputs)
     data_spec, train_config = _settings(meta, len(inputs), len(outputs))
     history = _history(members)
     outcome = meta.get("outcome", "")
@@ -132,7 +143,7 @@ def _parse(members: _Members) -> Model:
         raise _ContentError("metrics must be a JSON object")
     return Model(
         network, x_scaler, y_scaler, inputs, outputs, data_spec, train_config, history,
-        _nan_for_null(metrics), outcome, _weights_epoch(meta, history.epochs),
+        _nan_for_null(metrics), outcome, _weights_epoch(meta, history.epochs), columns,
     )  # fmt: skip
 
 
@@ -313,18 +324,54 @@ def _scaler(members: _Members, side: str) -> Scaler:
     return Scaler(mean=mean, std=std)
 
 
+def _input_columns(meta: dict[str, Any], inputs: tuple[str, ...]) -> tuple[InputColumn, ...]:
+    """How each data column enters the network; their network inputs must be ``inputs``."""
+    raw = meta.get("input_columns", [])
+    if not isinstance(raw, list) or len(raw) > MAX_UNITS:
+        raise _ContentError("meta 'input_columns' must be a list")
+    columns = []
+    for i, c in enumerate(raw, 1):
+        ok = isinstance(c, dict) and isinstance(c.get("name"), str) and c.get("kind") in (
+            "numeric", "categorical",
+        ) and isinstance(c.get("categories", []), list) and all(
+            isinstance(v, str) for v in c.get("categories", [])
+        )  # fmt: skip
+        if not ok:
+            raise _ContentError(
+                f"input column {i} must be {{'name': text, 'kind': 'numeric' or "
+                "'categorical', 'categories': [text, …]}"
+            )
+        columns.append(InputColumn(c["name"], c["kind"], tuple(c.get("categories", []))))
+    encoded = tuple(n for col in columns for n in col.encoded_names)
+    if columns and encoded != inputs:
+        raise _ContentError("the input columns do not give the network's inputs")
+    return tuple(columns)
+
+
 def _settings(
     meta: dict[str, Any], n_inputs: int, n_outputs: int
-) -> tuple[DataSpec | None, TrainConfig | None]:
+) -> tuple[DataSpec | CsvSpec | None, TrainConfig | None]:
     """The data and training settings (each may be null), checked by their own classes."""
     data, training = meta.get("data"), meta.get("training")
     for key, value in (("data", data), ("training", training)):
         if value is not None and not isinstance(value, dict):
             raise _ContentError(f"meta '{key}' must be a JSON object or null")
     try:
-        spec = None if data is None else DataSpec.from_dict(data)
         config = None if training is None else TrainConfig.from_dict(training)
-    except (DataSpecError, TrainConfigError) as exc:
+        if data is not None and data.get("source") == "csv":
+            csv_spec = CsvSpec.from_dict(data)
+            if len(csv_spec.targets) != n_outputs:
+                raise _ContentError(
+                    f"the data settings give {len(csv_spec.targets)} outputs but the network "
+                    f"has {n_outputs}"
+                )
+            return csv_spec, config
+        if data is not None and "source" not in data:
+            raise DataSpecError("data settings are incomplete or malformed (no 'source')")
+        if data is not None and data.get("source") != "formulas":
+            raise _ContentError(f"unknown data source {data.get('source')!r}")
+        spec = None if data is None else DataSpec.from_dict(data)
+    except (DataSpecError, TrainConfigError, CsvError) as exc:
         raise _ContentError(f"invalid settings: {exc}") from None
     if spec is not None and (len(spec.ranges), len(spec.targets)) != (n_inputs, n_outputs):
         raise _ContentError(
@@ -560,7 +607,8 @@ def _meta(model: Model) -> dict[str, Any]:
         "layers": [layer.to_dict() for layer in net.layers],
         "inputs": list(model.input_names),
         "outputs": list(model.output_names),
-        "data": None if model.data_spec is None else model.data_spec.to_dict(),
+        "data": _data_meta(model),
+        "input_columns": [c.to_dict() for c in model.input_columns],
         "training": None if model.train_config is None else model.train_config.to_dict(),
         "metrics": model.metrics,
         "outcome": model.outcome,
@@ -570,6 +618,16 @@ def _meta(model: Model) -> dict[str, Any]:
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "nngui_version": nngui.__version__,
     }
+
+
+def _data_meta(model: Model) -> dict[str, Any] | None:
+    """The data settings with their source: {"source": "formulas", …} or {"source": "csv", …}."""
+    spec = model.data_spec
+    if spec is None:
+        return None
+    if isinstance(spec, CsvSpec):
+        return spec.to_dict()
+    return {"source": "formulas", **spec.to_dict()}
 
 
 def _write_atomically(path: str, arrays: dict[str, np.ndarray]) -> None:

@@ -305,20 +305,31 @@ def test_optional_meta_fields_may_be_left_out(tmp_path: Path) -> None:
 def test_migrations_upgrade_older_versions_step_by_step(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    save_model(base_model(), tmp_path / "v1.npz")
+    save_model(base_model(), tmp_path / "v2.npz")
 
-    def v1_to_v2(meta: dict[str, Any]) -> dict[str, Any]:
+    def v2_to_v3(meta: dict[str, Any]) -> dict[str, Any]:
         meta["outputs"] = [name.upper() for name in meta["outputs"]]
         return meta
 
-    monkeypatch.setattr(model_file, "FORMAT_VERSION", 2)
-    monkeypatch.setattr(model_file, "MIGRATIONS", {1: v1_to_v2})
-    assert load_model(tmp_path / "v1.npz").output_names == ("A+B", "A-B", "|A-B|")
+    monkeypatch.setattr(model_file, "FORMAT_VERSION", 3)
+    monkeypatch.setattr(model_file, "MIGRATIONS", {**model_file.MIGRATIONS, 2: v2_to_v3})
+    assert load_model(tmp_path / "v2.npz").output_names == ("A+B", "A-B", "|A-B|")
+
+
+def test_version_1_files_open_as_the_formulas_numeric_inputs(tmp_path: Path) -> None:
+    arrays, meta = saved_parts(base_model(), tmp_path)
+    meta["version"] = 1  # as nngui wrote it before CSV data: no source, no input columns
+    del meta["input_columns"]
+    meta["data"] = {k: v for k, v in meta["data"].items() if k != "source"}
+    path = write_archive(tmp_path / "v1.npz", {**arrays, "meta": json.dumps(meta)})
+    model = load_model(path)
+    assert model.data_spec == base_model().data_spec and model.input_columns == ()
+    assert model.input_names == ("a", "b")
 
 
 @pytest.mark.parametrize(
     ("version", "fragment"),
-    [(2, "made by a newer nngui"), (99, "newer nngui"), (0, "unknown format version 0"),
+    [(3, "made by a newer nngui"), (99, "newer nngui"), (0, "unknown format version 0"),
      (-1, "unknown format version"), ("1", "whole number"), (True, "whole number"),
      (None, "whole number")],
 )  # fmt: skip

@@ -1,0 +1,157 @@
+"""A model applied to a CSV file's rows: predictions appended to each row, or metrics.
+
+``predict_csv`` reads the file a chunk of rows at a time (memory stays flat however long it
+is) as text, so every field is written back exactly as it was, and appends one column per
+output, ``predicted_<target>``, in the file's delimiter and decimal mark (a whitespace-separated
+file is written comma-separated). A row whose inputs are missing (or not numbers, or an unknown
+category) gets empty predictions and is counted. ``evaluate_csv`` compares the model's outputs
+with the file's target columns (matched by name) on the rows that hold every value.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import numpy as np
+
+from nngui.core.csv_dialect import CsvError, Dialect
+from nngui.core.csv_source import one_hot
+from nngui.core.csv_table import header_names, parser_problem, read_table
+from nngui.core.data import InputColumn
+from nngui.core.losses import regression_metrics
+from nngui.core.model import Model
+
+#: Rows read, predicted and written at a time.
+CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class PredictedRows:
+    """What ``predict_csv`` did: the rows written and those left without a prediction."""
+
+    rows: int
+    missing: int
+
+
+def model_columns(model: Model) -> tuple[InputColumn, ...]:
+    """How the model's inputs come from data columns (numeric ones named as its inputs)."""
+    return model.input_columns or tuple(InputColumn(n) for n in model.input_names)
+
+
+def _numbers(texts: Any, dialect: Dialect) -> np.ndarray:
+    """Text fields as floats; missing markers, empty fields and non-numbers are NaN."""
+    import pandas as pd
+
+    s = pd.Series(texts, dtype="string").str.strip()
+    s = s.mask(s.isin(["", *dialect.markers]))
+    if dialect.decimal == ",":
+        s = s.str.replace(",", ".", regex=False)
+    out: np.ndarray = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return out
+
+
+def _strings(texts: Any, dialect: Dialect) -> np.ndarray:
+    """Text fields stripped, with None for missing ones."""
+    values = [t.strip() if isinstance(t, str) else None for t in texts]
+    missing = {"", *dialect.markers}
+    return np.array([None if v is None or v in missing else v for v in values], dtype=object)
+
+
+def encode_chunk(columns: tuple[InputColumn, ...], frame: Any, names: list[str],
+                 dialect: Dialect, path: str) -> np.ndarray:  # fmt: skip
+    """The input matrix of one chunk of text fields (NaN where missing or unusable)."""
+    blocks = []
+    for col in columns:
+        if col.name not in names:
+            raise CsvError(
+                f"{path}: no column {col.name!r}, which the model takes as an input (its "
+                f"columns: {', '.join(names)})"
+            )
+        texts = frame.iloc[:, names.index(col.name)]
+        if col.kind == "numeric":
+            blocks.append(_numbers(texts, dialect)[:, None])
+        else:
+            blocks.append(one_hot(_strings(texts, dialect), col.categories))
+    out: np.ndarray = np.concatenate(blocks, axis=1)
+    return out
+
+
+def _chunks(path: str, dialect: Dialect) -> Iterator[Any]:
+    """The file's rows as text, CHUNK_ROWS at a time."""
+    import pandas as pd
+
+    try:
+        yield from pd.read_csv(
+            path, sep=r"\s+" if dialect.delimiter == " " else dialect.delimiter, engine="c",
+            quotechar=dialect.quote, encoding=dialect.encoding, dtype=str,
+            header=0 if dialect.header else None, keep_default_na=False, na_filter=False,
+            skipinitialspace=True, chunksize=CHUNK_ROWS,
+        )  # fmt: skip
+    except pd.errors.EmptyDataError:
+        raise CsvError(f"{path}: the file is empty") from None
+    except pd.errors.ParserError as exc:
+        raise CsvError(f"{path}: {parser_problem(str(exc))}") from None
+    except UnicodeDecodeError:
+        raise CsvError(f"{path}: cannot be read as {dialect.encoding}") from None
+
+
+def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> PredictedRows:
+    """Write every row of ``path`` to ``out`` with the model's predictions appended."""
+    columns = model_columns(model)
+    delimiter = "," if dialect.delimiter == " " else dialect.delimiter
+    writer = csv.writer(out, delimiter=delimiter, quotechar=dialect.quote, lineterminator="\n")
+    rows = missing = 0
+    names: list[str] | None = None
+    for frame in _chunks(path, dialect):
+        if names is None:
+            names = header_names(list(frame.columns), dialect.header)
+            if dialect.header:
+                writer.writerow([*map(str, frame.columns),
+                                 *(f"predicted_{t}" for t in model.output_names)])  # fmt: skip
+        x = encode_chunk(columns, frame, names, dialect, path)
+        ok = ~np.isnan(x).any(axis=1)
+        y = np.full((len(x), len(model.output_names)), np.nan)
+        if ok.any():
+            with np.errstate(all="ignore"):
+                y[ok] = model.predict(x[ok])
+        texts = [[_shown(v, dialect.decimal) for v in row] for row in y]
+        for fields, predicted in zip(frame.itertuples(index=False), texts, strict=True):
+            writer.writerow([*fields, *predicted])
+        rows += len(x)
+        missing += int((~ok).sum())
+    if names is None:
+        raise CsvError(f"{path}: no data rows")
+    return PredictedRows(rows, missing)
+
+
+def _shown(value: float, decimal: str) -> str:
+    """A prediction as written: every digit it holds, "" when there is none."""
+    if not np.isfinite(value):
+        return ""
+    text = repr(float(value))
+    return text.replace(".", ",") if decimal == "," else text
+
+
+def evaluate_csv(model: Model, path: str, dialect: Dialect) -> dict[str, Any]:
+    """Metrics of the model on the rows of ``path`` that hold every input and target."""
+    table = read_table(path, dialect)
+    x = model.table_inputs(table)
+    targets = []
+    for name in model.output_names:
+        c = table.column(name)
+        if c.kind != "numeric":
+            raise CsvError(f"{path}: target column {name!r} is {c.kind}, not numeric")
+        targets.append(c.values)
+    y = np.stack(targets, axis=1)
+    ok = ~(np.isnan(x).any(axis=1) | np.isnan(y).any(axis=1))
+    if not ok.any():
+        raise CsvError(f"{path}: no row holds every input and target of the model")
+    with np.errstate(all="ignore"):
+        m = regression_metrics(model.predict(x[ok]), y[ok]).to_dict()
+    return {
+        "rows": int(ok.sum()), "skipped": int((~ok).sum()), "outputs": list(model.output_names),
+        "rmse": m["rmse"], "mae": m["mae"], "r2": m["r2"], "max_error": m["max_error"],
+    }  # fmt: skip

@@ -143,3 +143,19 @@ def test_state_listeners_hear_every_change(bench):
     train(bench, 1)
     bench.start_fresh()
     assert heard == [RunState.TRAINING, RunState.FINISHED, RunState.IDLE]
+
+
+def test_a_model_trained_on_a_csv_file_is_refused_with_what_to_use(bench, tmp_path):
+    from nngui.core.csv_dialect import sniff
+    from nngui.core.csv_source import CsvSpec, make_csv_dataset
+    from nngui.core.model import Model
+    from nngui.core.network import Network
+    from nngui.workbench import SettingsError
+
+    path = tmp_path / "d.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(20)))
+    ds = make_csv_dataset(CsvSpec(str(path), ("x",), ("y",), sniff(path))).dataset
+    net = Network.initialise(1, [LayerSpec(1, "linear")], np.random.RandomState(0))
+    with pytest.raises(SettingsError, match=r"CSV file d\.csv.*nngui predict MODEL --csv"):
+        bench.open_model(Model.from_dataset(net, ds))
+    assert bench.session.dataset.spec == bench.settings.data, "nothing changed"

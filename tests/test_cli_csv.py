@@ -1,0 +1,153 @@
+"""Training on a CSV file, predicting its rows and measuring on it, from the command line; the
+saved model answers like the plain-NumPy recipe of docs/model-format.md."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from nngui.cli import main
+from nngui.core.csv_table import read_table
+from nngui.core.model_file import load_model
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def house(tmp_path):
+    """A small regression set: price from area, rooms and a district; semicolons, decimal comma."""
+    rng = np.random.default_rng(1)
+    lines = ["area;rooms;district;price;comment"]
+    for i in range(240):
+        area, rooms = rng.uniform(30, 200), int(rng.integers(1, 7))
+        district = ["north", "south", "east"][i % 3]
+        price = 1000 * area + 5000 * rooms + {"north": 20000, "south": 0, "east": 10000}[district]
+        lines.append(f"{area:.1f}".replace(".", ",") + f";{rooms};{district};{price:.0f};c{i}")
+    path = tmp_path / "house.csv"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def train(capsys, house, tmp_path, *extra: str):
+    out = tmp_path / "house.npz"
+    code, stdout, err = run(capsys, "train", "--csv", str(house), "--targets", "price",
+                            "--hidden", "8", "--optimizer", "adam", "--lr", "0.01",
+                            "--epochs", "400", "--out", str(out), "--json", *extra)  # fmt: skip
+    assert code == 0, err
+    return out, json.loads(stdout), err
+
+
+def recipe(path, rows: list[dict[str, str]]) -> np.ndarray:
+    """The plain-NumPy recipe: numeric inputs as they are, categories one-hot, scale, forward."""
+    with np.load(path, allow_pickle=False) as f:
+        meta = json.loads(str(f["meta"]))
+        x = []
+        for row in rows:
+            values = []
+            for col in meta["input_columns"]:
+                if col["kind"] == "numeric":
+                    values.append(float(row[col["name"]].replace(",", ".")))
+                else:
+                    values += [float(row[col["name"]] == c) for c in col["categories"]]
+            x.append(values)
+        a = (np.array(x) - f["x_mean"]) / f["x_std"]
+        for i, layer in enumerate(meta["layers"], 1):
+            a = a @ f[f"W{i}"] + f[f"b{i}"]
+            if layer["activation"] == "relu":
+                a = np.maximum(a, 0)
+        return a * f["y_std"] + f["y_mean"]
+
+
+def test_train_save_predict_and_the_plain_numpy_recipe_agree(capsys, house, tmp_path):
+    out, report, err = train(capsys, house, tmp_path)
+    assert "column 'comment' left out: it is text" in err
+    model = load_model(out)
+    assert model.input_names == ("area", "rooms", "district=east", "district=north",
+                                 "district=south")  # fmt: skip
+    assert model.data_spec.sha256 and model.data_spec.inputs == ("area", "rooms", "district")
+    assert report["metrics"]["test"]["r2"][0] > 0.95
+    pred = tmp_path / "pred.csv"
+    code, _, err = run(capsys, "predict", str(out), "--csv", str(house), "--out", str(pred))
+    assert code == 0 and err == ""
+    with pred.open() as f:
+        rows = list(csv.DictReader(f, delimiter=";"))
+    with house.open() as f:
+        original = list(csv.DictReader(f, delimiter=";"))
+    assert [r["area"] for r in rows] == [r["area"] for r in original], "fields as they were"
+    got = np.array([float(r["predicted_price"].replace(",", ".")) for r in rows])
+    assert np.allclose(got, recipe(out, original)[:, 0], rtol=1e-9)
+    assert np.allclose(got, model.predict(model.table_inputs(read_table(house)))[:, 0])
+
+
+def test_missing_inputs_get_empty_predictions_and_are_counted(capsys, house, tmp_path):
+    out, _, _ = train(capsys, house, tmp_path)
+    rows = tmp_path / "new.csv"
+    rows.write_text("area;rooms;district\n50,5;2;north\nNA;3;east\n80;2;west\n")
+    code, stdout, err = run(capsys, "predict", str(out), "--csv", str(rows))
+    lines = stdout.splitlines()
+    assert code == 0 and lines[0] == "area;rooms;district;predicted_price"
+    assert lines[2] == "NA;3;east;" and lines[3] == "80;2;west;", "an unknown category too"
+    assert "2 rows of 3 missing an input" in err
+
+
+def test_evaluate_on_a_file_matches_the_columns_by_name(capsys, house, tmp_path):
+    out, _, _ = train(capsys, house, tmp_path)
+    code, stdout, _ = run(capsys, "evaluate", str(out), "--csv", str(house), "--json")
+    report = json.loads(stdout)
+    assert code == 0 and report["rows"] == 240 and report["outputs"] == ["price"]
+    assert set(report) == {"rows", "skipped", "outputs", "rmse", "mae", "r2", "max_error"}
+    assert report["r2"][0] > 0.95
+
+
+def test_continuing_finds_the_same_rows_and_a_changed_file_is_refused(capsys, house, tmp_path):
+    out, _, _ = train(capsys, house, tmp_path)
+    code, _, err = run(capsys, "train", "--init-from", str(out), "--epochs", "5", "--quiet")
+    assert code == 0, err
+    house.write_text(house.read_text() + "99,0;2;north;120000;late\n")
+    code, _, err = run(capsys, "train", "--init-from", str(out), "--epochs", "5")
+    assert code == 2 and "changed since the model was trained" in err
+
+
+def test_columns_by_position_and_file_order(capsys, house, tmp_path):
+    train(capsys, house, tmp_path, "--inputs", ":1-2", "--no-shuffle")
+    model = load_model(tmp_path / "house.npz")
+    assert model.input_names == ("area", "rooms") and not model.data_spec.shuffle
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--targets", "cost"], "no column 'cost'"),
+        (["--targets", "district"], "must be numeric, but line 2 holds 'north'"),
+        (["--targets", "price", "--inputs", ":9"], ":9 is not within the 5 columns"),
+        (["--targets", "price", "--samples", "100"], "--samples is for the formulas' data"),
+        ([], "--csv needs --targets"),
+    ],
+)
+def test_bad_choices_exit_2_with_one_line(capsys, house, argv, message):
+    code, _, err = run(capsys, "train", "--csv", str(house), *argv)
+    assert code == 2 and message in err and err.count("\n") == 1
+
+
+def test_csv_options_need_csv(capsys, tmp_path):
+    code, _, err = run(capsys, "train", "--inputs", "a", "--epochs", "1")
+    assert code == 2 and "--inputs needs --csv FILE" in err
+
+
+def test_predict_options_that_need_csv_or_out(capsys, house, tmp_path):
+    out, _, _ = train(capsys, house, tmp_path)
+    code, _, err = run(capsys, "predict", str(out), "1,2,3,4,5", "--out", "x.csv")
+    assert code == 2 and "--out needs --csv FILE" in err
+    code, _, err = run(capsys, "predict", str(out), "--csv", str(house), "--json")
+    assert code == 2 and "--json with --csv needs --out" in err
+    code, _, err = run(capsys, "predict", str(out), "--csv", str(house), "--out", str(house))
+    assert code == 2 and "would overwrite the input file" in err
+    code, _, err = run(capsys, "predict", str(out))
+    assert code == 2 and "give input points" in err

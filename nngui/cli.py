@@ -62,7 +62,8 @@ from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
 from nngui.core.network import LayerSpec, Network, count_parameters
-from nngui.core.setup import fresh_start
+from nngui.core.presets import ARTICLE, FAST, Preset
+from nngui.core.setup import fresh_start, start_on
 from nngui.core.training import (
     History,
     Progress,
@@ -72,14 +73,13 @@ from nngui.core.training import (
     weights_epoch_after,
 )
 
-DEFAULT_HIDDEN = ((4, None), (4, None))
 DATA_FIELDS = ("samples", "noise", "train_ratio", "val_ratio", "seed")
 TRAIN_FIELDS = ("optimizer", "lr", "batch_size", "momentum", "l2", "epochs", "patience",
                 "time_limit", "init", "dtype")  # fmt: skip
 #: Options that --init-from cannot take: the saved model fixes its data and layers.
 FIXED_BY_MODEL = ("samples", "low", "high", "targets", "noise", "train_ratio", "val_ratio",
                   "seed", "hidden", "activation", "output_activation", "init", "csv", "inputs",
-                  "missing_policy", "shuffle_seed")  # fmt: skip
+                  "missing_policy", "shuffle_seed", "preset")  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -181,9 +181,20 @@ def given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
     return {n: getattr(args, n) for n in names if getattr(args, n, None) is not None}
 
 
+#: --preset's names → the GUI's presets.
+PRESET_NAMES = {"article": ARTICLE, "fast": FAST}
+#: What --preset fast adds on a CSV file: early stopping on its validation split.
+FAST_CSV_PATIENCE = 1000
+
+
+def chosen_preset(args: argparse.Namespace) -> Preset:
+    """The preset of --preset (the article's by default)."""
+    return PRESET_NAMES[getattr(args, "preset", None) or "article"]
+
+
 def build_spec(args: argparse.Namespace) -> DataSpec:
-    """The data settings: the article's, overridden by the options given."""
-    base = DataSpec()
+    """The data settings: the preset's (the article's by default), overridden by the options."""
+    base = chosen_preset(args).data
     low = args.low or [lo for lo, _ in base.ranges]
     high = args.high or [hi for _, hi in base.ranges]
     changes = given(args, DATA_FIELDS)
@@ -201,11 +212,16 @@ def build_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
 
 
 def build_layers(args: argparse.Namespace, n_outputs: int) -> list[LayerSpec]:
-    """Hidden layers from --hidden and --activation, then the output layer."""
-    hidden = args.hidden if args.hidden is not None else DEFAULT_HIDDEN
-    default = args.activation or "relu"
-    layers = [LayerSpec(units, act or default) for units, act in hidden]
-    return [*layers, LayerSpec(n_outputs, args.output_activation or "linear")]
+    """Hidden layers from --hidden and --activation (default: the preset's), then the output
+    layer."""
+    preset = chosen_preset(args)
+    if args.hidden is not None:
+        default = args.activation or "relu"
+        layers = [LayerSpec(units, act or default) for units, act in args.hidden]
+    else:
+        layers = [LayerSpec(s.units, args.activation or s.activation) for s in preset.layers[:-1]]
+    output = args.output_activation or preset.layers[-1].activation
+    return [*layers, LayerSpec(n_outputs, output)]
 
 
 def check_out_path(path: str | None) -> Path | None:
@@ -224,7 +240,7 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
         return csv_setup(args)
     check_no_csv_options(args)
     spec = build_spec(args)
-    config = build_config(args, TrainConfig())
+    config = build_config(args, chosen_preset(args).training)
     if config.patience and not spec.val_ratio:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
     layers = build_layers(args, len(spec.targets))
@@ -235,14 +251,21 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
 
 def csv_setup(args: argparse.Namespace) -> Setup:
     """A new network on a CSV file's columns; its weights from RandomState(--shuffle-seed)."""
-    ds = csv_dataset(args, _note(args))
-    config = build_config(args, TrainConfig())
+    preset = chosen_preset(args)
+    ds = csv_dataset(args, _note(args), val_ratio=preset.data.val_ratio)
+    base = preset.training
+    if preset is FAST:  # a good default on own data too: batches to the rows, early stopping
+        n_train = len(ds.train)
+        base = dataclasses.replace(
+            base, batch_size=min(base.batch_size, max(1, n_train // 4)),
+            patience=FAST_CSV_PATIENCE if ds.val is not None else 0,
+        )  # fmt: skip
+    config = build_config(args, base)
     if config.patience and ds.val is None:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
     layers = build_layers(args, ds.n_outputs)
     check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
-    rng = np.random.RandomState(ds.spec.seed)
-    net = Network.initialise(ds.n_inputs, layers, rng, config.init, np.dtype(config.dtype))
+    ds, net = start_on(ds, layers, config.init, config.dtype)
     return net, ds, config, History(), None
 
 

@@ -467,6 +467,13 @@ def _add_csv_options(p: argparse.ArgumentParser) -> None:
 def _add_network_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("network")
     g.add_argument(
+        "--preset", choices=("article", "fast"),
+        help="start from the window's preset: article (2-4-4-3, gradient descent; the "
+        "default) or fast (32 relu units, Adam on minibatches, float32, a validation split "
+        "whose best weights are kept; on a CSV file the batches follow its rows and training "
+        "stops early); the other options change it",
+    )  # fmt: skip
+    g.add_argument(
         "--hidden",
         type=parse_hidden,
         metavar="LAYERS",

@@ -73,9 +73,12 @@ def check_no_csv_options(args: argparse.Namespace) -> None:
         raise UsageError("--no-shuffle needs --csv FILE")
 
 
-def csv_dataset(args: argparse.Namespace, note: Callable[[str], None]) -> Dataset:
+def csv_dataset(
+    args: argparse.Namespace, note: Callable[[str], None], val_ratio: float = 0.0
+) -> Dataset:
     """The data set of ``--csv FILE``'s columns: rows shuffled (unless --no-shuffle), split
-    and standardised; notes (columns left out, rows dropped) go to ``note``."""
+    and standardised (``val_ratio`` unless --val-ratio is given); notes (columns left out,
+    rows dropped) go to ``note``."""
     for name in FORMULA_OPTIONS:
         if getattr(args, name, None) is not None:
             raise UsageError(f"--{name} is for the formulas' data, not with --csv")
@@ -88,7 +91,7 @@ def csv_dataset(args: argparse.Namespace, note: Callable[[str], None]) -> Datase
         os.path.abspath(args.csv), inputs, targets, table.dialect, args.missing_policy or "drop",
         not args.no_shuffle, args.shuffle_seed or 0,
         0.7 if args.train_ratio is None else args.train_ratio,
-        0.0 if args.val_ratio is None else args.val_ratio,
+        val_ratio if args.val_ratio is None else args.val_ratio,
     )  # fmt: skip
     data = make_csv_dataset(spec, table)
     for message in data.notes:

@@ -151,3 +151,21 @@ def test_predict_options_that_need_csv_or_out(capsys, house, tmp_path):
     assert code == 2 and "would overwrite the input file" in err
     code, _, err = run(capsys, "predict", str(out))
     assert code == 2 and "give input points" in err
+
+
+def test_preset_fast_is_the_windows_and_follows_a_csv_files_rows(capsys, house, tmp_path):
+    from nngui.cli import fresh_setup
+    from nngui.cli_args import build_parser
+    from nngui.core.presets import FAST
+
+    net, ds, config, _, _ = fresh_setup(build_parser().parse_args(["train", "--preset", "fast"]))
+    assert config == FAST.training and ds.spec == FAST.data
+    assert tuple(net.layers) == FAST.layers
+    argv = ["train", "--preset", "fast", "--csv", str(house), "--targets", "price"]
+    net, ds, config, _, _ = fresh_setup(build_parser().parse_args(argv))
+    assert len(ds.val) > 0 and config.patience > 0, "early stopping on a validation split"
+    assert config.batch_size == len(ds.train) // 4 < FAST.training.batch_size
+    assert net.layers[0] == FAST.layers[0] and config.optimizer == "adam"
+    argv += ["--batch-size", "7", "--val-ratio", "0.3"]
+    _, ds, config, _, _ = fresh_setup(build_parser().parse_args(argv))
+    assert config.batch_size == 7 and ds.spec.val_ratio == 0.3, "the options given win"

@@ -13,15 +13,30 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from nngui.core.csv_source import CsvSpec, make_csv_dataset
 from nngui.core.data import Dataset, DataSpec, make_dataset
 from nngui.core.network import LayerSpec, Network
 
 
 def fresh_start(
-    spec: DataSpec, layers: Sequence[LayerSpec], init: str = "he", dtype: str = "float64"
-) -> tuple[Dataset, Network]:
-    """Draw ``spec``'s data, then a network of ``layers`` initialised by ``init`` in ``dtype``."""
+    spec: DataSpec | CsvSpec, layers: Sequence[LayerSpec], init: str = "he",
+    dtype: str = "float64",
+) -> tuple[Dataset, Network]:  # fmt: skip
+    """Draw ``spec``'s data (or read its CSV file), then a network of ``layers`` initialised
+    by ``init`` in ``dtype``."""
+    if isinstance(spec, CsvSpec):
+        return start_on(make_csv_dataset(spec).dataset, layers, init, dtype)
     rng = np.random.RandomState(spec.seed)
     dataset = make_dataset(spec, rng)
+    network = Network.initialise(dataset.n_inputs, layers, rng, init, np.dtype(dtype))
+    return dataset, network
+
+
+def start_on(
+    dataset: Dataset, layers: Sequence[LayerSpec], init: str = "he", dtype: str = "float64"
+) -> tuple[Dataset, Network]:
+    """A fresh network for a CSV data set already read: its weights from one
+    ``RandomState(seed)`` of its own (the data's shuffle has its own stream)."""
+    rng = np.random.RandomState(dataset.spec.seed)
     network = Network.initialise(dataset.n_inputs, layers, rng, init, np.dtype(dtype))
     return dataset, network

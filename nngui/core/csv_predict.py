@@ -45,11 +45,13 @@ def _numbers(texts: Any, dialect: Dialect) -> np.ndarray:
     """Text fields as floats; missing markers, empty fields and non-numbers are NaN."""
     import pandas as pd
 
-    s = pd.Series(texts, dtype="string").str.strip()
-    s = s.mask(s.isin(["", *dialect.markers]))
+    s = pd.Series(texts, dtype=object)
     if dialect.decimal == ",":
         s = s.str.replace(",", ".", regex=False)
+    # The standard markers are no numbers: they read as NaN with every other non-number.
     out: np.ndarray = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    if dialect.missing:  # a marker that is a number, such as -999
+        out[np.isin(s.str.strip().to_numpy(dtype=object), list(dialect.missing))] = np.nan
     return out
 
 
@@ -102,24 +104,24 @@ def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> Predi
     """Write every row of ``path`` to ``out`` with the model's predictions appended."""
     columns = model_columns(model)
     delimiter = "," if dialect.delimiter == " " else dialect.delimiter
-    writer = csv.writer(out, delimiter=delimiter, quotechar=dialect.quote, lineterminator="\n")
     rows = missing = 0
     names: list[str] | None = None
     for frame in _chunks(path, dialect):
-        if names is None:
-            names = header_names(list(frame.columns), dialect.header)
-            if dialect.header:
-                writer.writerow([*map(str, frame.columns),
-                                 *(f"predicted_{t}" for t in model.output_names)])  # fmt: skip
+        first = names is None
+        names = header_names(list(frame.columns), dialect.header) if first else names
+        assert names is not None
         x = encode_chunk(columns, frame, names, dialect, path)
         ok = ~np.isnan(x).any(axis=1)
         y = np.full((len(x), len(model.output_names)), np.nan)
         if ok.any():
             with np.errstate(all="ignore"):
                 y[ok] = model.predict(x[ok])
-        texts = [[_shown(v, dialect.decimal) for v in row] for row in y]
-        for fields, predicted in zip(frame.itertuples(index=False), texts, strict=True):
-            writer.writerow([*fields, *predicted])
+        for k, target in enumerate(model.output_names):
+            frame[f"predicted_{target}"] = [_shown(v, dialect.decimal) for v in y[:, k]]
+        frame.to_csv(
+            out, sep=delimiter, quotechar=dialect.quote, header=dialect.header and first,
+            index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
+        )  # fmt: skip
         rows += len(x)
         missing += int((~ok).sum())
     if names is None:

@@ -169,3 +169,44 @@ def test_preset_fast_is_the_windows_and_follows_a_csv_files_rows(capsys, house, 
     argv += ["--batch-size", "7", "--val-ratio", "0.3"]
     _, ds, config, _, _ = fresh_setup(build_parser().parse_args(argv))
     assert config.batch_size == 7 and ds.spec.val_ratio == 0.3, "the options given win"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"x,y\n", "a header but no data rows"),
+        (b"\x00\x01binary\x02", "not a text file"),
+        (b"x,y\n1,2\n3\n5,6\n", "line 3 has 1 field, not 2"),
+        (b"x,y\n1,2\n3,4,5\n", "line 3 has 3 fields, not 2"),
+        (
+            b"x,y\n1,2\n3,abc\n5,6\n7,8\n",
+            "target column 'y' must be numeric, but line 3 holds 'abc'",
+        ),
+        (b"\xff\xfex\x00,\x00y\x00\n\x00", "not a text file"),
+    ],
+)
+def test_hostile_files_exit_2_naming_the_file_and_the_line(capsys, tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    code, out, err = run(capsys, "train", "--csv", str(path), "--targets", "y", "--inputs", "x",
+                         "--epochs", "1")  # fmt: skip
+    assert code == 2 and out == "" and err.count("\n") == 1, err
+    assert message in err and "bad.csv" in err
+
+
+def test_a_huge_single_line_is_refused_at_once(capsys, tmp_path, monkeypatch):
+    from nngui.core import csv_dialect
+
+    monkeypatch.setattr(csv_dialect, "SAMPLE_BYTES", 4096)
+    path = tmp_path / "line.csv"
+    path.write_text("1," * 100_000)
+    code, _, err = run(capsys, "data", str(path))
+    assert code == 2 and "line 1 is longer than 4,096 bytes: not a table" in err
+
+
+def test_an_encoding_given_that_does_not_fit_says_so(capsys, tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"x,y\n1,2\n" + "é,3\n".encode("latin-1"))
+    code, _, err = run(capsys, "data", str(path), "--encoding", "utf-8")
+    assert code == 2 and "cannot be read as utf-8" in err and "--encoding" in err

@@ -206,8 +206,13 @@ def sniff(path: str | os.PathLike[str], **overrides: Any) -> Dialect:
     encoding = fixed.get("encoding") or detect_encoding(sample, complete)
     try:
         text = sample.decode(encoding, errors="strict" if complete else "ignore")
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise CsvError(f"{name}: cannot be read as {encoding} ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise CsvError(
+            f"{name}: byte {exc.object[exc.start]:#04x} at position {exc.start:,} cannot be "
+            f"read as {encoding}; give the file's encoding (--encoding), e.g. cp1252"
+        ) from None
+    except LookupError:
+        raise CsvError(f"unknown encoding {encoding!r}") from None
     text = text.lstrip("\ufeff")
     lines = sample_lines(text if complete else text[: text.rfind("\n") + 1] or text)
     if not lines:

@@ -210,3 +210,8 @@ def test_an_encoding_given_that_does_not_fit_says_so(capsys, tmp_path):
     path.write_bytes(b"x,y\n1,2\n" + "é,3\n".encode("latin-1"))
     code, _, err = run(capsys, "data", str(path), "--encoding", "utf-8")
     assert code == 2 and "cannot be read as utf-8" in err and "--encoding" in err
+
+
+def test_a_csv_file_given_as_a_model_says_what_to_do(capsys, house):
+    code, _, err = run(capsys, "info", str(house))
+    assert code == 2 and "looks like a data table" in err and "nngui train --csv" in err

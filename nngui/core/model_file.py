@@ -440,13 +440,26 @@ def _jsonable(value: Any) -> Any:
 
 
 # ----- loading ----------------------------------------------------------------------------
+def _not_a_model(start: bytes) -> str:
+    """Why a file that is no .npz archive is no model, saying what to do with a data table."""
+    text = b"\0" not in start and any(d in start for d in (b",", b";", b"\t", b"|"))
+    if text and b"\n" in start:
+        return (
+            "not an nngui model file: it looks like a data table; nngui data FILE describes "
+            "it and nngui train --csv FILE --targets COLS trains on it"
+        )
+    return "not an nngui model file (not a .npz archive)"
+
+
+
 def load_model(path: str | os.PathLike[str]) -> Model:
     """Read and check a model file; raises ModelFileError (naming the file) if anything is off."""
     name = os.fspath(path)
     try:
         with _open_regular(name) as f:
-            if f.read(4) not in _ZIP_MAGICS:
-                raise _ContentError("not an nngui model file (not a .npz archive)")
+            start = f.read(4)
+            if start not in _ZIP_MAGICS:
+                raise _ContentError(_not_a_model(start + f.read(4092)))
             f.seek(0)
             with np.load(f, allow_pickle=False) as npz:
                 headers, sizes = _read_headers(npz.zip)

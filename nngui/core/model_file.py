@@ -451,7 +451,6 @@ def _not_a_model(start: bytes) -> str:
     return "not an nngui model file (not a .npz archive)"
 
 
-
 def load_model(path: str | os.PathLike[str]) -> Model:
     """Read and check a model file; raises ModelFileError (naming the file) if anything is off."""
     name = os.fspath(path)

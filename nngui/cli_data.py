@@ -142,6 +142,12 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def trained_markers(model: Model) -> tuple[str, ...] | None:
+    """The missing-value markers given when the model was trained on a CSV file."""
+    spec = model.data_spec
+    return spec.dialect.missing or None if isinstance(spec, CsvSpec) else None
+
+
 def check_rows_options(args: argparse.Namespace) -> None:
     """Refuse the reader options (and --out) of predict and evaluate without --csv."""
     for name in ("delimiter", "decimal", "encoding", "header", "missing", "out"):
@@ -163,7 +169,7 @@ def predict_rows(args: argparse.Namespace, model: Model) -> int:
     check_path(args.csv, "--csv")
     dialect = sniff(
         args.csv, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
-        header=args.header, missing=args.missing or None,
+        header=args.header, missing=args.missing or trained_markers(model),
     )  # fmt: skip
     if out is None:
         done = predict_csv(model, args.csv, dialect, sys.stdout)
@@ -179,8 +185,9 @@ def predict_rows(args: argparse.Namespace, model: Model) -> int:
         write_atomically(out, write)
         done = result[0]
     if done.missing and not args.json:
-        print(f"nngui: {plural(done.missing, 'row')} of {done.rows:,} missing an input: no "
-              "prediction", file=sys.stderr)  # fmt: skip
+        print(f"nngui: {plural(done.missing, 'row')} of {done.rows:,} without a prediction: "
+              "an input is missing, not a number, or a category the model does not know "
+              "(categories are matched exactly)", file=sys.stderr)  # fmt: skip
     if args.json:
         json.dump({"rows": done.rows, "missing": done.missing, "out": str(out)}, sys.stdout)
         print()
@@ -192,7 +199,7 @@ def evaluate_rows(args: argparse.Namespace, model: Model) -> int:
     check_path(args.csv, "--csv")
     dialect = sniff(
         args.csv, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
-        header=args.header, missing=args.missing or None,
+        header=args.header, missing=args.missing or trained_markers(model),
     )  # fmt: skip
     report = evaluate_csv(model, args.csv, dialect)
     if args.json:

@@ -94,7 +94,7 @@ def test_missing_inputs_get_empty_predictions_and_are_counted(capsys, house, tmp
     lines = stdout.splitlines()
     assert code == 0 and lines[0] == "area;rooms;district;predicted_price"
     assert lines[2] == "NA;3;east;" and lines[3] == "80;2;west;", "an unknown category too"
-    assert "2 rows of 3 missing an input" in err
+    assert "2 rows of 3 without a prediction" in err and "category" in err
 
 
 def test_evaluate_on_a_file_matches_the_columns_by_name(capsys, house, tmp_path):
@@ -215,3 +215,29 @@ def test_an_encoding_given_that_does_not_fit_says_so(capsys, tmp_path):
 def test_a_csv_file_given_as_a_model_says_what_to_do(capsys, house):
     code, _, err = run(capsys, "info", str(house))
     assert code == 2 and "looks like a data table" in err and "nngui train --csv" in err
+
+
+def test_booleans_and_markers_given_at_training_are_read_alike_by_predict(capsys, tmp_path):
+    rows = "".join(f"{i % 9},{['TRUE', 'FALSE', 'true'][i % 3]},{-999 if i % 7 == 0 else i % 5},"
+                   f"{i % 9 + (i % 3 == 1)}\n" for i in range(60))  # fmt: skip
+    path = tmp_path / "b.csv"
+    path.write_text("a,flag,c,y\n" + rows)
+    model = tmp_path / "b.npz"
+    code, _, err = run(capsys, "train", "--csv", str(path), "--targets", "y", "--missing",
+                       "-999", "--epochs", "5", "--out", str(model), "--quiet")  # fmt: skip
+    assert code == 0, err
+    code, out, err = run(capsys, "predict", str(model), "--csv", str(path))
+    lines = out.splitlines()
+    assert code == 0 and len(lines) == 61
+    missing = [line for line in lines[1:] if line.endswith(",")]
+    assert len(missing) == sum(i % 7 == 0 for i in range(60)), "only the -999 rows"
+
+
+def test_predict_writes_the_header_as_the_file_has_it(capsys, tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_text("a,,y\n" + "".join(f"{i},{i % 3},{2 * i}\n" for i in range(30)))
+    model = tmp_path / "h.npz"
+    assert run(capsys, "train", "--csv", str(path), "--targets", "y", "--inputs", "a",
+               "--epochs", "3", "--out", str(model), "--quiet")[0] == 0  # fmt: skip
+    _, out, _ = run(capsys, "predict", str(model), "--csv", str(path))
+    assert out.splitlines()[0] == "a,,y,predicted_y"

@@ -27,12 +27,14 @@ from typing import Any
 #: How much of a file sniffing reads.
 SAMPLE_BYTES = 1 << 20
 #: How many lines of the sample are looked at.
-SAMPLE_LINES = 200
+SAMPLE_LINES = 5000
 #: The delimiters tried; " " stands for runs of whitespace.
 DELIMITERS = (",", ";", "\t", "|", " ")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " ": "whitespace"}
-#: Markers of a missing value (besides an empty field), and those given by the user.
-MISSING = ("NA", "N/A", "NaN", "nan", "null", "NULL", "?", "-")
+#: Markers of a missing value (besides an empty field), and those given by the user; the
+#: spreadsheet errors (#N/A, #DIV/0! …) mark missing values too.
+MISSING = ("NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "?", "-", "#N/A", "#NA",
+           "#DIV/0!", "#VALUE!", "#NULL!", "#NUM!", "#REF!", "#NAME?")  # fmt: skip
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1")
 
 _NUMBER = {
@@ -55,6 +57,8 @@ class Dialect:
     decimal: str = "."
     header: bool = True
     missing: tuple[str, ...] = ()
+    #: Lines before the table to skip (a spreadsheet's "sep=;" line).
+    skip_lines: int = 0
 
     def __post_init__(self) -> None:
         if self.delimiter not in DELIMITERS:
@@ -81,6 +85,7 @@ class Dialect:
         return {
             "encoding": self.encoding, "delimiter": self.delimiter, "quote": self.quote,
             "decimal": self.decimal, "header": self.header, "missing": list(self.missing),
+            "skip_lines": self.skip_lines,
         }  # fmt: skip
 
 
@@ -217,12 +222,17 @@ def sniff(path: str | os.PathLike[str], **overrides: Any) -> Dialect:
     lines = sample_lines(text if complete else text[: text.rfind("\n") + 1] or text)
     if not lines:
         raise CsvError(f"{name}: the file is empty")
+    skip = 0
+    excel = re.fullmatch(r"\s*sep=(.)\s*", lines[0])  # a spreadsheet names its delimiter
+    if excel and excel.group(1) in DELIMITERS and len(lines) > 1:
+        fixed.setdefault("delimiter", excel.group(1))
+        lines, skip = lines[1:], 1
     quote = fixed.get("quote") or detect_quote("\n".join(lines))
     delimiter = fixed.get("delimiter") or detect_delimiter(lines, quote)
     rows = [split_line(line, delimiter, quote) for line in lines]
     decimal = fixed.get("decimal") or detect_decimal(rows[1:] or rows, delimiter)
     missing = tuple(fixed.get("missing", ()))
-    dialect = Dialect(encoding, delimiter, quote, decimal, True, missing)
+    dialect = Dialect(encoding, delimiter, quote, decimal, True, missing, skip)
     header = fixed.get("header")
     if header is None:
         header = detect_header(rows, decimal, dialect.markers)

@@ -75,8 +75,13 @@ def encode_chunk(columns: tuple[InputColumn, ...], frame: Any, names: list[str],
         texts = frame.iloc[:, names.index(col.name)]
         if col.kind == "numeric":
             blocks.append(_numbers(texts, dialect)[:, None])
-        else:
-            blocks.append(one_hot(_strings(texts, dialect), col.categories))
+            continue
+        values = _strings(texts, dialect)
+        if set(col.categories) <= {"False", "True"}:  # read as booleans: TRUE, true, True …
+            spelled = {"true": "True", "false": "False"}
+            values = np.array([None if v is None else spelled.get(v.lower(), v) for v in values],
+                              dtype=object)  # fmt: skip
+        blocks.append(one_hot(values, col.categories))
     out: np.ndarray = np.concatenate(blocks, axis=1)
     return out
 
@@ -88,9 +93,9 @@ def _chunks(path: str, dialect: Dialect) -> Iterator[Any]:
     try:
         yield from pd.read_csv(
             path, sep=r"\s+" if dialect.delimiter == " " else dialect.delimiter, engine="c",
-            quotechar=dialect.quote, encoding=dialect.encoding, dtype=str,
-            header=0 if dialect.header else None, keep_default_na=False, na_filter=False,
-            skipinitialspace=True, chunksize=CHUNK_ROWS,
+            quotechar=dialect.quote, encoding=dialect.encoding, dtype=str, header=None,
+            skiprows=dialect.skip_lines + dialect.header, keep_default_na=False,
+            na_filter=False, chunksize=CHUNK_ROWS, index_col=False,
         )  # fmt: skip
     except pd.errors.EmptyDataError:
         raise CsvError(f"{path}: the file is empty") from None
@@ -105,11 +110,15 @@ def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> Predi
     columns = model_columns(model)
     delimiter = "," if dialect.delimiter == " " else dialect.delimiter
     rows = missing = 0
-    names: list[str] | None = None
+    header = header_fields(path, dialect)
+    names = header_names(list(header), True) if header else None
+    first = True
     for frame in _chunks(path, dialect):
-        first = names is None
-        names = header_names(list(frame.columns), dialect.header) if first else names
-        assert names is not None
+        if names is None:
+            names = header_names(list(frame.columns), False)
+        if first and header:  # the header as the file has it, then a column per output
+            out.write(delimiter.join(_quoted(h, delimiter, dialect.quote) for h in header))
+            out.write("".join(delimiter + f"predicted_{t}" for t in model.output_names) + "\n")
         x = encode_chunk(columns, frame, names, dialect, path)
         ok = ~np.isnan(x).any(axis=1)
         y = np.full((len(x), len(model.output_names)), np.nan)
@@ -119,14 +128,35 @@ def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> Predi
         for k, target in enumerate(model.output_names):
             frame[f"predicted_{target}"] = [_shown(v, dialect.decimal) for v in y[:, k]]
         frame.to_csv(
-            out, sep=delimiter, quotechar=dialect.quote, header=dialect.header and first,
-            index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
+            out, sep=delimiter, quotechar=dialect.quote, header=False, index=False,
+            lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
         )  # fmt: skip
+        first = False
         rows += len(x)
         missing += int((~ok).sum())
-    if names is None:
+    if rows == 0:
         raise CsvError(f"{path}: no data rows")
     return PredictedRows(rows, missing)
+
+
+def header_fields(path: str, dialect: Dialect) -> list[str]:
+    """The header line's fields as written ([] without a header)."""
+    if not dialect.header:
+        return []
+    with open(path, encoding=dialect.encoding, errors="replace", newline="") as f:
+        for _ in range(dialect.skip_lines):
+            f.readline()
+        line = f.readline().lstrip("\ufeff").rstrip("\r\n")
+    if dialect.delimiter == " ":
+        return line.split()
+    return next(csv.reader([line], delimiter=dialect.delimiter, quotechar=dialect.quote), [])
+
+
+def _quoted(field: str, delimiter: str, quote: str) -> str:
+    """``field`` quoted if it must be (it holds the delimiter, the quote or a line break)."""
+    if any(c in field for c in (delimiter, quote, "\n", "\r")):
+        return quote + field.replace(quote, quote * 2) + quote
+    return field
 
 
 def _shown(value: float, decimal: str) -> str:

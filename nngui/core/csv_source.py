@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -94,7 +95,7 @@ class CsvSpec:
             dialect = Dialect(
                 str(reader["encoding"]), str(reader["delimiter"]), str(reader["quote"]),
                 str(reader["decimal"]), bool(reader["header"]),
-                tuple(str(m) for m in reader.get("missing", [])),
+                tuple(str(m) for m in reader.get("missing", [])), int(reader.get("skip_lines", 0)),
             )  # fmt: skip
             return cls(
                 path=str(d["path"]), inputs=tuple(str(n) for n in d["inputs"]),
@@ -178,12 +179,7 @@ def target_values(table: Table, name: str) -> np.ndarray:
         return c.values
     if c.kind == "empty":
         raise CsvError(f"{table.path}: target column {name!r} is empty")
-    row, value = _first_text(c)
-    line = row + 1 + int(table.dialect.header)
-    raise CsvError(
-        f"{table.path}: target column {name!r} must be numeric, but line {line} holds "
-        f"{value!r} (classification comes with a later version of nngui)"
-    )
+    raise _not_numeric(table, c, "target")
 
 
 def encode(columns: tuple[InputColumn, ...], table: Table) -> np.ndarray:
@@ -193,11 +189,7 @@ def encode(columns: tuple[InputColumn, ...], table: Table) -> np.ndarray:
         c = table.column(col.name)
         if col.kind == "numeric":
             if c.kind != "numeric":
-                row, value = _first_text(c)
-                raise CsvError(
-                    f"{table.path}: input column {col.name!r} must be numeric, but line "
-                    f"{row + 1 + int(table.dialect.header)} holds {value!r}"
-                )
+                raise _not_numeric(table, c, "input")
             blocks.append(c.values[:, None])
         else:
             blocks.append(one_hot(c.values, col.categories))
@@ -275,13 +267,30 @@ def split_dataset(
     )  # fmt: skip
 
 
-def _first_text(c: Column) -> tuple[int, str]:
-    """The row and value of the first value of ``c`` that is not a number."""
+def _first_text(c: Column, decimal: str) -> tuple[int, str]:
+    """The row and value of the first value of ``c`` that is not a number (written with the
+    decimal mark ``decimal``)."""
     for row, v in enumerate(c.values):
         if v is None:
             continue
         try:
-            float(str(v).replace(",", "."))
+            float(str(v).replace(",", ".") if decimal == "," else str(v))
         except ValueError:
             return row, str(v)
     return 0, str(c.values[0])
+
+
+def _not_numeric(table: Table, c: Column, role: str) -> CsvError:
+    """Why column ``c`` cannot be a numeric ``role``, naming its first value that is no number
+    (and suggesting the decimal comma when the value is one)."""
+    row, value = _first_text(c, table.dialect.decimal)
+    line = row + 1 + int(table.dialect.header) + table.dialect.skip_lines
+    hint = ""
+    if table.dialect.decimal == "." and re.fullmatch(r"[-+]?\d+,\d+", value.strip()):
+        hint = "; it looks like a decimal comma: give --decimal ,"
+    elif role == "target":
+        hint = " (classification comes with a later version of nngui)"
+    return CsvError(
+        f"{table.path}: {role} column {c.name!r} must be numeric, but line {line} holds "
+        f"{value!r}{hint}"
+    )

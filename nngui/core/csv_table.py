@@ -17,8 +17,10 @@ rows, ragged rows, text that cannot be decoded.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -104,13 +106,18 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
 
     name = os.fspath(path)
     d = dialect if dialect is not None else sniff(name)
+    if d.delimiter == " ":  # a blank cell would move the values after it: refuse it
+        check_whitespace_widths(name, d)
     try:
-        frame = pd.read_csv(
-            name, sep=r"\s+" if d.delimiter == " " else d.delimiter, engine="c",
-            quotechar=d.quote, decimal=d.decimal, encoding=d.encoding,
-            header=0 if d.header else None, na_values=["", *d.markers], keep_default_na=False,
-            skipinitialspace=True, skip_blank_lines=True,
-        )  # fmt: skip
+        with warnings.catch_warnings():  # mixed types are read as text and reported as such
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            frame = pd.read_csv(
+                name, sep=r"\s+" if d.delimiter == " " else d.delimiter, engine="c",
+                quotechar=d.quote, decimal=d.decimal, encoding=d.encoding,
+                header=0 if d.header else None, na_values=["", *d.markers],
+                keep_default_na=False, skipinitialspace=True, skip_blank_lines=True,
+                skiprows=d.skip_lines, index_col=False,
+            )  # fmt: skip
     except pd.errors.EmptyDataError:
         raise CsvError(f"{name}: the file is empty") from None
     except pd.errors.ParserError as exc:
@@ -126,7 +133,32 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
         check_widths(name, d)
     names = header_names(list(frame.columns), d.header)
     columns = tuple(_column(n, frame[c]) for n, c in zip(names, frame.columns, strict=True))
+    for c in columns:
+        if c.kind == "numeric" and np.isinf(c.values).any():
+            row = int(np.flatnonzero(np.isinf(c.values))[0])
+            raise CsvError(
+                f"{name}: line {row + 1 + d.header + d.skip_lines}, column {c.name!r} holds "
+                f"{c.values[row]:g}: not a finite number (leave the cell empty if it is missing)"
+            )
     return Table(name, d, columns)
+
+
+def check_whitespace_widths(path: str, d: Dialect) -> None:
+    """Refuse a whitespace-separated line with another number of fields than the first."""
+    width = None
+    with open(path, encoding=d.encoding, errors="replace", newline="") as f:
+        for number, line in enumerate(f, start=1):
+            if number <= d.skip_lines or not line.strip():
+                continue
+            fields = len(line.split())
+            if width is None:
+                width = fields
+            elif fields != width:
+                raise CsvError(
+                    f"{path}: line {number} has {plural(fields, 'field')}, not {width} like the "
+                    "first line (whitespace-separated: an empty cell or a name with a space "
+                    "moves the values after it; use another delimiter)"
+                )
 
 
 def header_names(raw: list[object], header: bool) -> list[str]:
@@ -173,9 +205,9 @@ def check_widths(path: str, d: Dialect) -> None:
     """Refuse a line with fewer fields than the first (pandas would fill them in silently).
 
     Only needed when the last column misses values (what a short line leaves). Counted on the
-    raw bytes, a chunk at a time, for single-character delimiters in stretches
-    without quotes (a quoted field may hold the delimiter); lines with too many fields are
-    left to the parser, which names them.
+    raw bytes with NumPy, a chunk at a time; chunks with quotes (a quoted field may hold the
+    delimiter) with the csv module. Lines with too many fields are left to the parser, which
+    names them.
     """
     if d.delimiter == " ":
         return
@@ -183,6 +215,9 @@ def check_widths(path: str, d: Dialect) -> None:
     width: int | None = None
     line_no, tail = 0, b""
     with open(path, "rb") as f:
+        for _ in range(d.skip_lines):  # the lines before the table
+            f.readline()
+            line_no += 1
         while chunk := f.read(CHUNK):
             data = tail + chunk
             cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
@@ -195,6 +230,25 @@ def check_widths(path: str, d: Dialect) -> None:
         _check_chunk(path, tail + b"\n", sep, quote, width, line_no)
 
 
+def _check_quoted(
+    path: str, data: bytes, sep: int, quote: int, width: int | None, line_no: int
+) -> tuple[int | None, int]:
+    """``_check_chunk`` for a chunk with quotes, with the csv module (slower, exact)."""
+    text = data.decode("latin-1")  # one character per byte: delimiters and quotes stay put
+    rows = csv.reader(text.splitlines(), delimiter=chr(sep), quotechar=chr(quote))
+    for i, row in enumerate(rows):
+        if not row or not "".join(row).strip():
+            continue
+        if width is None:
+            width = len(row)
+        elif len(row) < width:
+            raise CsvError(
+                f"{path}: line {line_no + i + 1} has {plural(len(row), 'field')}, not {width} "
+                f"like the first line ({DELIMITER_NAMES[chr(sep)]}-separated)"
+            )
+    return width, line_no + text.count("\n")
+
+
 def _check_chunk(
     path: str, data: bytes, sep: int, quote: int, width: int | None, line_no: int
 ) -> tuple[int | None, int]:
@@ -202,8 +256,8 @@ def _check_chunk(
     newline = b"\n" if b"\n" in data else b"\r"
     raw = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(raw == newline[0])
-    if data.find(bytes([quote])) >= 0:  # a quoted field may hold a delimiter: the parser checks
-        return width, line_no + len(ends)
+    if data.find(bytes([quote])) >= 0:  # a quoted field may hold a delimiter or a newline
+        return _check_quoted(path, data, sep, quote, width, line_no)
     starts = np.concatenate(([0], ends[:-1] + 1))
     seps = np.flatnonzero(raw == sep)
     fields = np.searchsorted(seps, ends) - np.searchsorted(seps, starts) + 1

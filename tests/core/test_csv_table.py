@@ -104,3 +104,53 @@ def test_random_bytes_give_a_table_or_a_clear_error(tmp_path_factory, data):
         assert str(path) in str(exc)
     else:
         assert table.rows >= 1 and all(c.kind in csv_table.KINDS for c in table.columns)
+
+
+ROWS = "".join(f"{i}.5,{i % 7},{2 * i}\n" for i in range(30))
+
+
+def test_a_delimiter_ending_every_data_row_moves_nothing(tmp_path):
+    text = "a,b,y\n" + ROWS.replace("\n", ",\n")
+    table = read_table(write(tmp_path, text))
+    assert [c.name for c in table.columns] == ["a", "b", "y"]
+    assert table.column("a").values[1] == 1.5 and table.column("y").values[1] == 2.0
+
+
+def test_a_spreadsheets_sep_line_names_the_delimiter_and_is_skipped(tmp_path):
+    table = read_table(write(tmp_path, "sep=;\na;b;y\n" + ROWS.replace(",", ";")))
+    assert table.dialect.delimiter == ";" and table.dialect.skip_lines == 1
+    assert [c.name for c in table.columns] == ["a", "b", "y"] and table.rows == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a    b    y\n1    2    3\n     5    6\n", "line 3 has 2 fields, not 3"),
+        ("body mass  b  y\n1  2  3\n", "line 2 has 3 fields, not 4"),
+    ],
+)
+def test_whitespace_tables_with_a_gap_or_a_spaced_name_are_refused(tmp_path, text, message):
+    with pytest.raises(CsvError, match=message):
+        read_table(write(tmp_path, text))
+
+
+def test_infinity_is_no_number(tmp_path):
+    with pytest.raises(CsvError, match="line 3, column 'a' holds inf: not a finite number"):
+        read_table(write(tmp_path, "a,y\n1,2\ninf,3\n4,5\n"))
+
+
+def test_a_short_line_is_found_in_a_file_with_quotes(tmp_path):
+    text = '"a",b,y\n' + ROWS + "3.1,2\n" + ROWS
+    with pytest.raises(CsvError, match="line 32 has 2 fields, not 3"):
+        read_table(write(tmp_path, text))
+
+
+def test_spreadsheet_errors_and_n_a_are_missing_values(tmp_path):
+    table = read_table(write(tmp_path, "a,y\n1,2\nn/a,3\n#N/A,4\n#DIV/0!,5\n6,7\n"))
+    assert table.column("a").kind == "numeric" and table.column("a").missing == 3
+
+
+def test_mixed_types_in_a_long_file_warn_nothing(tmp_path, recwarn):
+    text = "a,y\n" + "".join(f"{i},{i}\n" for i in range(200_000)) + "oops,1\n"
+    table = read_table(write(tmp_path, text))
+    assert table.column("a").kind == "text" and not recwarn.list

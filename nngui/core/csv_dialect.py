@@ -26,8 +26,9 @@ from typing import Any
 
 #: How much of a file sniffing reads.
 SAMPLE_BYTES = 1 << 20
-#: How many lines of the sample are looked at.
+#: How many lines of the sample are looked at for the decimal mark, and for the rest.
 SAMPLE_LINES = 5000
+SHAPE_LINES = 200
 #: The delimiters tried; " " stands for runs of whitespace.
 DELIMITERS = (",", ";", "\t", "|", " ")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " ": "whitespace"}
@@ -227,13 +228,14 @@ def sniff(path: str | os.PathLike[str], **overrides: Any) -> Dialect:
     if excel and excel.group(1) in DELIMITERS and len(lines) > 1:
         fixed.setdefault("delimiter", excel.group(1))
         lines, skip = lines[1:], 1
-    quote = fixed.get("quote") or detect_quote("\n".join(lines))
-    delimiter = fixed.get("delimiter") or detect_delimiter(lines, quote)
+    head = lines[:SHAPE_LINES]
+    quote = fixed.get("quote") or detect_quote("\n".join(head))
+    delimiter = fixed.get("delimiter") or detect_delimiter(head, quote)
     rows = [split_line(line, delimiter, quote) for line in lines]
     decimal = fixed.get("decimal") or detect_decimal(rows[1:] or rows, delimiter)
     missing = tuple(fixed.get("missing", ()))
     dialect = Dialect(encoding, delimiter, quote, decimal, True, missing, skip)
     header = fixed.get("header")
     if header is None:
-        header = detect_header(rows, decimal, dialect.markers)
+        header = detect_header(rows[:SHAPE_LINES], decimal, dialect.markers)
     return replace(dialect, header=bool(header))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import os
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from nngui.cli_args import UsageError, check_path, check_save_path, split_top_level
+from nngui.cli_args import UsageError, check_path, check_save_path
 from nngui.core.atomic_file import write_atomically
 from nngui.core.csv_dialect import DELIMITER_NAMES, sniff
 from nngui.core.csv_predict import PredictedRows, evaluate_csv, predict_csv
@@ -39,10 +40,12 @@ def read_args_table(args: argparse.Namespace, path: str | None = None) -> Table:
 
 
 def column_names(text: str, table: Table, option: str) -> tuple[str, ...]:
-    """COLS of ``option``: names, ``:N`` (the N-th column, from 1) and ``:N-M`` ranges."""
+    """COLS of ``option``: names (in double quotes if they hold a comma), ``:N`` (the N-th
+    column, from 1) and ``:N-M`` ranges."""
     names: list[str] = []
     count = len(table.columns)
-    for part in split_top_level(text) if text.strip() else []:
+    parts = next(csv.reader([text], skipinitialspace=True), []) if text.strip() else []
+    for part in parts:
         part = part.strip()
         if part.startswith(":"):
             low, _, high = part[1:].partition("-")

@@ -241,3 +241,35 @@ def test_predict_writes_the_header_as_the_file_has_it(capsys, tmp_path):
                "--epochs", "3", "--out", str(model), "--quiet")[0] == 0  # fmt: skip
     _, out, _ = run(capsys, "predict", str(model), "--csv", str(path))
     assert out.splitlines()[0] == "a,,y,predicted_y"
+
+
+def test_a_column_name_with_a_comma_is_named_in_double_quotes(capsys, tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text('"Preis, €",b,y\n' + "".join(f"{i},{i % 4},{2 * i}\n" for i in range(30)))
+    code, _, err = run(capsys, "train", "--csv", str(path), "--targets", "y",
+                       "--inputs", '"Preis, €",b', "--epochs", "2", "--quiet",
+                       "--out", str(tmp_path / "c.npz"))  # fmt: skip
+    assert code == 0, err
+    assert load_model(tmp_path / "c.npz").input_names == ("Preis, €", "b")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x,y\n1,2\n", "too few rows to split: 1 row"),
+        ("# exported by a tool\nx,y\n1,2\n3,4\n", "the first line starts with '#'"),
+    ],
+)
+def test_small_and_commented_files_say_what_is_wrong(capsys, tmp_path, text, message):
+    path = tmp_path / "s.csv"
+    path.write_text(text)
+    code, _, err = run(capsys, "train", "--csv", str(path), "--targets", "y", "--epochs", "1")
+    assert code == 2 and message in err
+
+
+def test_a_line_of_spaces_is_a_blank_line(tmp_path):
+    from nngui.core.csv_table import read_table
+
+    path = tmp_path / "w.csv"
+    path.write_text("a,b,y\n1,2,3\n   \n4,5,6\n7,8,9\n")
+    assert read_table(path).rows == 3

@@ -212,6 +212,8 @@ def make_csv_dataset(
 ) -> CsvData:
     """Read the file of ``spec`` (or use ``table``) and build the data set it describes."""
     table = table if table is not None else read_table(spec.path, spec.dialect)
+    if table.rows < 2:
+        raise CsvError(f"{spec.path}: too few rows to split: {plural(table.rows, 'row')}")
     notes: list[str] = []
     inputs = spec.inputs
     if not inputs:

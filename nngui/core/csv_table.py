@@ -121,7 +121,13 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
     except pd.errors.EmptyDataError:
         raise CsvError(f"{name}: the file is empty") from None
     except pd.errors.ParserError as exc:
-        raise CsvError(f"{name}: {parser_problem(str(exc))}") from None
+        with open(name, "rb") as f:
+            hint = (
+                "; the first line starts with '#': remove comment lines"
+                if f.read(1) == b"#"
+                else ""
+            )
+        raise CsvError(f"{name}: {parser_problem(str(exc))}{hint}") from None
     except UnicodeDecodeError as exc:
         raise CsvError(
             f"{name}: byte {exc.object[exc.start]:#04x} cannot be read as {d.encoding}; "
@@ -269,10 +275,18 @@ def _check_chunk(
     if width is None:
         width = int(fields[nonblank[0]])
     short = nonblank[fields[nonblank] < width]
-    if len(short):
+    short = np.array([i for i in short if data[starts[i] : ends[i]].strip()], dtype=int)
+    if len(short):  # (a line of spaces is a blank line)
         i = int(short[0])
         raise CsvError(
             f"{path}: line {line_no + i + 1} has {plural(int(fields[i]), 'field')}, not {width} "
             f"like the first line ({DELIMITER_NAMES[chr(sep)]}-separated)"
+            + _comment_hint(data, starts, nonblank)
         )
     return width, line_no + len(ends)
+
+
+def _comment_hint(data: bytes, starts: np.ndarray, nonblank: np.ndarray) -> str:
+    """A hint when the first line is a comment (nngui reads none)."""
+    first = data[int(starts[nonblank[0]]) :][:1]
+    return "; the first line starts with '#': remove comment lines" if first == b"#" else ""

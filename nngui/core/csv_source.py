@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from nngui.core.csv_dialect import CsvError, Dialect
-from nngui.core.csv_table import Column, Table, read_table
+from nngui.core.csv_table import Column, Table, line_of_row, read_table
 from nngui.core.data import Dataset, InputColumn, Split, split_counts
 from nngui.core.run_text import plural
 from nngui.core.scaling import Scaler
@@ -286,7 +286,7 @@ def _not_numeric(table: Table, c: Column, role: str) -> CsvError:
     """Why column ``c`` cannot be a numeric ``role``, naming its first value that is no number
     (and suggesting the decimal comma when the value is one)."""
     row, value = _first_text(c, table.dialect.decimal)
-    line = row + 1 + int(table.dialect.header) + table.dialect.skip_lines
+    line = line_of_row(table.path, table.dialect, row)
     hint = ""
     if table.dialect.decimal == "." and re.fullmatch(r"[-+]?\d+,\d+", value.strip()):
         hint = "; it looks like a decimal comma: give --decimal ,"

@@ -18,9 +18,11 @@ rows, ragged rows, text that cannot be decoded.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -143,10 +145,40 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
         if c.kind == "numeric" and np.isinf(c.values).any():
             row = int(np.flatnonzero(np.isinf(c.values))[0])
             raise CsvError(
-                f"{name}: line {row + 1 + d.header + d.skip_lines}, column {c.name!r} holds "
+                f"{name}: line {line_of_row(name, d, row)}, column {c.name!r} holds "
                 f"{c.values[row]:g}: not a finite number (leave the cell empty if it is missing)"
             )
     return Table(name, d, columns)
+
+
+def line_of_row(path: str, d: Dialect, row: int) -> int:
+    """The line of the file (from 1) where data row ``row`` (from 0) is: blank lines, the
+    header and quoted fields that span lines all count, as an editor numbers them."""
+    with open(path, encoding=d.encoding, errors="replace", newline="") as f:
+        for _ in range(d.skip_lines):
+            f.readline()
+        records: Iterator[tuple[int, list[str]]]
+        if d.delimiter == " ":
+            records = ((n, line.split()) for n, line in enumerate(f, start=1 + d.skip_lines))
+        else:
+            reader = csv.reader(f, delimiter=d.delimiter, quotechar=d.quote)
+            records = _starting_lines(reader, d.skip_lines)
+        seen = -1 if d.header else 0
+        for number, record in records:
+            if not record or not "".join(record).strip():
+                continue
+            if seen == row:
+                return number
+            seen += 1
+    return row + 1 + d.header + d.skip_lines  # (not found: the file changed meanwhile)
+
+
+def _starting_lines(reader: Any, skipped: int) -> Iterator[tuple[int, list[str]]]:
+    """Each record of a csv reader with the line it starts on."""
+    end = 0
+    for record in reader:
+        start, end = end + 1, reader.line_num
+        yield start + skipped, record
 
 
 def check_whitespace_widths(path: str, d: Dialect) -> None:
@@ -241,16 +273,16 @@ def _check_quoted(
 ) -> tuple[int | None, int]:
     """``_check_chunk`` for a chunk with quotes, with the csv module (slower, exact)."""
     text = data.decode("latin-1")  # one character per byte: delimiters and quotes stay put
-    rows = csv.reader(text.splitlines(), delimiter=chr(sep), quotechar=chr(quote))
-    for i, row in enumerate(rows):
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=chr(sep), quotechar=chr(quote))
+    for row in rows:
         if not row or not "".join(row).strip():
             continue
         if width is None:
             width = len(row)
         elif len(row) < width:
             raise CsvError(
-                f"{path}: line {line_no + i + 1} has {plural(len(row), 'field')}, not {width} "
-                f"like the first line ({DELIMITER_NAMES[chr(sep)]}-separated)"
+                f"{path}: line {line_no + rows.line_num} has {plural(len(row), 'field')}, not "
+                f"{width} like the first line ({DELIMITER_NAMES[chr(sep)]}-separated)"
             )
     return width, line_no + text.count("\n")
 

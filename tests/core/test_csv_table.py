@@ -154,3 +154,14 @@ def test_mixed_types_in_a_long_file_warn_nothing(tmp_path, recwarn):
     text = "a,y\n" + "".join(f"{i},{i}\n" for i in range(200_000)) + "oops,1\n"
     table = read_table(write(tmp_path, text))
     assert table.column("a").kind == "text" and not recwarn.list
+
+
+def test_errors_name_the_line_as_an_editor_numbers_it(tmp_path):
+    from nngui.core.csv_dialect import sniff
+    from nngui.core.csv_table import line_of_row
+
+    path = write(tmp_path, 'id,a\n"x\ny",1\n\n"z",2\n"w",3\n')
+    d = sniff(path)
+    assert [line_of_row(str(path), d, r) for r in range(3)] == [2, 5, 6]
+    with pytest.raises(CsvError, match="line 4, column 'a' holds inf"):
+        read_table(write(tmp_path, "a,y\n1,2\n\ninf,3\n4,5\n", "inf.csv"))

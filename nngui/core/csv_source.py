@@ -51,8 +51,9 @@ class CsvSpec:
     shuffle_seed: int = 0
     train_ratio: float = 0.7
     val_ratio: float = 0.0
-    size: int | None = None
-    sha256: str | None = None
+    #: The file's size and SHA-256 when it was read (not settings: equal specs may differ).
+    size: int | None = field(default=None, compare=False)
+    sha256: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.missing_policy not in MISSING_POLICIES:
@@ -121,6 +122,26 @@ class CsvData:
     spec: CsvSpec
     notes: tuple[str, ...]
     dropped: int
+
+
+#: The tables read last, by file, reader settings, size and modification time: a fresh network
+#: on the same file (a layer edit, an undo) does not read it again.
+_TABLES: dict[tuple[str, Dialect, int, int], Table] = {}
+CACHED_TABLES = 2
+
+
+def cached_table(path: str, dialect: Dialect) -> Table:
+    """``read_table(path, dialect)``, or the table read before if the file is unchanged."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return read_table(path, dialect)  # (which says what is wrong)
+    key = (os.path.abspath(path), dialect, stat.st_size, stat.st_mtime_ns)
+    if key not in _TABLES:
+        while len(_TABLES) >= CACHED_TABLES:
+            del _TABLES[next(iter(_TABLES))]
+        _TABLES[key] = read_table(path, dialect)
+    return _TABLES[key]
 
 
 def fingerprint(path: str) -> tuple[int, str]:
@@ -211,7 +232,7 @@ def make_csv_dataset(
     spec: CsvSpec, table: Table | None = None, dtype: type = np.float64
 ) -> CsvData:
     """Read the file of ``spec`` (or use ``table``) and build the data set it describes."""
-    table = table if table is not None else read_table(spec.path, spec.dialect)
+    table = table if table is not None else cached_table(spec.path, spec.dialect)
     if table.rows < 2:
         raise CsvError(f"{spec.path}: too few rows to split: {plural(table.rows, 'row')}")
     notes: list[str] = []

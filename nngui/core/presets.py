@@ -60,7 +60,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (ARTICLE, FAST)}
 
 
 def matching_preset(
-    data: DataSpec | None, layers: list[LayerSpec] | tuple[LayerSpec, ...], training: TrainConfig
+    data: object, layers: list[LayerSpec] | tuple[LayerSpec, ...], training: TrainConfig
 ) -> str | None:
     """The name of the preset with exactly these settings, or None (custom settings)."""
     for preset in PRESETS.values():

@@ -32,6 +32,13 @@ def fresh_start(
     return dataset, network
 
 
+def build_dataset(spec: DataSpec | CsvSpec, dtype: type = np.float64) -> Dataset:
+    """The data set ``spec`` describes: the formulas' drawn again, or the CSV file read."""
+    if isinstance(spec, CsvSpec):
+        return make_csv_dataset(spec, dtype=dtype).dataset
+    return make_dataset(spec, dtype=dtype)
+
+
 def start_on(
     dataset: Dataset, layers: Sequence[LayerSpec], init: str = "he", dtype: str = "float64"
 ) -> tuple[Dataset, Network]:

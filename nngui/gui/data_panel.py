@@ -81,7 +81,8 @@ class DataPanel(QWidget):
         for name, box in self._boxes.items():
             box.valueChanged.connect(lambda _v, n=name: self._edited(n))
             box.editingFinished.connect(self._end_visit)
-        self._show_spec(self.workbench.settings.data)
+        if isinstance(self.workbench.settings.data, DataSpec):
+            self._show_spec(self.workbench.settings.data)
         self._unsubscribe = self.workbench.subscribe(self._on_settings)
         self.destroyed.connect(lambda *_: self._unsubscribe())
 
@@ -289,7 +290,7 @@ class DataPanel(QWidget):
             shown: DataSpec | None = self.spec()
         except DataSpecError:
             shown = None
-        if shown != new.data:
+        if shown != new.data and isinstance(new.data, DataSpec):  # (CSV data: a later panel)
             self._show_spec(new.data)
 
     def _commit(self, key: object) -> None:
@@ -371,13 +372,13 @@ class DataPanel(QWidget):
 if __name__ == "__main__":
 
     def _make() -> DataPanel:
-        from nngui.core.data import make_dataset
+        from nngui.core.setup import build_dataset
 
         panel = DataPanel()
 
         def regenerate(*_: object) -> None:
             with contextlib.suppress(DataSpecError):  # the panel already shows why
-                panel.show_dataset(make_dataset(panel.workbench.settings.data))
+                panel.show_dataset(build_dataset(panel.workbench.settings.data))
 
         panel.workbench.subscribe(regenerate)
         regenerate()

@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpecError
 from nngui.core.model_file import ModelFileError, load_model, save_model
 from nngui.core.run_text import plural
@@ -194,6 +195,15 @@ class FileActions(QObject):
             QMessageBox.warning(self.window, "Cannot open model", str(exc))
             if not os.path.exists(path):
                 forget_recent(path)
+            return False
+        if isinstance(model.data_spec, CsvSpec):  # the Data panel shows the formulas only
+            name = os.path.basename(model.data_spec.path)
+            QMessageBox.warning(
+                self.window, "Cannot open model",
+                f"{path}: it was trained on the CSV file {name}, which the window cannot show "
+                "yet. Use nngui predict MODEL --csv FILE, nngui evaluate MODEL --csv FILE and "
+                "nngui train --init-from MODEL on the command line.",
+            )  # fmt: skip
             return False
         self.stop_training()
         try:

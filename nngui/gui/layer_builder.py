@@ -31,11 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from nngui.core.activations import ACTIVATIONS
-from nngui.core.data import INPUT_NAMES
+from nngui.core.data import INPUT_NAMES, DataSpec
 from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, count_parameters
 from nngui.gui.undo_stack import QtCommandStack
 from nngui.gui.widgets import describe, hint_label, int_spin, run_preview
 from nngui.workbench import Settings, Workbench
+from nngui.workbench.session import Session
 
 MAX_HIDDEN = MAX_LAYERS - 1  # the output layer counts among the network's layers
 NEW_LAYER = LayerSpec(4, "relu")  # the article's hidden layer
@@ -67,6 +68,7 @@ class LayerBuilder(QWidget):
         self._mirror(self.workbench.settings)
         bindings = [
             self.workbench.subscribe(self._on_settings),
+            self.workbench.subscribe_session(self._on_session),
             self.workbench.stack.subscribe(self._update_buttons),
         ]
         self.destroyed.connect(lambda *_: [unbind() for unbind in bindings])
@@ -278,16 +280,28 @@ class LayerBuilder(QWidget):
         self._mirror(new, min(row, len(new.hidden) - 1) if row is not None else None)
         self.changed.emit()
 
+    def _on_session(self, old: Session | None, new: Session) -> None:
+        """A CSV file's columns are known once its session is: show them."""
+        if not isinstance(self.workbench.settings.data, DataSpec):
+            self._mirror(self.workbench.settings, self.selected_row())
+
     def _mirror(self, settings: Settings, select: int | None = None) -> None:
         """Make the builder's state and widgets those of ``settings``; select row ``select``."""
         data = settings.data
         self._hidden = list(settings.hidden)
         self._output = settings.layers[-1].activation
         self._init = settings.training.init
-        self._n_inputs = len(data.ranges)
-        self._input_names = list(INPUT_NAMES) if self._n_inputs == len(INPUT_NAMES) else []
+        if isinstance(data, DataSpec):
+            self._n_inputs = len(data.ranges)
+            self._input_names = list(INPUT_NAMES) if self._n_inputs == len(INPUT_NAMES) else []
+            self._n_train = data.split_sizes()[0]
+        else:  # a CSV file: its columns (one-hot categories included) are the session's
+            session = self.workbench.session
+            if session is not None and session.dataset.spec == data:
+                ds = session.dataset
+                self._n_inputs, self._input_names = ds.n_inputs, list(ds.input_names)
+                self._n_train = len(ds.train)
         self._output_names = list(data.targets)
-        self._n_train = data.split_sizes()[0]
         self._sync_table()
         self._sync_combos()
         self.select_row(select)

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from nngui.core.data import DataSpec, DataSpecError, make_dataset
+from nngui.core.data import DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.network import Network
+from nngui.core.setup import build_dataset
 from nngui.core.training import OUTCOMES, History, TrainConfig
 from nngui.workbench.session import Session, copy_history
 from nngui.workbench.settings import Settings, SettingsError
@@ -62,8 +64,8 @@ class RunRecord:
         if its parts do not fit together (settings a run was trained with always do)."""
         model = session.model(config)
         try:
-            if not isinstance(model.data_spec, DataSpec):
-                return None  # (the window trains on the formulas' data only, for now)
+            if model.data_spec is None:
+                return None
             settings = Settings(model.data_spec, tuple(model.network.layers), config)
             history = copy_history(model.history)
             kept = history.epochs if model.weights_epoch is None else model.weights_epoch
@@ -84,20 +86,23 @@ class RunRecord:
         """The settings in a few words, e.g. "2-4-4-3 relu · gd, lr 0.01, full batch · 10,000
         samples"."""
         s = self.settings
-        sizes = "-".join(str(n) for n in [len(s.data.ranges), *(layer.units for layer in s.layers)])
+        if isinstance(s.data, DataSpec):
+            n_inputs = len(s.data.ranges)
+        else:  # one-hot columns: the first layer's parameters say (its weights, then biases)
+            n_inputs = len(self.params[0]) - 1 if self.params else len(s.data.inputs)
+        sizes = "-".join(str(n) for n in [n_inputs, *(layer.units for layer in s.layers)])
         acts = sorted({layer.activation for layer in s.hidden}) or ["no hidden layers"]
         t = s.training
         batch = "full batch" if not t.batch_size else f"batch {t.batch_size:,}"
-        return (
-            f"{sizes} {'/'.join(acts)} · {t.optimizer}, lr {t.lr:g}, {batch} · "
-            f"{s.data.samples:,} samples"
-        )
+        data = (f"{s.data.samples:,} samples" if isinstance(s.data, DataSpec)
+                else os.path.basename(s.data.path))  # fmt: skip
+        return f"{sizes} {'/'.join(acts)} · {t.optimizer}, lr {t.lr:g}, {batch} · {data}"
 
     def model(self) -> Model:
         """The run as a model, as a file would hold it: its network at the kept weights, the
         scalers of its (regenerated) data, its settings, history, metrics and outcome."""
         s = self.settings
-        dataset = make_dataset(s.data)
+        dataset = build_dataset(s.data)
         network = Network(dataset.n_inputs, list(s.layers), [p.copy() for p in self.params],
                           np.dtype(s.training.dtype))  # fmt: skip
         model = Model.from_dataset(network, dataset, s.training, self.history)

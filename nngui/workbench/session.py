@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import Dataset, DataSpec
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
@@ -73,7 +74,7 @@ class Session:
 
 
 def fresh_session(
-    spec: DataSpec, layers: list[LayerSpec], init: str, dtype: str = "float64"
+    spec: DataSpec | CsvSpec, layers: list[LayerSpec], init: str, dtype: str = "float64"
 ) -> Session:
     """Draw the data, then the initial weights, as the command line does (``fresh_start``)."""
     ds, net = fresh_start(spec, layers, init, dtype)

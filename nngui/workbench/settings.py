@@ -10,9 +10,11 @@ edit for the Edit menu, and ``starts_new_network`` says whether an edit needs fr
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpec
 from nngui.core.network import MAX_LAYERS, LayerSpec, seed_layers
 from nngui.core.presets import PRESETS, matching_preset
@@ -27,7 +29,7 @@ class SettingsError(ValueError):
 class Settings:
     """The data, the layers after the input (output last) and the training settings."""
 
-    data: DataSpec = field(default_factory=DataSpec)
+    data: DataSpec | CsvSpec = field(default_factory=DataSpec)
     layers: tuple[LayerSpec, ...] = tuple(seed_layers(3))
     training: TrainConfig = field(default_factory=TrainConfig)
 
@@ -85,6 +87,11 @@ DATA_LABELS = {
     "samples": "samples", "ranges": "input ranges", "targets": "targets", "noise": "noise",
     "train_ratio": "training share", "val_ratio": "validation share", "seed": "random seed",
 }  # fmt: skip
+CSV_LABELS = {
+    "path": "CSV file", "inputs": "inputs", "targets": "targets", "dialect": "reader settings",
+    "missing_policy": "missing values", "shuffle": "shuffle", "shuffle_seed": "shuffle seed",
+    "train_ratio": "training share", "val_ratio": "validation share",
+}  # fmt: skip
 TRAINING_LABELS = {
     "optimizer": "optimiser", "lr": "learning rate", "batch_size": "batch size",
     "momentum": "momentum", "l2": "L2 weight decay", "epochs": "epochs",
@@ -112,7 +119,7 @@ def _changed_fields(old: object, new: object, labels: dict[str, str]) -> list[tu
     return [
         (labels.get(f.name, f.name), getattr(new, f.name))
         for f in dataclasses.fields(old)  # type: ignore[arg-type]
-        if getattr(old, f.name) != getattr(new, f.name)
+        if f.compare and getattr(old, f.name) != getattr(new, f.name)
     ]
 
 
@@ -121,7 +128,12 @@ def describe_change(old: Settings, new: Settings) -> str:
     layers to 8 relu → 3 linear", "Apply preset Fast and accurate", "Change 3 settings"."""
     if new.preset is not None and new.preset != old.preset and old != new:
         return f"Apply preset {new.preset}"
-    changes = _changed_fields(old.data, new.data, DATA_LABELS)
+    if type(old.data) is not type(new.data):
+        if isinstance(new.data, CsvSpec):
+            return f"Use the data of {os.path.basename(new.data.path)}"
+        return "Use the article's formulas"
+    labels = CSV_LABELS if isinstance(new.data, CsvSpec) else DATA_LABELS
+    changes = _changed_fields(old.data, new.data, labels)
     changes += _changed_fields(old.training, new.training, TRAINING_LABELS)
     # The output layer's units follow the targets: only the rest of the layers is an edit.
     layers_changed = (old.hidden, old.layers[-1].activation) != (
@@ -133,8 +145,10 @@ def describe_change(old: Settings, new: Settings) -> str:
         return f"Set the layers to {shape}"
     if len(changes) == 1 and not layers_changed:
         label, value = changes[0]
-        if label == "input ranges":
-            return "Change the input ranges"
+        if label in ("input ranges", "reader settings"):
+            return f"Change the {label}"
+        if label == "CSV file":
+            return f"Use the data of {os.path.basename(str(value))}"
         return f"Set {label} to {_shown(value)}"
     count = len(changes) + layers_changed
     return f"Change {count} settings" if count else "No change"

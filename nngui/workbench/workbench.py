@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec
@@ -107,7 +107,7 @@ class Workbench:
         )
         return True
 
-    def set_data_spec(self, data: DataSpec, merge_key: Hashable | None = None) -> bool:
+    def set_data_spec(self, data: DataSpec | CsvSpec, merge_key: Hashable | None = None) -> bool:
         """Change the data settings to ``data`` (the output layer follows its targets)."""
         return self.edit(self._fitted(self._settings, data=data), merge_key=merge_key)
 
@@ -223,14 +223,8 @@ class Workbench:
         starts afresh (a file opened). Raises ValueError (DataSpecError, SettingsError) if the
         model cannot be shown, changing nothing."""
         self._require_idle("show another model")
-        if model.data_spec is not None and not isinstance(model.data_spec, DataSpec):
-            name = os.path.basename(model.data_spec.path)
-            raise SettingsError(
-                f"it was trained on the CSV file {name}, which the window cannot show yet: use "
-                "nngui predict MODEL --csv FILE and nngui evaluate MODEL --csv FILE"
-            )
         session = session_from_model(model)
-        assert isinstance(model.data_spec, DataSpec)  # session_from_model refuses None
+        assert model.data_spec is not None  # session_from_model refuses a model without it
         settings = Settings(
             model.data_spec, tuple(model.network.layers), model.train_config or TrainConfig()
         )
@@ -315,7 +309,7 @@ class Workbench:
 
     # ----- internals ------------------------------------------------------------------------
     @staticmethod
-    def _fitted(settings: Settings, data: DataSpec) -> Settings:
+    def _fitted(settings: Settings, data: DataSpec | CsvSpec) -> Settings:
         """``settings`` with ``data``, the output layer resized to its targets."""
         out = settings.layers[-1]
         layers = settings.layers

@@ -458,3 +458,19 @@ def test_tab_never_gets_stuck_in_a_table(window):
     assert len(views) >= 5
     stuck = [w.accessibleName() for w in views if w.tabKeyNavigation()]
     assert not stuck, "Tab would move between cells instead of on to the next control"
+
+
+def test_a_model_trained_on_a_csv_file_says_what_to_use_and_changes_nothing(
+    main_window, answers, tmp_path
+):
+    from nngui.cli import main
+
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(40)))
+    model = tmp_path / "d.npz"
+    assert main(["train", "--csv", str(data), "--targets", "y", "--epochs", "2", "--quiet",
+                 "--out", str(model)]) == 0  # fmt: skip
+    before = main_window.session
+    assert not main_window.files.open_path(str(model))
+    assert "trained on the CSV file d.csv" in answers.asked("warning")[0]
+    assert main_window.session is before and main_window.files.path is None

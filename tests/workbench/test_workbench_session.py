@@ -145,17 +145,59 @@ def test_state_listeners_hear_every_change(bench):
     assert heard == [RunState.TRAINING, RunState.FINISHED, RunState.IDLE]
 
 
-def test_a_model_trained_on_a_csv_file_is_refused_with_what_to_use(bench, tmp_path):
+def csv_settings(tmp_path) -> Settings:
     from nngui.core.csv_dialect import sniff
-    from nngui.core.csv_source import CsvSpec, make_csv_dataset
-    from nngui.core.model import Model
-    from nngui.core.network import Network
-    from nngui.workbench import SettingsError
+    from nngui.core.csv_source import CsvSpec
 
     path = tmp_path / "d.csv"
-    path.write_text("x,y\n" + "".join(f"{i},{2 * i}\n" for i in range(20)))
-    ds = make_csv_dataset(CsvSpec(str(path), ("x",), ("y",), sniff(path))).dataset
-    net = Network.initialise(1, [LayerSpec(1, "linear")], np.random.RandomState(0))
-    with pytest.raises(SettingsError, match=r"CSV file d\.csv.*nngui predict MODEL --csv"):
-        bench.open_model(Model.from_dataset(net, ds))
-    assert bench.session.dataset.spec == bench.settings.data, "nothing changed"
+    rows = "".join(f"{i},{['u', 'v', 'w'][i % 3]},{2 * i + (i % 3)}\n" for i in range(60))
+    path.write_text("x,kind,y\n" + rows)
+    spec = CsvSpec(str(path), ("x", "kind"), ("y",), sniff(path))
+    return Settings(spec, (LayerSpec(6, "relu"), LayerSpec(1, "linear")))
+
+
+def test_a_csv_file_is_data_like_any_other(bench, tmp_path):
+    csv = csv_settings(tmp_path)
+    bench.edit(csv, "Use the data of d.csv")
+    ds = bench.session.dataset
+    assert ds.input_names == ("x", "kind=u", "kind=v", "kind=w") and ds.output_names == ("y",)
+    assert bench.session.network.sizes == [4, 6, 1]
+    train(bench, 3)
+    (run,) = bench.runs
+    assert run.summary().endswith("· d.csv") and run.summary().startswith("4-6-1 relu")
+    bench.set_data(shuffle_seed=5)  # a new network on the same file
+    assert bench.stack.undo_text() == "Set shuffle seed to 5" and not bench.session.trained
+    bench.stack.undo()
+    bench.stack.undo()
+    assert bench.settings.data == Settings(DataSpec(samples=200)).data
+    assert bench.session.network.sizes == [2, 4, 4, 3]
+    restored = bench.restore_run(run.id)
+    assert bench.settings.data == csv.data and bench.session.history.epochs == 3
+    assert np.array_equal(restored.params[0], bench.session.network.params[0])
+
+
+def test_a_model_trained_on_a_csv_file_opens_with_its_columns(bench, tmp_path):
+    csv = csv_settings(tmp_path)
+    other = Workbench(csv)
+    other.start_fresh()
+    train(other, 2)
+    bench.open_model(other.current_model())
+    assert bench.settings == csv and bench.session.dataset.input_names[1] == "kind=u"
+    assert bench.session.history.epochs == 2 and bench.state is RunState.FINISHED
+
+
+def test_csv_edits_are_named_for_the_edit_menu(tmp_path):
+    import dataclasses
+
+    from nngui.workbench import describe_change
+
+    csv = csv_settings(tmp_path)
+    formulas = Settings(DataSpec(samples=500))
+    assert describe_change(formulas, csv) == "Use the data of d.csv"
+    assert describe_change(csv, formulas) == "Use the article's formulas"
+    other = csv.replace(data=dataclasses.replace(csv.data, missing_policy="mean"))
+    assert describe_change(csv, other) == "Set missing values to mean"
+    moved = csv.replace(data=dataclasses.replace(csv.data, path=str(tmp_path / "e.csv")))
+    assert describe_change(csv, moved) == "Use the data of e.csv"
+    stamped = csv.replace(data=dataclasses.replace(csv.data, size=10, sha256="0" * 64))
+    assert stamped == csv and describe_change(csv, stamped) == "No change"

@@ -273,3 +273,18 @@ def test_a_line_of_spaces_is_a_blank_line(tmp_path):
     path = tmp_path / "w.csv"
     path.write_text("a,b,y\n1,2,3\n   \n4,5,6\n7,8,9\n")
     assert read_table(path).rows == 3
+
+
+def test_prediction_reports_its_rows_and_stops_when_asked(capsys, house, tmp_path):
+    import io as io_module
+
+    from nngui.core.csv_dialect import sniff
+    from nngui.core.csv_predict import CancelledError, predict_csv
+
+    out, _, _ = train(capsys, house, tmp_path)
+    model, dialect = load_model(out), sniff(house)
+    heard: list[int] = []
+    predict_csv(model, str(house), dialect, io_module.StringIO(), on_rows=heard.append)
+    assert heard == [240]
+    with pytest.raises(CancelledError):
+        predict_csv(model, str(house), dialect, io_module.StringIO(), cancelled=lambda: True)

@@ -11,7 +11,7 @@ with the file's target columns (matched by name) on the rows that hold every val
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
@@ -26,6 +26,10 @@ from nngui.core.model import Model
 
 #: Rows read, predicted and written at a time.
 CHUNK_ROWS = 50_000
+
+
+class CancelledError(Exception):
+    """The caller asked to stop (between chunks); nothing more is written."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,16 @@ def _chunks(path: str, dialect: Dialect) -> Iterator[Any]:
         raise CsvError(f"{path}: cannot be read as {dialect.encoding}") from None
 
 
-def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> PredictedRows:
-    """Write every row of ``path`` to ``out`` with the model's predictions appended."""
+def predict_csv(
+    model: Model, path: str, dialect: Dialect, out: TextIO,
+    on_rows: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PredictedRows:  # fmt: skip
+    """Write every row of ``path`` to ``out`` with the model's predictions appended.
+
+    ``on_rows(n)`` hears the rows written so far after each chunk; ``cancelled()`` is asked
+    before each chunk, and True raises CancelledError.
+    """
     columns = model_columns(model)
     delimiter = "," if dialect.delimiter == " " else dialect.delimiter
     rows = missing = 0
@@ -114,6 +126,8 @@ def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> Predi
     names = header_names(list(header), True) if header else None
     first = True
     for frame in _chunks(path, dialect):
+        if cancelled is not None and cancelled():
+            raise CancelledError
         if names is None:
             names = header_names(list(frame.columns), False)
         if first and header:  # the header as the file has it, then a column per output
@@ -134,6 +148,8 @@ def predict_csv(model: Model, path: str, dialect: Dialect, out: TextIO) -> Predi
         first = False
         rows += len(x)
         missing += int((~ok).sum())
+        if on_rows is not None:
+            on_rows(rows)
     if rows == 0:
         raise CsvError(f"{path}: no data rows")
     return PredictedRows(rows, missing)

@@ -10,7 +10,7 @@ work or runs were never saved, naming how many runs.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QSettings
@@ -111,14 +111,18 @@ class FileActions(QObject):
         self.window.addAction(action)
         return action
 
-    def fill_menu(self, menu: QMenu, export_menu: QMenu | None = None) -> None:
-        """Add the actions to the File menu (and ``export_menu`` after the save actions)."""
+    def fill_menu(
+        self, menu: QMenu, export_menu: QMenu | None = None, more: Sequence[QAction] = ()
+    ) -> None:
+        """Add the actions to the File menu (``more`` and ``export_menu`` after the save
+        actions)."""
         menu.addAction(self.new_action)
         menu.addAction(self.open_action)
         menu.addMenu(self.recent_menu)
         menu.addSeparator()
         menu.addAction(self.save_action)
         menu.addAction(self.save_as_action)
+        menu.addActions(list(more))
         if export_menu is not None:
             menu.addMenu(export_menu)
         menu.addSeparator()

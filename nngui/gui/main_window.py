@@ -25,6 +25,7 @@ from nngui.gui.icon import app_icon
 from nngui.gui.layer_builder import LayerBuilder
 from nngui.gui.loss_plot import LossPlot
 from nngui.gui.number_box import refused_entries
+from nngui.gui.predict_csv_action import PredictCsvAction
 from nngui.gui.predict_panel import PredictPanel
 from nngui.gui.run_controller import RunController
 from nngui.gui.runs_binding import RunsBinding
@@ -106,7 +107,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         export_menu = QMenu("E&xport", self)
         self.exports.fill_menu(export_menu)
-        self.files.fill_menu(bar.addMenu("&File"), export_menu)
+        self.predict_csv = PredictCsvAction(self, self.workbench)
+        self.files.fill_menu(bar.addMenu("&File"), export_menu, [self.predict_csv.action])
         self.undo_actions = UndoActions(self.workbench.stack, self)
         bar.addMenu("&Edit").addActions([self.undo_actions.undo, self.undo_actions.redo])
         view = bar.addMenu("&View")
@@ -189,6 +191,7 @@ class MainWindow(QMainWindow):
         for panel in (self.data_panel, self.layer_builder, self.runs.panel):
             panel.set_editable(editable)
         self.undo_actions.set_enabled(editable)
+        self.predict_csv.set_enabled(editable)
         self.files.set_enabled(editable)
         self.status.show_state(state.value)
 
@@ -258,6 +261,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.stop_training()
+        self.predict_csv.cancel_and_wait()
         remember_geometry(self)
         event.accept()
 

@@ -7,9 +7,11 @@ emit and aborts with "bool_dealloc" after a few thousand signals; pyproject pins
 
 from __future__ import annotations
 
+import gc
 import sys
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThread, Signal, Slot
 
 N = 20_000
 
@@ -62,6 +64,17 @@ def connect(emitter: Emitter, receiver: Receiver) -> None:
 
 def refcounts() -> tuple[int, int, int]:
     return sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None)
+
+
+@pytest.fixture(autouse=True)
+def quiet_heap():
+    """Measure the emits alone: objects of earlier tests freed meanwhile (by the collector, or
+    deleteLater in the event loop) would move the counts of None and the booleans too."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
 
 
 def assert_sane(before: tuple[int, int, int], after: tuple[int, int, int]) -> None:

@@ -109,6 +109,7 @@ class PredictCsvAction(QObject):
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self._dialog.setMinimumDuration(300)
         self._dialog.canceled.connect(self.task.cancel)
+        self._dialog.setValue(0)  # shows the dialog if the job takes longer than 300 ms
         self.action.setEnabled(False)
         self._thread = start_task(self.task)
         self._thread.finished.connect(self._on_thread_finished)  # then the thread may go
@@ -126,6 +127,7 @@ class PredictCsvAction(QObject):
     def _on_progress(self, rows: int) -> None:
         if self._dialog is not None:
             self._dialog.setLabelText(f"{plural(rows, 'row')} predicted…")
+            self._dialog.setValue(0)
 
     def _on_done(self, result: PredictedRows) -> None:
         self._finish()

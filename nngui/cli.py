@@ -58,6 +58,7 @@ from nngui.cli_report import (
     train_summary,
 )
 from nngui.core.csv_dialect import CsvError
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
@@ -78,7 +79,7 @@ TRAIN_FIELDS = ("optimizer", "lr", "batch_size", "momentum", "l2", "epochs", "pa
                 "time_limit", "init", "dtype")  # fmt: skip
 #: Options that --init-from cannot take: the saved model fixes its data and layers.
 FIXED_BY_MODEL = ("samples", "low", "high", "targets", "noise", "train_ratio", "val_ratio",
-                  "seed", "hidden", "activation", "output_activation", "init", "csv", "inputs",
+                  "seed", "hidden", "activation", "output_activation", "init", "inputs",
                   "missing_policy", "shuffle_seed", "preset")  # fmt: skip
 
 
@@ -301,6 +302,11 @@ def continued_setup(args: argparse.Namespace) -> Setup:
     model = read_model(args.init_from)
     if model.data_spec is None:
         raise UsageError(f"{args.init_from} does not record its data settings; cannot continue")
+    if args.csv is not None:  # the model's CSV file, moved: the same content, found here
+        if not isinstance(model.data_spec, CsvSpec):
+            raise UsageError("--csv with --init-from is for a model trained on a CSV file")
+        check_path(args.csv, "--csv")
+        model.data_spec = dataclasses.replace(model.data_spec, path=os.path.abspath(args.csv))
     config = build_config(args, model.train_config or TrainConfig())
     if config.patience and not model.data_spec.val_ratio:
         raise UsageError("--patience needs a validation split, and this model was trained without")

@@ -288,3 +288,20 @@ def test_prediction_reports_its_rows_and_stops_when_asked(capsys, house, tmp_pat
     assert heard == [240]
     with pytest.raises(CancelledError):
         predict_csv(model, str(house), dialect, io_module.StringIO(), cancelled=lambda: True)
+
+
+def test_continuing_on_a_moved_copy_of_the_file(capsys, house, tmp_path):
+    out, _, _ = train(capsys, house, tmp_path)
+    moved = tmp_path / "moved.csv"
+    house.rename(moved)
+    code, _, err = run(capsys, "train", "--init-from", str(out), "--epochs", "3")
+    assert code == 2 and "the data file is missing" in err and "--csv FILE" in err
+    code, _, err = run(capsys, "train", "--init-from", str(out), "--csv", str(moved),
+                       "--epochs", "3", "--out", str(out), "--quiet")  # fmt: skip
+    assert code == 0, err
+    assert load_model(out).data_spec.path == str(moved) and load_model(out).history.epochs == 403
+    moved.write_text(moved.read_text().replace("c1\n", "c1 changed\n"))
+    code, _, err = run(
+        capsys, "train", "--init-from", str(out), "--csv", str(moved), "--epochs", "1"
+    )
+    assert code == 2 and "changed since the model was trained" in err

@@ -157,10 +157,13 @@ def check_unchanged(spec: CsvSpec) -> None:
     """Refuse when the file of ``spec`` is missing or not the one it was read from."""
     if not os.path.isfile(spec.path):
         was = f" (it was {spec.size:,} bytes)" if spec.size is not None else ""
-        raise CsvError(f"{spec.path}: the data file is missing{was}")
+        raise CsvError(f"{spec.path}: the data file is missing{was}; if it moved, give it "
+                       "with --csv FILE")  # fmt: skip
     if spec.sha256 is not None and fingerprint(spec.path)[1] != spec.sha256:
-        raise CsvError(f"{spec.path}: the data file changed since the model was trained on it "
-                       "(its SHA-256 differs)")  # fmt: skip
+        raise CsvError(
+            f"{spec.path}: the data file changed since the model was trained on it (its "
+            "SHA-256 differs); a moved copy can be given with --csv FILE"
+        )
 
 
 def usable_inputs(table: Table, targets: tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:

@@ -113,6 +113,8 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
     try:
         with warnings.catch_warnings():  # mixed types are read as text and reported as such
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            # More fields than the header would be dropped with a warning: refuse instead.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
                 name, sep=r"\s+" if d.delimiter == " " else d.delimiter, engine="c",
                 quotechar=d.quote, decimal=d.decimal, encoding=d.encoding,
@@ -122,6 +124,8 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
             )  # fmt: skip
     except pd.errors.EmptyDataError:
         raise CsvError(f"{name}: the file is empty") from None
+    except pd.errors.ParserWarning:
+        raise CsvError(f"{name}: {long_line(name, d)}") from None
     except pd.errors.ParserError as exc:
         with open(name, "rb") as f:
             hint = (
@@ -179,6 +183,28 @@ def _starting_lines(reader: Any, skipped: int) -> Iterator[tuple[int, list[str]]
     for record in reader:
         start, end = end + 1, reader.line_num
         yield start + skipped, record
+
+
+def long_line(path: str, d: Dialect) -> str:
+    """Which line holds more (non-empty) fields than the first line, in words."""
+    with open(path, encoding=d.encoding, errors="replace", newline="") as f:
+        for _ in range(d.skip_lines):
+            f.readline()
+        reader = csv.reader(f, delimiter=d.delimiter, quotechar=d.quote)
+        width = None
+        for number, record in _starting_lines(reader, d.skip_lines):
+            while record and not record[-1].strip():
+                record = record[:-1]  # (a delimiter ending the line adds no field)
+            if not record:
+                continue
+            if width is None:
+                width = len(record)
+            elif len(record) > width:
+                return (
+                    f"line {number} has {plural(len(record), 'field')}, not {width} like the "
+                    "first line"
+                )
+    return "some lines have more fields than the first line"
 
 
 def check_whitespace_widths(path: str, d: Dialect) -> None:

@@ -165,3 +165,15 @@ def test_errors_name_the_line_as_an_editor_numbers_it(tmp_path):
     assert [line_of_row(str(path), d, r) for r in range(3)] == [2, 5, 6]
     with pytest.raises(CsvError, match="line 4, column 'a' holds inf"):
         read_table(write(tmp_path, "a,y\n1,2\n\ninf,3\n4,5\n", "inf.csv"))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"a,b\n1,2,3,\n4,5\n", "line 2 has 3 fields, not 2 like the first line"),
+        (b"\x01\r,\x01", "line 2 has 2 fields, not 1"),  # found by the random-bytes test
+    ],
+)
+def test_lines_longer_than_the_header_are_refused_not_cut(tmp_path, data, message):
+    with pytest.raises(CsvError, match=message):
+        read_table(write(tmp_path, data))

@@ -173,7 +173,7 @@ def usable_inputs(table: Table, targets: tuple[str, ...]) -> tuple[tuple[str, ..
         if c.name in targets:
             continue
         if c.kind in ("text", "empty"):
-            notes.append(f"column {c.name!r} left out: it is {c.kind}")
+            notes.append(f"column {c.name!r} left out: it is {c.kind}{formatted_hint(c)}")
         elif c.distinct < 2:
             notes.append(f"column {c.name!r} left out: every row holds the same value")
         else:
@@ -185,7 +185,9 @@ def input_column(table: Table, name: str) -> InputColumn:
     """How the column ``name`` enters the network; refuses text, empty and constant columns."""
     c = table.column(name)
     if c.kind in ("text", "empty"):
-        raise CsvError(f"{table.path}: column {name!r} is {c.kind}: it cannot be an input")
+        raise CsvError(
+            f"{table.path}: column {name!r} is {c.kind}: it cannot be an input{formatted_hint(c)}"
+        )
     if c.distinct < 2:
         raise CsvError(
             f"{table.path}: column {name!r} holds the same value in every row: as an input it "
@@ -291,6 +293,26 @@ def split_dataset(
         test=part(n_fit, len(x)), x_scaler=x_scaler, y_scaler=y_scaler,
         input_names=input_names, output_names=output_names, columns=columns,
     )  # fmt: skip
+
+
+#: Numbers written for people: thousands separators, per cent, currency.
+_FORMATTED = (
+    (re.compile(r"^[-+]?\d{1,3}([,.\u00a0\u202f ]\d{3})+([.,]\d+)?$"), "thousands separators"),
+    (re.compile(r"^[-+]?\d+([.,]\d+)?\s*%$"), "per cent signs"),
+    (re.compile(r"^[-+]?[€$£¥]\s*\d|\d\s*[€$£¥]$"), "currency signs"),
+)
+
+
+def formatted_hint(c: Column) -> str:
+    """A hint when a text column holds numbers written for people ("1,234.5", "12 %", "€3")."""
+    if c.kind != "text":
+        return ""
+    sample = [str(v).strip() for v in c.values[:1000] if v is not None]
+    for pattern, what in _FORMATTED:
+        hits = [v for v in sample if pattern.search(v)]
+        if sample and len(hits) >= len(sample) / 2:
+            return f" (values such as {hits[0]!r}: numbers with {what}? remove them to use it)"
+    return ""
 
 
 def _first_text(c: Column, decimal: str) -> tuple[int, str]:

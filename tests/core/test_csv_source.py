@@ -106,3 +106,19 @@ def test_settings_round_trip_through_plain_values(path):
     assert CsvSpec.from_dict(s.to_dict()) == s
     with pytest.raises(CsvError, match="incomplete or malformed"):
         CsvSpec.from_dict({"path": "x"})
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        ('"{i},234.5"', "thousands separators"),
+        ("{i}.5 %", "per cent signs"),
+        ("€{i}.20", "currency signs"),
+    ],
+)
+def test_numbers_written_for_people_are_named_when_left_out(tmp_path, value, what):
+    rows = "".join(value.format(i=i + 1) + f",{i},{i}\n" for i in range(60))
+    p = tmp_path / "f.csv"
+    p.write_text("price,x,y\n" + rows)
+    data = make_csv_dataset(spec(p))
+    assert any(f"numbers with {what}? remove them" in n for n in data.notes), data.notes

@@ -14,25 +14,16 @@ import numpy as np
 
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import Dataset, DataSpec
+from nngui.core.fit import SPLITS
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
 from nngui.core.setup import fresh_start
 from nngui.core.training import History, TrainConfig, Trainer
 
 
-#: Run outcomes of the core → the state the window shows afterwards.
 def end_message(reason: str, kept: str) -> str:
     """The status bar's line at the end of a run: why it ended and which weights it kept."""
     return "; ".join(part for part in (f"Run ended: {reason}", kept) if part)
-
-
-OUTCOME_STATES = {
-    "completed": "finished",
-    "early_stopped": "finished",
-    "time_limit": "finished",
-    "diverged": "diverged",
-    "interrupted": "stopped",
-}
 
 
 @dataclass
@@ -149,10 +140,6 @@ def metrics_text(
         parts.append(f"validation loss {val:.5g}")
     parts += [f"test loss {test:.5g}", extra]
     return " · ".join(p for p in parts if p)
-
-
-#: The splits whose losses the status line shows.
-SPLITS = ("train", "val", "test")
 
 
 def session_metrics(

@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from nngui.workbench import Command, UndoStack
+from nngui.workbench.commands import ReentryGuard
+from nngui.workbench.listeners import Listeners
 
 #: QUndoCommand.id() of commands that may merge (their merge keys decide whether they do).
 _MERGING = 1
@@ -28,10 +30,10 @@ class _QtCommand(QUndoCommand):
         self._stack = stack
 
     def redo(self) -> None:  # Qt override
-        self._stack._run(self.command.redo)
+        self._stack.guard.run(self.command.redo)
 
     def undo(self) -> None:  # Qt override
-        self._stack._run(self.command.undo)
+        self._stack.guard.run(self.command.undo)
 
     def id(self) -> int:  # Qt override
         return _MERGING if self.command.merge_key is not None else -1
@@ -55,15 +57,14 @@ class QtCommandStack(QUndoStack):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._busy = False
-        self._listeners: list[Callable[[], None]] = []
-        self.indexChanged.connect(self._notify)
-        self.cleanChanged.connect(self._notify)
+        self.guard = ReentryGuard()
+        self._notify: Listeners[[]] = Listeners()
+        self.indexChanged.connect(self._on_change)
+        self.cleanChanged.connect(self._on_change)
 
     def push(self, command: Command) -> None:  # type: ignore[override]  # takes a Command
         """Make ``command`` and put it on the stack (see the module docstring)."""
-        if self._busy:
-            raise RuntimeError("a command pushed another command while it ran")
+        self.guard.check()
         super().push(_QtCommand(command, self))
         self._notify()  # a merge may change the texts without moving the index
 
@@ -93,19 +94,10 @@ class QtCommandStack(QUndoStack):
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener()`` after every change of the stack; returns how to unsubscribe."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+        return self._notify.add(listener)
 
-    def _run(self, action: Callable[[], None]) -> None:
-        self._busy = True
-        try:
-            action()
-        finally:
-            self._busy = False
-
-    def _notify(self, *_: object) -> None:
-        for listener in list(self._listeners):
-            listener()
+    def _on_change(self, *_: object) -> None:
+        self._notify()
 
 
 class UndoActions(QObject):

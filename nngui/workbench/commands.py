@@ -14,6 +14,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Protocol
 
+from nngui.workbench.listeners import Listeners
+
 Listener = Callable[[], None]
 
 
@@ -67,6 +69,26 @@ class UndoStack(Protocol):
         """Call ``listener()`` after every change of the stack; returns how to unsubscribe."""
 
 
+class ReentryGuard:
+    """Runs a command's redo or undo, refusing a command pushed from inside one."""
+
+    def __init__(self) -> None:
+        self._busy = False
+
+    def check(self) -> None:
+        """Raise RuntimeError if a command is running (it tried to push another)."""
+        if self._busy:
+            raise RuntimeError("a command pushed another command while it ran")
+
+    def run(self, action: Callable[[], None]) -> None:
+        """Call ``action()``, marked as a command running."""
+        self._busy = True
+        try:
+            action()
+        finally:
+            self._busy = False
+
+
 class CommandStack:
     """Undo and redo over pushed commands (see the module docstring)."""
 
@@ -74,15 +96,14 @@ class CommandStack:
         self._done: list[Command] = []
         self._undone: list[Command] = []
         self._clean: int | None = 0  # len(self._done) at the clean state; None: unreachable
-        self._listeners: list[Listener] = []
-        self._busy = False
+        self._notify: Listeners[[]] = Listeners()
+        self._guard = ReentryGuard()
 
     # ----- changing -------------------------------------------------------------------------
     def push(self, command: Command) -> None:
         """Make ``command`` (call its redo) and put it on the stack; forgets what was undone."""
-        if self._busy:
-            raise RuntimeError("a command pushed another command while it ran")
-        self._run(command.redo)
+        self._guard.check()
+        self._guard.run(command.redo)
         top = self._done[-1] if self._done else None
         mergeable = top is not None and command.merge_key is not None and not self._undone
         if mergeable and top is not None and top.merge_key == command.merge_key:
@@ -107,7 +128,7 @@ class CommandStack:
         if not self._done:
             return False
         command = self._done.pop()
-        self._run(command.undo)
+        self._guard.run(command.undo)
         self._undone.append(command)
         self._notify()
         return True
@@ -117,7 +138,7 @@ class CommandStack:
         if not self._undone:
             return False
         command = self._undone.pop()
-        self._run(command.redo)
+        self._guard.run(command.redo)
         self._done.append(command)
         self._notify()
         return True
@@ -165,17 +186,4 @@ class CommandStack:
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener()`` after every change of the stack; returns how to unsubscribe."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
-
-    # ----- internals ------------------------------------------------------------------------
-    def _run(self, action: Callable[[], None]) -> None:
-        self._busy = True
-        try:
-            action()
-        finally:
-            self._busy = False
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        return self._notify.add(listener)

@@ -22,6 +22,7 @@ from nngui.core.model import Model
 from nngui.core.network import Network
 from nngui.core.setup import build_dataset
 from nngui.core.training import OUTCOMES, History, TrainConfig
+from nngui.workbench.listeners import Listeners
 from nngui.workbench.session import Session, copy_history
 from nngui.workbench.settings import Settings, SettingsError
 
@@ -138,7 +139,7 @@ class Runs:
         self._runs: list[RunRecord] = []
         self._selected: int | None = None  # a run's id
         self._next_id = 1
-        self._listeners: list[Callable[[], None]] = []
+        self._notify: Listeners[[]] = Listeners()
 
     # ----- reading --------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -201,8 +202,7 @@ class Runs:
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call ``listener()`` after every change; returns how to unsubscribe."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+        return self._notify.add(listener)
 
     # ----- internals ------------------------------------------------------------------------
     def _index(self, run_id: int) -> int:
@@ -216,7 +216,3 @@ class Runs:
         self._runs[index] = dataclasses.replace(self._runs[index], **changes)
         self._notify()
         return self._runs[index]
-
-    def _notify(self) -> None:
-        for listener in list(self._listeners):
-            listener()

@@ -37,6 +37,7 @@ from nngui.core.training import (
     weights_epoch_after,
 )
 from nngui.workbench.commands import Command, CommandStack, UndoStack
+from nngui.workbench.listeners import Listeners
 from nngui.workbench.run_state import RunState, RunStateError
 from nngui.workbench.runs import RunRecord, Runs, RunsError
 from nngui.workbench.session import (
@@ -63,7 +64,7 @@ class Workbench:
     def __init__(self, settings: Settings | None = None, stack: UndoStack | None = None) -> None:
         self._settings = settings if settings is not None else Settings()
         self.stack: UndoStack = stack if stack is not None else CommandStack()
-        self._listeners: list[SettingsListener] = []
+        self._settings_changed: Listeners[[Settings, Settings]] = Listeners()
         self.runs = Runs()
         #: The run whose network the session holds (None: a fresh or opened network).
         self.current_run: int | None = None
@@ -76,9 +77,9 @@ class Workbench:
         self._unrecorded = False  # single steps trained the session since it was last kept
         self._started = dt.datetime.now()
         self._showing = False  # the settings are those of a model being shown: keep it
-        self._session_listeners: list[SessionListener] = []
-        self._state_listeners: list[Callable[[RunState], None]] = []
-        self._modified_listeners: list[Callable[[bool], None]] = []
+        self._session_replaced: Listeners[[Session | None, Session]] = Listeners()
+        self._state_changed: Listeners[[RunState]] = Listeners()
+        self._modified_changed: Listeners[[bool]] = Listeners()
 
     @property
     def settings(self) -> Settings:
@@ -87,8 +88,7 @@ class Workbench:
 
     def subscribe(self, listener: SettingsListener) -> Callable[[], None]:
         """Call ``listener(old, new)`` after every change; returns how to unsubscribe."""
-        self._listeners.append(listener)
-        return lambda: self._listeners.remove(listener)
+        return self._settings_changed.add(listener)
 
     # ----- edits ----------------------------------------------------------------------------
     def edit(
@@ -99,8 +99,7 @@ class Workbench:
         old = self._settings
         if new == old:
             return False
-        if starts_new_network(old, new) and self._session is not None and not self._showing:
-            self._require_idle("change the data or the network")  # before anything is pushed
+        self._starts_over(old, new)  # refused during a run before anything is pushed
         name = text or describe_change(old, new)
         self.stack.push(
             Command(name, lambda: self._apply(new), lambda: self._apply(old), merge_key, old, new)
@@ -172,25 +171,21 @@ class Workbench:
 
     def subscribe_session(self, listener: SessionListener) -> Callable[[], None]:
         """Call ``listener(old, new)`` when the session is replaced; returns how to stop."""
-        self._session_listeners.append(listener)
-        return lambda: self._session_listeners.remove(listener)
+        return self._session_replaced.add(listener)
 
     def subscribe_state(self, listener: Callable[[RunState], None]) -> Callable[[], None]:
         """Call ``listener(state)`` when the run state changes; returns how to stop."""
-        self._state_listeners.append(listener)
-        return lambda: self._state_listeners.remove(listener)
+        return self._state_changed.add(listener)
 
     def subscribe_modified(self, listener: Callable[[bool], None]) -> Callable[[], None]:
         """Call ``listener(modified)`` when ``modified`` changes; returns how to stop."""
-        self._modified_listeners.append(listener)
-        return lambda: self._modified_listeners.remove(listener)
+        return self._modified_changed.add(listener)
 
     def set_modified(self, on: bool) -> None:
         """Say whether anything changed since the last save or open."""
         if on != self._modified:
             self._modified = on
-            for listener in list(self._modified_listeners):
-                listener(on)
+            self._modified_changed(on)
 
     def has_unsaved_work(self) -> bool:
         """Whether trained work would be lost: always during a run, else unsaved epochs."""
@@ -202,7 +197,7 @@ class Workbench:
         self._require_idle("start a new network")
         s = self._settings
         session = fresh_session(s.data, list(s.layers), s.training.init, s.training.dtype)
-        self._replace(session, RunState.IDLE, None)
+        self._replace(session, RunState.IDLE)
         return session
 
     def new(self) -> Session:
@@ -236,9 +231,8 @@ class Workbench:
                 self.edit(settings, undo_text)
         finally:
             self._showing = False
-        trained = session.trained
-        self._replace(session, RunState.from_outcome(model.outcome or "completed") if trained
-                      else RunState.IDLE, None)  # fmt: skip
+        outcome = model.outcome or "completed"
+        self._replace(session, RunState.from_outcome(outcome) if session.trained else RunState.IDLE)
         if undo_text is None:
             self.set_modified(False)  # as the file holds it
         return session
@@ -304,8 +298,7 @@ class Workbench:
         """Move the run state to ``state``; raises RunStateError if it cannot go there."""
         if state is not self._state:
             self._state = self._state.to(state)
-            for listener in list(self._state_listeners):
-                listener(state)
+            self._state_changed(state)
 
     # ----- internals ------------------------------------------------------------------------
     @staticmethod
@@ -321,41 +314,41 @@ class Workbench:
         old = self._settings
         if old == new:
             return
-        fresh = starts_new_network(old, new) and self._session is not None and not self._showing
-        if fresh:
-            self._require_idle("change the data or the network")
+        fresh = self._starts_over(old, new)
         self._settings = new
         if fresh:
             self.start_fresh()
         if not self._showing:
             self.set_modified(True)
-        for listener in list(self._listeners):
-            listener(old, new)
+        self._settings_changed(old, new)
+
+    def _starts_over(self, old: Settings, new: Settings) -> bool:
+        """Whether going from ``old`` to ``new`` replaces the session (refused during a run)."""
+        fresh = starts_new_network(old, new) and self._session is not None and not self._showing
+        if fresh:
+            self._require_idle("change the data or the network")
+        return fresh
 
     def _require_idle(self, doing: str) -> None:
         if self._state.running:
             raise RunStateError(f"cannot {doing} while a run is under way; stop it first")
 
-    def _replace(self, session: Session, state: RunState, run: int | None) -> None:
-        """Make ``session`` the session, in ``state``; keep the old one's unrecorded work."""
+    def _replace(self, session: Session, state: RunState) -> None:
+        """Make ``session`` the session, in ``state`` and of no run; keep the old one's
+        unrecorded work."""
         old = self._session
         self.replaced_run = None
         if old is not None and old.trained:
             if self._unrecorded:
                 self.replaced_run = self._record(old.outcome or "completed", old.config)
-            elif self.current_run is not None and self.current_run in self._run_ids():
+            elif self.current_run in {run.id for run in self.runs}:
                 self.replaced_run = self.runs.get(self.current_run)
         self._session, self._trainer, self._unrecorded = session, None, False
-        self.current_run = run
+        self.current_run = None
         if state is not self._state:  # a new network, or a model shown: not a transition
             self._state = state
-            for state_listener in list(self._state_listeners):
-                state_listener(state)
-        for listener in list(self._session_listeners):
-            listener(old, session)
-
-    def _run_ids(self) -> set[int]:
-        return {run.id for run in self.runs}
+            self._state_changed(state)
+        self._session_replaced(old, session)
 
     def _record(self, outcome: str, config: TrainConfig | None) -> RunRecord | None:
         """Keep the session as a run that ended with ``outcome``, trained with ``config``."""

@@ -19,7 +19,7 @@ import numpy as np
 
 from nngui.core.csv_dialect import CsvError, Dialect
 from nngui.core.csv_source import one_hot
-from nngui.core.csv_table import header_names, parser_problem, read_table
+from nngui.core.csv_table import header_names, parser_problem, read_table, records
 from nngui.core.data import InputColumn
 from nngui.core.losses import regression_metrics
 from nngui.core.model import Model
@@ -159,13 +159,10 @@ def header_fields(path: str, dialect: Dialect) -> list[str]:
     """The header line's fields as written ([] without a header)."""
     if not dialect.header:
         return []
-    with open(path, encoding=dialect.encoding, errors="replace", newline="") as f:
-        for _ in range(dialect.skip_lines):
-            f.readline()
-        line = f.readline().lstrip("\ufeff").rstrip("\r\n")
-    if dialect.delimiter == " ":
-        return line.split()
-    return next(csv.reader([line], delimiter=dialect.delimiter, quotechar=dialect.quote), [])
+    _, fields = next(records(path, dialect), (0, []))
+    if fields:  # (a byte-order mark read with --encoding utf-8 stays in the text)
+        fields[0] = fields[0].lstrip("\ufeff")
+    return fields
 
 
 def _quoted(field: str, delimiter: str, quote: str) -> str:

@@ -155,26 +155,21 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
     return Table(name, d, columns)
 
 
-def line_of_row(path: str, d: Dialect, row: int) -> int:
-    """The line of the file (from 1) where data row ``row`` (from 0) is: blank lines, the
-    header and quoted fields that span lines all count, as an editor numbers them."""
+def records(path: str, d: Dialect) -> Iterator[tuple[int, list[str]]]:
+    """Each non-blank record of the file (the header too) with the line it starts on (from
+    1, as an editor numbers them: blank lines and quoted fields spanning lines count)."""
     with open(path, encoding=d.encoding, errors="replace", newline="") as f:
         for _ in range(d.skip_lines):
             f.readline()
-        records: Iterator[tuple[int, list[str]]]
+        numbered: Iterator[tuple[int, list[str]]]
         if d.delimiter == " ":
-            records = ((n, line.split()) for n, line in enumerate(f, start=1 + d.skip_lines))
+            numbered = ((n, line.split()) for n, line in enumerate(f, start=1 + d.skip_lines))
         else:
-            reader = csv.reader(f, delimiter=d.delimiter, quotechar=d.quote)
-            records = _starting_lines(reader, d.skip_lines)
-        seen = -1 if d.header else 0
-        for number, record in records:
-            if not record or not "".join(record).strip():
-                continue
-            if seen == row:
-                return number
-            seen += 1
-    return row + 1 + d.header + d.skip_lines  # (not found: the file changed meanwhile)
+            numbered = _starting_lines(csv.reader(f, delimiter=d.delimiter, quotechar=d.quote),
+                                       d.skip_lines)  # fmt: skip
+        for number, record in numbered:
+            if record and "".join(record).strip():
+                yield number, record
 
 
 def _starting_lines(reader: Any, skipped: int) -> Iterator[tuple[int, list[str]]]:
@@ -185,44 +180,41 @@ def _starting_lines(reader: Any, skipped: int) -> Iterator[tuple[int, list[str]]
         yield start + skipped, record
 
 
+def line_of_row(path: str, d: Dialect, row: int) -> int:
+    """The line of the file where data row ``row`` (from 0) starts."""
+    for index, (number, _) in enumerate(records(path, d), start=-int(d.header)):
+        if index == row:
+            return number
+    return row + 1 + d.header + d.skip_lines  # (not found: the file changed meanwhile)
+
+
 def long_line(path: str, d: Dialect) -> str:
     """Which line holds more (non-empty) fields than the first line, in words."""
-    with open(path, encoding=d.encoding, errors="replace", newline="") as f:
-        for _ in range(d.skip_lines):
-            f.readline()
-        reader = csv.reader(f, delimiter=d.delimiter, quotechar=d.quote)
-        width = None
-        for number, record in _starting_lines(reader, d.skip_lines):
-            while record and not record[-1].strip():
-                record = record[:-1]  # (a delimiter ending the line adds no field)
-            if not record:
-                continue
-            if width is None:
-                width = len(record)
-            elif len(record) > width:
-                return (
-                    f"line {number} has {plural(len(record), 'field')}, not {width} like the "
-                    "first line"
-                )
+    width = None
+    for number, record in records(path, d):
+        while record and not record[-1].strip():
+            record = record[:-1]  # (a delimiter ending the line adds no field)
+        if width is None:
+            width = len(record)
+        elif len(record) > width:
+            return (
+                f"line {number} has {plural(len(record), 'field')}, not {width} like the first line"
+            )
     return "some lines have more fields than the first line"
 
 
 def check_whitespace_widths(path: str, d: Dialect) -> None:
     """Refuse a whitespace-separated line with another number of fields than the first."""
     width = None
-    with open(path, encoding=d.encoding, errors="replace", newline="") as f:
-        for number, line in enumerate(f, start=1):
-            if number <= d.skip_lines or not line.strip():
-                continue
-            fields = len(line.split())
-            if width is None:
-                width = fields
-            elif fields != width:
-                raise CsvError(
-                    f"{path}: line {number} has {plural(fields, 'field')}, not {width} like the "
-                    "first line (whitespace-separated: an empty cell or a name with a space "
-                    "moves the values after it; use another delimiter)"
-                )
+    for number, record in records(path, d):
+        if width is None:
+            width = len(record)
+        elif len(record) != width:
+            raise CsvError(
+                f"{path}: line {number} has {plural(len(record), 'field')}, not {width} like "
+                "the first line (whitespace-separated: an empty cell or a name with a space "
+                "moves the values after it; use another delimiter)"
+            )
 
 
 def header_names(raw: list[object], header: bool) -> list[str]:

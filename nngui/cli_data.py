@@ -14,7 +14,7 @@ from typing import BinaryIO
 
 from nngui.cli_args import UsageError, check_path, check_save_path
 from nngui.core.atomic_file import write_atomically
-from nngui.core.csv_dialect import DELIMITER_NAMES, sniff
+from nngui.core.csv_dialect import DELIMITER_NAMES, Dialect, sniff
 from nngui.core.csv_predict import PredictedRows, evaluate_csv, predict_csv
 from nngui.core.csv_source import CsvSpec, make_csv_dataset
 from nngui.core.csv_table import Table, read_table
@@ -28,15 +28,22 @@ CSV_OPTIONS = ("inputs", "missing_policy", "shuffle_seed", "delimiter", "decimal
                "header", "missing")  # fmt: skip
 
 
+def args_dialect(
+    args: argparse.Namespace, path: str, option: str, missing: tuple[str, ...] | None = None
+) -> Dialect:
+    """How the CSV at ``path`` (given as ``option``) is written: found by looking, but for the
+    reader options given (missing markers: those given, else ``missing``)."""
+    check_path(path, option)
+    return sniff(
+        path, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
+        header=args.header, missing=args.missing or missing,
+    )  # fmt: skip
+
+
 def read_args_table(args: argparse.Namespace, path: str | None = None) -> Table:
     """The CSV named by ``path`` (default ``args.file``), read with the reader options given."""
     path = args.file if path is None else path
-    check_path(path, "the CSV file")
-    dialect = sniff(
-        path, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
-        header=args.header, missing=args.missing or None,
-    )  # fmt: skip
-    return read_table(path, dialect)
+    return read_table(path, args_dialect(args, path, "the CSV file"))
 
 
 def column_names(text: str, table: Table, option: str) -> tuple[str, ...]:
@@ -169,11 +176,7 @@ def predict_rows(args: argparse.Namespace, model: Model) -> int:
         out = check_save_path(args.out, "--out", expand_user=True)
         if os.path.exists(args.csv) and out.resolve() == Path(args.csv).resolve():
             raise UsageError("--out would overwrite the input file: give another name")
-    check_path(args.csv, "--csv")
-    dialect = sniff(
-        args.csv, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
-        header=args.header, missing=args.missing or trained_markers(model),
-    )  # fmt: skip
+    dialect = args_dialect(args, args.csv, "--csv", trained_markers(model))
     if out is None:
         done = predict_csv(model, args.csv, dialect, sys.stdout)
     else:
@@ -199,11 +202,7 @@ def predict_rows(args: argparse.Namespace, model: Model) -> int:
 
 def evaluate_rows(args: argparse.Namespace, model: Model) -> int:
     """``nngui evaluate MODEL --csv FILE``: the model's metrics on the file's rows."""
-    check_path(args.csv, "--csv")
-    dialect = sniff(
-        args.csv, delimiter=args.delimiter, decimal=args.decimal, encoding=args.encoding,
-        header=args.header, missing=args.missing or trained_markers(model),
-    )  # fmt: skip
+    dialect = args_dialect(args, args.csv, "--csv", trained_markers(model))
     report = evaluate_csv(model, args.csv, dialect)
     if args.json:
         json.dump(report, sys.stdout)

@@ -10,8 +10,9 @@ change never feeds back into a new edit.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
@@ -312,9 +313,15 @@ class LayerBuilder(QWidget):
         key: Hashable | None = None,
     ) -> None:  # fmt: skip
         """Ask the workbench for hidden layers ``hidden`` (named ``text``); select ``select``."""
-        self._select_next = (select,)
-        try:
+        with self._selecting(select):
             self.workbench.set_hidden(hidden, text, key)
+
+    @contextlib.contextmanager
+    def _selecting(self, row: int | None) -> Iterator[None]:
+        """Select hidden row ``row`` once the edit made inside has been shown."""
+        self._select_next = (row,)
+        try:
+            yield
         finally:
             self._select_next = None
 
@@ -380,23 +387,17 @@ class LayerBuilder(QWidget):
         name = self._output_combo.itemData(index)
         if name != self._output:
             output = LayerSpec(len(self._output_names), name)
-            self._select_next = (self.selected_row(),)
-            try:
+            with self._selecting(self.selected_row()):
                 self.workbench.set_layers(
                     [*self._hidden, output], f"Set output activation to {name}"
                 )
-            finally:
-                self._select_next = None
 
     def _on_init_chosen(self, index: int) -> None:
         name = self._init_combo.itemData(index)
         if name != self._init:
-            self._select_next = (self.selected_row(),)
-            try:
+            with self._selecting(self.selected_row()):
                 text = f"Set initialisation to {INIT_LABELS[name]}"
                 self.workbench.set_training(init=name, text=text)
-            finally:
-                self._select_next = None
 
     # ----- mirroring ----------------------------------------------------------------------
     def _sync_table(self) -> None:

@@ -48,6 +48,10 @@ class CsvError(ValueError):
     """A file that cannot be read as a table; the message says which file, where and why."""
 
 
+class CancelledError(Exception):
+    """The caller asked a long read or write to stop; nothing more is done."""
+
+
 @dataclass(frozen=True)
 class Dialect:
     """How a CSV file is written (see the module docstring); ``missing``: extra markers."""

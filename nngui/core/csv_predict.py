@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+__all__ = ["CancelledError", "PredictedRows", "evaluate_csv", "predict_csv"]
+
 import numpy as np
 
-from nngui.core.csv_dialect import CsvError, Dialect
+from nngui.core.csv_dialect import CancelledError, CsvError, Dialect
 from nngui.core.csv_source import one_hot
 from nngui.core.csv_table import header_names, parser_problem, read_table, records
 from nngui.core.data import InputColumn
@@ -26,10 +28,6 @@ from nngui.core.model import Model
 
 #: Rows read, predicted and written at a time.
 CHUNK_ROWS = 50_000
-
-
-class CancelledError(Exception):
-    """The caller asked to stop (between chunks); nothing more is written."""
 
 
 @dataclass(frozen=True)

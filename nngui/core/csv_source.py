@@ -144,13 +144,24 @@ def cached_table(path: str, dialect: Dialect) -> Table:
     return _TABLES[key]
 
 
+#: The fingerprints taken last, by file, size and modification time (hashing 100 MB takes a
+#: moment; a fresh network on the same file should not).
+_FINGERPRINTS: dict[tuple[str, int, int], str] = {}
+
+
 def fingerprint(path: str) -> tuple[int, str]:
     """The size and SHA-256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return os.path.getsize(path), digest.hexdigest()
+    stat = os.stat(path)
+    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _FINGERPRINTS:
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+        while len(_FINGERPRINTS) >= CACHED_TABLES:
+            del _FINGERPRINTS[next(iter(_FINGERPRINTS))]
+        _FINGERPRINTS[key] = digest.hexdigest()
+    return stat.st_size, _FINGERPRINTS[key]
 
 
 def check_unchanged(spec: CsvSpec) -> None:
@@ -233,6 +244,31 @@ def one_hot(values: np.ndarray, categories: tuple[str, ...]) -> np.ndarray:
     return out
 
 
+def missing_values(table: Table, names: tuple[str, ...]) -> np.ndarray:
+    """Per row of ``table``: whether any of the columns ``names`` has no value there."""
+    missing = np.zeros(table.rows, dtype=bool)
+    for name in names:
+        c = table.column(name)
+        if c.kind == "numeric":
+            missing |= np.isnan(c.values)
+        elif c.kind == "empty":
+            missing[:] = True
+        else:
+            missing |= np.equal(c.values, None)
+    return missing
+
+
+def incomplete_rows(
+    table: Table, inputs: tuple[str, ...], targets: tuple[str, ...], policy: str
+) -> np.ndarray:
+    """Per row: whether ``make_csv_dataset`` drops it for a missing value (a missing target
+    always; a missing input under the ``drop`` policy)."""
+    dropped = missing_values(table, targets)
+    if policy == "drop":
+        dropped |= missing_values(table, inputs)
+    return dropped
+
+
 def make_csv_dataset(
     spec: CsvSpec, table: Table | None = None, dtype: type = np.float64
 ) -> CsvData:
@@ -249,9 +285,7 @@ def make_csv_dataset(
     columns = tuple(input_column(table, name) for name in inputs)
     x = encode(columns, table)
     y = np.stack([target_values(table, name) for name in spec.targets], axis=1)
-    keep = ~np.isnan(y).any(axis=1)
-    if spec.missing_policy == "drop":
-        keep &= ~np.isnan(x).any(axis=1)
+    keep = ~incomplete_rows(table, inputs, spec.targets, spec.missing_policy)
     dropped = int((~keep).sum())
     x, y = x[keep], y[keep]
     order = (np.random.RandomState(spec.shuffle_seed).permutation(len(x)) if spec.shuffle

@@ -22,14 +22,14 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from nngui.core.csv_dialect import DELIMITER_NAMES, CsvError, Dialect, sniff
+from nngui.core.csv_dialect import DELIMITER_NAMES, CancelledError, CsvError, Dialect, sniff
 from nngui.core.run_text import plural
 
 #: A string column with more distinct values than this is text, not categories.
@@ -102,21 +102,65 @@ class Table:
         }  # fmt: skip
 
 
-def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> Table:
-    """Read ``path`` (sniffing how it is written unless ``dialect`` is given)."""
+class _WatchedFile(io.RawIOBase):
+    """A binary file whose reads report the bytes read so far and stop when cancelled."""
+
+    def __init__(
+        self, path: str, progress: Callable[[int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:  # fmt: skip
+        super().__init__()
+        self._file = open(path, "rb")  # noqa: SIM115 (closed by close())
+        self._done = 0
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def readable(self) -> bool:
+        """Always: it is read from."""
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        """Read into ``buffer``; raises CancelledError once the caller asked to stop."""
+        if self._cancelled is not None and self._cancelled():
+            raise CancelledError
+        n = self._file.readinto(buffer)
+        self._done += n
+        if self._progress is not None:
+            self._progress(self._done)
+        return n
+
+    def close(self) -> None:
+        """Close the file."""
+        self._file.close()
+        super().close()
+
+
+def read_table(
+    path: str | os.PathLike[str], dialect: Dialect | None = None,
+    progress: Callable[[int], None] | None = None, cancelled: Callable[[], bool] | None = None,
+) -> Table:  # fmt: skip
+    """Read ``path`` (sniffing how it is written unless ``dialect`` is given).
+
+    ``progress(n)`` hears the bytes read so far, now and then; ``cancelled()`` is asked as
+    often, and True stops the read with CancelledError.
+    """
     import pandas as pd
 
     name = os.fspath(path)
     d = dialect if dialect is not None else sniff(name)
     if d.delimiter == " ":  # a blank cell would move the values after it: refuse it
         check_whitespace_widths(name, d)
+    watched = progress is not None or cancelled is not None
+    source: Any = name
+    if watched:
+        source = io.BufferedReader(_WatchedFile(name, progress, cancelled), 1 << 20)
     try:
         with warnings.catch_warnings():  # mixed types are read as text and reported as such
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             # More fields than the header would be dropped with a warning: refuse instead.
             warnings.simplefilter("error", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                name, sep=r"\s+" if d.delimiter == " " else d.delimiter, engine="c",
+                source, sep=r"\s+" if d.delimiter == " " else d.delimiter, engine="c",
                 quotechar=d.quote, decimal=d.decimal, encoding=d.encoding,
                 header=0 if d.header else None, na_values=["", *d.markers],
                 keep_default_na=False, skipinitialspace=True, skip_blank_lines=True,
@@ -139,6 +183,9 @@ def read_table(path: str | os.PathLike[str], dialect: Dialect | None = None) -> 
             f"{name}: byte {exc.object[exc.start]:#04x} cannot be read as {d.encoding}; "
             "give the file's encoding (--encoding)"
         ) from None
+    finally:
+        if watched:
+            source.close()
     if len(frame) == 0:
         raise CsvError(f"{name}: a header but no data rows")
     if frame.iloc[:, -1].isna().any():  # perhaps a line with too few fields: look closer

@@ -13,12 +13,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from nngui.core.csv_dialect import CancelledError
+
 #: What a job gets: how to report progress, and how to know it should stop.
 Work = Callable[[Callable[[int], None], Callable[[], bool]], object]
 
 
-class TaskCancelledError(Exception):
-    """Raised by a job that stopped because it was asked to."""
+#: Raised by a job that stopped because it was asked to (the core's reads and writes raise it).
+TaskCancelledError = CancelledError
 
 
 class BackgroundTask(QObject):

@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QProgressDi
 
 from nngui.core.atomic_file import write_atomically
 from nngui.core.csv_dialect import CsvError, sniff
-from nngui.core.csv_predict import CancelledError, PredictedRows, predict_csv
+from nngui.core.csv_predict import PredictedRows, predict_csv
 from nngui.core.run_text import plural
-from nngui.gui.background_task import BackgroundTask, TaskCancelledError, start_task
+from nngui.gui.background_task import BackgroundTask, start_task
 from nngui.gui.file_actions import last_directory
 from nngui.gui.save_dialog import ask_save_path
 from nngui.workbench import Workbench
@@ -89,10 +89,7 @@ class PredictCsvAction(QObject):
                 text.flush()
                 text.detach()
 
-            try:
-                write_atomically(target, write)
-            except CancelledError:
-                raise TaskCancelledError from None
+            write_atomically(target, write)  # (a CancelledError is the task's "cancelled")
             return done[0]
 
         self.task = BackgroundTask(work)

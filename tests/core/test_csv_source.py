@@ -122,3 +122,17 @@ def test_numbers_written_for_people_are_named_when_left_out(tmp_path, value, wha
     p.write_text("price,x,y\n" + rows)
     data = make_csv_dataset(spec(p))
     assert any(f"numbers with {what}? remove them" in n for n in data.notes), data.notes
+
+
+def test_the_rows_a_policy_drops_are_counted_before_reading_the_data_set(tmp_path):
+    from nngui.core.csv_source import incomplete_rows
+    from nngui.core.csv_table import read_table
+
+    path = tmp_path / "m.csv"
+    path.write_text("x,c,y\n1,u,1\n,v,2\n3,,3\n4,u,\n5,v,5\n6,u,6\n7,v,7\n8,u,8\n")
+    table = read_table(path)
+    drop = incomplete_rows(table, ("x", "c"), ("y",), "drop")
+    assert drop.tolist() == [False, True, True, True, False, False, False, False]
+    assert incomplete_rows(table, ("x", "c"), ("y",), "mean").sum() == 1  # the missing target
+    spec = CsvSpec(str(path), ("x", "c"), ("y",), shuffle=False, train_ratio=0.5)
+    assert make_csv_dataset(spec).dropped == drop.sum()

@@ -177,3 +177,16 @@ def test_errors_name_the_line_as_an_editor_numbers_it(tmp_path):
 def test_lines_longer_than_the_header_are_refused_not_cut(tmp_path, data, message):
     with pytest.raises(CsvError, match=message):
         read_table(write(tmp_path, data))
+
+
+def test_a_watched_read_reports_the_bytes_read_and_stops_when_asked(tmp_path):
+    from nngui.core.csv_dialect import CancelledError
+
+    path = write(tmp_path, "x,y\n" + "".join(f"{i},{i * 2}\n" for i in range(300_000)))
+    size = path.stat().st_size
+    seen: list[int] = []
+    table = read_table(path, progress=seen.append)
+    assert table.rows == 300_000 and table.column("y").values[-1] == 599_998
+    assert seen == sorted(seen) and seen[-1] == size and len(seen) > 1
+    with pytest.raises(CancelledError):
+        read_table(path, progress=seen.append, cancelled=lambda: len(seen) > 2)

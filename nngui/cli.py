@@ -63,7 +63,7 @@ from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
 from nngui.core.network import LayerSpec, Network, count_parameters
-from nngui.core.presets import ARTICLE, FAST, Preset
+from nngui.core.presets import ARTICLE, FAST, Preset, training_on_own_data
 from nngui.core.setup import fresh_start, start_on
 from nngui.core.training import (
     History,
@@ -184,8 +184,6 @@ def given(args: argparse.Namespace, names: tuple[str, ...]) -> dict[str, Any]:
 
 #: --preset's names → the GUI's presets.
 PRESET_NAMES = {"article": ARTICLE, "fast": FAST}
-#: What --preset fast adds on a CSV file: early stopping on its validation split.
-FAST_CSV_PATIENCE = 1000
 
 
 def chosen_preset(args: argparse.Namespace) -> Preset:
@@ -254,13 +252,8 @@ def csv_setup(args: argparse.Namespace) -> Setup:
     """A new network on a CSV file's columns; its weights from RandomState(--shuffle-seed)."""
     preset = chosen_preset(args)
     ds = csv_dataset(args, _note(args), val_ratio=preset.data.val_ratio)
-    base = preset.training
-    if preset is FAST:  # a good default on own data too: batches to the rows, early stopping
-        n_train = len(ds.train)
-        base = dataclasses.replace(
-            base, batch_size=min(base.batch_size, max(1, n_train // 4)),
-            patience=FAST_CSV_PATIENCE if ds.val is not None else 0,
-        )  # fmt: skip
+    # A good default on own data too: batches to the rows, early stopping.
+    base = training_on_own_data(preset, len(ds.train), ds.val is not None)
     config = build_config(args, base)
     if config.patience and ds.val is None:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -130,18 +131,24 @@ _TABLES: dict[tuple[str, Dialect, int, int], Table] = {}
 CACHED_TABLES = 2
 
 
-def cached_table(path: str, dialect: Dialect) -> Table:
-    """``read_table(path, dialect)``, or the table read before if the file is unchanged."""
+def cached_table(
+    path: str, dialect: Dialect, progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> Table:  # fmt: skip
+    """``read_table(path, dialect, progress, cancelled)``, or the table read before if the
+    file is unchanged."""
     try:
         stat = os.stat(path)
     except OSError:
         return read_table(path, dialect)  # (which says what is wrong)
     key = (os.path.abspath(path), dialect, stat.st_size, stat.st_mtime_ns)
-    if key not in _TABLES:
+    table = _TABLES.get(key)
+    if table is None:
+        table = read_table(path, dialect, progress, cancelled)
         while len(_TABLES) >= CACHED_TABLES:
-            del _TABLES[next(iter(_TABLES))]
-        _TABLES[key] = read_table(path, dialect)
-    return _TABLES[key]
+            _TABLES.pop(next(iter(_TABLES)), None)
+        _TABLES[key] = table
+    return table
 
 
 #: The fingerprints taken last, by file, size and modification time (hashing 100 MB takes a
@@ -254,7 +261,7 @@ def missing_values(table: Table, names: tuple[str, ...]) -> np.ndarray:
         elif c.kind == "empty":
             missing[:] = True
         else:
-            missing |= np.equal(c.values, None)
+            missing |= np.array([v is None for v in c.values], dtype=bool)
     return missing
 
 

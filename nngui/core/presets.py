@@ -6,7 +6,7 @@ that the GUI and the CLI mean the same thing by a name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nngui.core.data import DataSpec
 from nngui.core.network import LayerSpec, seed_layers
@@ -57,6 +57,20 @@ FAST = Preset(
 )
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (ARTICLE, FAST)}
+#: What the fast preset adds on own data: early stopping on its validation split.
+FAST_OWN_DATA_PATIENCE = 1000
+
+
+def training_on_own_data(preset: Preset, n_train: int, validation: bool) -> TrainConfig:
+    """``preset``'s training settings for a data set of ``n_train`` training rows (with a
+    ``validation`` split or not): the fast preset takes batches of at most a quarter of the
+    rows and stops early on the validation split, restoring the best weights."""
+    if preset is not FAST:
+        return preset.training
+    return replace(
+        preset.training, batch_size=min(preset.training.batch_size, max(1, n_train // 4)),
+        patience=FAST_OWN_DATA_PATIENCE if validation else 0,
+    )  # fmt: skip
 
 
 def matching_preset(

@@ -26,9 +26,10 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from nngui.core.csv_source import CsvSpec
-from nngui.core.data import DataSpec, DataSpecError
+from nngui.core.data import DataSpec, DataSpecError, split_counts
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec
+from nngui.core.presets import PRESETS, training_on_own_data
 from nngui.core.training import (
     RunResult,
     TrainConfig,
@@ -144,8 +145,26 @@ class Workbench:
         return self.set_layers([*hidden, self._settings.layers[-1]], text, merge_key)
 
     def apply_preset(self, name: str) -> bool:
-        """Replace every setting with the preset ``name``'s, as one step."""
-        return self.edit(Settings.from_preset(name), f"Apply preset {name}")
+        """Replace every setting with the preset ``name``'s, as one step. On a CSV file's
+        data the file and its columns stay: the preset gives its validation share, layers
+        (the output layer sized to the targets) and training settings, fitted to the rows."""
+        preset = Settings.from_preset(name)
+        data = self._settings.data
+        if not isinstance(data, CsvSpec):
+            return self.edit(preset, f"Apply preset {name}")
+        data = dataclasses.replace(data, val_ratio=preset.data.val_ratio)
+        rows = self._rows_kept()
+        n_train = split_counts(rows, data.train_ratio, data.val_ratio)[0]
+        training = training_on_own_data(PRESETS[name], n_train, data.val_ratio > 0)
+        settings = self._fitted(preset.replace(training=training), data=data)
+        return self.edit(settings, f"Apply preset {name}")
+
+    def _rows_kept(self) -> int:
+        """The rows of the session's data (after dropping those missing values)."""
+        ds = self._session.dataset if self._session is not None else None
+        if ds is None:
+            return 0
+        return len(ds.train) + len(ds.test) + (len(ds.val) if ds.val is not None else 0)
 
     def load(self, settings: Settings) -> None:
         """Take ``settings`` as they are and forget the undo history (a fresh network follows

@@ -201,3 +201,22 @@ def test_csv_edits_are_named_for_the_edit_menu(tmp_path):
     assert describe_change(csv, moved) == "Use the data of e.csv"
     stamped = csv.replace(data=dataclasses.replace(csv.data, size=10, sha256="0" * 64))
     assert stamped == csv and describe_change(csv, stamped) == "No change"
+
+
+def test_a_preset_on_a_csv_file_keeps_the_file_and_fits_its_rows(bench, tmp_path):
+    from nngui.core.presets import ARTICLE, FAST
+
+    csv = csv_settings(tmp_path)
+    bench.edit(csv, "Use the data of d.csv")
+    bench.apply_preset(FAST.name)
+    data = bench.settings.data
+    assert data.path == csv.data.path and data.inputs == csv.data.inputs
+    assert data.val_ratio == FAST.data.val_ratio
+    n_train = len(bench.session.dataset.train)
+    assert bench.settings.training.batch_size == max(1, n_train // 4) < FAST.training.batch_size
+    assert bench.settings.training.patience > 0  # early stopping on the validation split
+    assert [layer.units for layer in bench.settings.layers] == [32, 1]
+    assert bench.stack.undo_text() == f"Apply preset {FAST.name}"
+    bench.apply_preset(ARTICLE.name)
+    assert bench.settings.training == ARTICLE.training and bench.settings.data.val_ratio == 0
+    assert [layer.units for layer in bench.settings.layers] == [4, 4, 1]

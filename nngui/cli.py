@@ -1,13 +1,13 @@
 """The ``nngui`` command: opens the window, or trains, predicts, evaluates and explains models.
 
-``nngui`` and ``nngui MODEL.npz`` open the window (the GUI is imported only then, so the other
-commands work on machines without Qt). ``train``, ``predict``, ``evaluate``, ``info``,
-``inside``, ``check-gradients`` and ``export`` run headless; ``--help`` on each explains the
-options. Exit status: 0 when the command did its work, including training that was interrupted
-with Ctrl+C, stopped early, hit its time limit or diverged (the outcome is reported and the
-finite weights are saved); 1 when the trained model could not be saved or a gradient check
-failed; 2 for a bad argument or file, or when the window is not available; 130 when a second
-Ctrl+C aborts at once.
+``nngui``, ``nngui MODEL.npz`` and ``nngui DATA.csv`` open the window (the GUI is imported only
+then, so the other commands work on machines without Qt). ``train``, ``predict``, ``evaluate``,
+``info``, ``inside``, ``check-gradients`` and ``export`` run headless; ``--help`` on each
+explains the options. Exit status: 0 when the command did its work, including training that was
+interrupted with Ctrl+C, stopped early, hit its time limit or diverged (the outcome is reported
+and the finite weights are saved); 1 when the trained model could not be saved or a gradient
+check failed; 2 for a bad argument or file, or when the window is not available; 130 when a
+second Ctrl+C aborts at once.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ from nngui.cli_report import (
     train_report,
     train_summary,
 )
-from nngui.core.csv_dialect import CsvError
+from nngui.core.csv_dialect import DATA_SUFFIXES, CsvError, sniff
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
@@ -136,16 +136,25 @@ def _silence_stdout() -> None:
 
 # ----- the window -------------------------------------------------------------------------
 def run_gui(argv: list[str]) -> int:
-    """``nngui [MODEL.npz]``: check the model file, then open the window (imported lazily)."""
+    """``nngui [MODEL.npz | DATA.csv]``: check the file, then open the window (imported
+    lazily) with the model, or the import view of the data."""
     args = build_gui_parser().parse_args(argv)
+    model, data = args.model, None
     if args.model is not None:
         check_path(args.model)
         path = Path(args.model)
-        if path.suffix.lower() != ".npz" and not _exists(path):
+        if path.suffix.lower() in DATA_SUFFIXES:  # a data file: the window's import view
+            model, data = None, args.model
+            try:
+                sniff(args.model)
+            except CsvError as exc:
+                raise UsageError(str(exc)) from None
+        elif path.suffix.lower() != ".npz" and not _exists(path):
             raise UsageError(
                 f"{args.model!r} is neither a command ({', '.join(COMMANDS)}) nor a model file"
             )
-        read_model(args.model)
+        else:
+            read_model(args.model)
     try:
         from nngui.gui import xcb_preflight
         from nngui.gui.app import display_problem, run_app
@@ -165,7 +174,7 @@ def run_gui(argv: list[str]) -> int:
     if problem is not None:  # Qt would abort with a message that hides the cause
         print(f"nngui: {problem}", file=sys.stderr)
         return 2
-    return int(run_app(args.model))
+    return int(run_app(model, data))
 
 
 def _exists(path: Path) -> bool:

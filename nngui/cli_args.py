@@ -352,6 +352,7 @@ A workbench for small NumPy neural networks.
 
   nngui                  open the window
   nngui MODEL.npz        open the window with a saved model
+  nngui DATA.csv         open the window and import a CSV file
   nngui train …          train a network without a window (nngui train --help)
   nngui predict …        outputs of a saved model for some inputs
   nngui evaluate …       metrics of a saved model on its regenerated data
@@ -582,7 +583,7 @@ def build_parser() -> Parser:
     """The ``nngui`` parser with the subcommands train, predict, evaluate and info."""
     parser = Parser(
         prog="nngui",
-        usage="nngui [MODEL.npz] | nngui COMMAND …",
+        usage="nngui [MODEL.npz | DATA.csv] | nngui COMMAND …",
         description=MAIN_DESCRIPTION,
         formatter_class=_Formatter,
     )
@@ -763,7 +764,10 @@ def _add_explain_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def build_gui_parser() -> Parser:
-    """The parser of ``nngui [MODEL.npz]``, which opens the window."""
+    """The parser of ``nngui [MODEL.npz | DATA.csv]``, which opens the window."""
     parser = Parser(prog="nngui", description=MAIN_DESCRIPTION, formatter_class=_Formatter)
-    parser.add_argument("model", nargs="?", metavar="MODEL.npz", help="a model to open")
+    parser.add_argument(
+        "model", nargs="?", metavar="MODEL.npz | DATA.csv",
+        help="a model to open, or a CSV file to import",
+    )  # fmt: skip
     return parser

@@ -423,7 +423,9 @@ def fake_gui(monkeypatch) -> FakeGui:
     """Replace nngui.gui.app by a module whose run_app records its argument."""
     calls = FakeGui()
     module = types.ModuleType("nngui.gui.app")
-    module.run_app = lambda model_path=None: calls.append(model_path) or 0
+    module.run_app = lambda model_path=None, data_path=None: (
+        calls.append(model_path if data_path is None else ("data", data_path)) or 0
+    )
     module.display_problem = lambda environ, find_library, **probes: calls.problem
     monkeypatch.setitem(sys.modules, "nngui.gui.app", module)
     return calls
@@ -437,6 +439,18 @@ def test_no_arguments_open_the_window(capsys, fake_gui):
 def test_model_argument_opens_it_in_the_window(capsys, fake_gui, model_path):
     assert run(capsys, model_path)[0] == 0
     assert fake_gui == [str(model_path)]
+
+
+def test_a_csv_argument_opens_the_import_view_and_a_bad_one_says_why(capsys, fake_gui, tmp_path):
+    data = tmp_path / "d.csv"
+    data.write_text("x,y\n1,2\n3,4\n")
+    assert run(capsys, data)[0] == 0
+    assert fake_gui == [("data", str(data))]
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, _, err = run(capsys, empty)
+    assert code == 2 and "empty.csv" in err and "empty" in err and len(err.splitlines()) == 1
+    assert fake_gui == [("data", str(data))]
 
 
 def test_bad_model_does_not_open_the_window(capsys, fake_gui, tmp_path):

@@ -337,7 +337,9 @@ def fake_window(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """nngui.gui.app replaced: opening the window records the model path and returns 0."""
     calls: list[object] = []
     module = types.ModuleType("nngui.gui.app")
-    module.run_app = lambda model_path=None: calls.append(model_path) or 0  # type: ignore[attr-defined]
+    module.run_app = lambda model_path=None, data_path=None: (
+        calls.append(model_path or data_path) or 0
+    )  # type: ignore[attr-defined]
     module.display_problem = lambda environ, find_library, **probes: None  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "nngui.gui.app", module)
     return calls

@@ -36,6 +36,8 @@ DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " "
 #: spreadsheet errors (#N/A, #DIV/0! …) mark missing values too.
 MISSING = ("NA", "N/A", "n/a", "NaN", "nan", "null", "NULL", "?", "-", "#N/A", "#NA",
            "#DIV/0!", "#VALUE!", "#NULL!", "#NUM!", "#REF!", "#NAME?")  # fmt: skip
+#: File names taken for data tables (the window's drops and ``nngui DATA.csv``).
+DATA_SUFFIXES = (".csv", ".tsv", ".tab", ".txt", ".dat")
 ENCODINGS = ("utf-8-sig", "utf-8", "cp1252", "latin-1")
 
 _NUMBER = {

@@ -312,6 +312,7 @@ def make_csv_dataset(
     spec = replace(spec, inputs=inputs, size=size, sha256=sha)
     names = tuple(n for col in columns for n in col.encoded_names)
     dataset = split_dataset(spec, x, y, n_train, n_val, names, spec.targets, columns, dtype)
+    dataset.dropped = dropped
     return CsvData(dataset, spec, tuple(notes), dropped)
 
 

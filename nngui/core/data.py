@@ -209,7 +209,7 @@ class Split:
 class Dataset:
     """A data set: its spec (the formulas' DataSpec or a CSV file's CsvSpec), the train /
     validation / test splits, the scalers, the names and, for CSV data, how each column enters
-    the network (``columns``; empty for the formulas' numeric inputs)."""
+    the network (``columns``; empty for the formulas' numeric inputs) and the rows it dropped."""
 
     spec: DataSpec | CsvSpec
     train: Split
@@ -220,6 +220,8 @@ class Dataset:
     input_names: tuple[str, ...] = INPUT_NAMES
     output_names: tuple[str, ...] = SEED_TARGETS
     columns: tuple[InputColumn, ...] = ()
+    #: Rows of a CSV file left out for missing values.
+    dropped: int = 0
 
     @property
     def n_inputs(self) -> int:

@@ -144,8 +144,9 @@ def install_excepthook(parent: QWidget | None = None) -> ErrorHook:
     return hook
 
 
-def run_app(model_path: str | None = None) -> int:
-    """Show the main window (opening ``model_path`` if given) and run until it closes."""
+def run_app(model_path: str | None = None, data_path: str | None = None) -> int:
+    """Show the main window (opening ``model_path``, or the import view of the CSV file
+    ``data_path``, if given) and run until it closes."""
     from nngui.gui.main_window import MainWindow
 
     app = make_app()
@@ -157,6 +158,8 @@ def run_app(model_path: str | None = None) -> int:
     window.show()
     if model_path:
         window.files.open_path(model_path, confirmed=True)
+    if data_path:
+        window.data.open_path(data_path)
     try:
         return app.exec()
     finally:

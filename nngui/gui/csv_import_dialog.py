@@ -214,9 +214,7 @@ class CsvImportDialog(QDialog):
         header = self._columns.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self._columns.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self._columns.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self._columns)
         return box
 
@@ -227,9 +225,7 @@ class CsvImportDialog(QDialog):
             QTableWidget(), "Preview", "The first rows as read with the settings above."
         )
         self._preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self._preview.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
+        self._preview.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self._preview)
         return box
 
@@ -573,12 +569,9 @@ class CsvImportDialog(QDialog):
 if __name__ == "__main__":
     import sys
 
-    from PySide6.QtWidgets import QApplication
-
     from nngui.core.csv_dialect import sniff
+    from nngui.core.examples import example_path
+    from nngui.gui.widgets import run_preview
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    file = sys.argv[1] if len(sys.argv) > 1 else "nngui/resources/examples/iris.csv"
-    dialog = CsvImportDialog(file, sniff(file))
-    dialog.show()
-    app.exec()
+    file = sys.argv[1] if len(sys.argv) > 1 else example_path("iris.csv")
+    run_preview(lambda: CsvImportDialog(file, sniff(file)), "CSV import preview")

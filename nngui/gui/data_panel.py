@@ -1,6 +1,9 @@
-"""The data panel: edit the workbench's data settings and summarise the generated Dataset.
+"""The data panel: the data's source, its settings, and a summary of the Dataset.
 
-The panel binds to a Workbench: a finished edit of usable settings is a workbench edit (named
+The source is the article's formulas or a CSV file. For the formulas the panel edits the
+settings itself; for a CSV file it shows the file, its columns' roles and split, and asks the
+window (``open_csv_requested``, ``import_requested``) to open a file or the import view. The
+panel binds to a Workbench: a finished edit of usable settings is a workbench edit (named
 and undoable; the edits of one visit to a box merge into one step), and every change of the
 workbench's data settings, whoever made it (an undo, a preset, an opened model), is shown.
 Settings that cannot be used stay shown with the reason and change nothing until corrected.
@@ -11,20 +14,26 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import os
 
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from nngui.core.csv_dialect import DELIMITER_NAMES
+from nngui.core.csv_source import CsvSpec
 from nngui.core.data import INPUT_NAMES, MAX_SAMPLES, TARGETS, Dataset, DataSpec, DataSpecError
+from nngui.core.run_text import plural
 from nngui.gui.number_box import FloatBox, IntBox
 from nngui.gui.widgets import (
     FitTable,
@@ -59,6 +68,10 @@ class DataPanel(QWidget):
 
     #: The user edited a setting (never emitted when the workbench's settings are shown).
     changed = Signal()
+    #: The user asks to open a CSV file (a file dialog, then the import view).
+    open_csv_requested = Signal()
+    #: The user asks to change how the CSV file shown is imported (the import view).
+    import_requested = Signal()
 
     def __init__(self, workbench: Workbench | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,7 +79,11 @@ class DataPanel(QWidget):
         self._target_order: list[str] = []
         self._visit = 0  # edits of one box merge until its edit is finished (Return, Tab)
         self._forms: list[QFormLayout] = []
-        self._settings = [self._inputs_group(), self._targets_group(), self._split_group()]
+        self._formulas = DataSpec()  # the formulas' settings last shown, for the source combo
+        self._last_csv: CsvSpec | None = None  # … and the CSV file's
+        self._source_box = self._source_group()
+        self._formula_groups = [self._inputs_group(), self._targets_group(), self._split_group()]
+        self._settings = [self._source_box, *self._formula_groups]
         layout = QVBoxLayout(self)
         for group in self._settings:
             layout.addWidget(group)
@@ -81,12 +98,58 @@ class DataPanel(QWidget):
         for name, box in self._boxes.items():
             box.valueChanged.connect(lambda _v, n=name: self._edited(n))
             box.editingFinished.connect(self._end_visit)
-        if isinstance(self.workbench.settings.data, DataSpec):
-            self._show_spec(self.workbench.settings.data)
+        self._show_source(self.workbench.settings.data)
         self._unsubscribe = self.workbench.subscribe(self._on_settings)
         self.destroyed.connect(lambda *_: self._unsubscribe())
 
     # ----- construction -------------------------------------------------------------------
+    def _source_group(self) -> QGroupBox:
+        box = QGroupBox("Source")
+        form = QFormLayout(box)
+        self._forms.append(form)
+        self._source_form = form
+        self._source = describe(
+            QComboBox(), "Data source",
+            "Where the data comes from: the article's formulas (a, b → a+b, a-b, |a-b|) or "
+            "the columns of a CSV file.",
+        )  # fmt: skip
+        self._source.addItem("The article's formulas", "formulas")
+        self._source.addItem("CSV file…", "csv")
+        self._source.activated.connect(self._source_chosen)
+        source_label = QLabel("Sou&rce:")
+        source_label.setBuddy(self._source)
+        form.addRow(source_label, self._source)
+        self._csv_file = QLabel()
+        self._csv_file.setAccessibleName("CSV file")
+        self._csv_file.setWordWrap(True)
+        form.addRow("File:", self._csv_file)
+        self._csv_roles = QLabel()
+        self._csv_roles.setAccessibleName("CSV columns")
+        self._csv_roles.setWordWrap(True)
+        form.addRow("Columns:", self._csv_roles)
+        self._csv_rows = QLabel()
+        self._csv_rows.setAccessibleName("CSV rows")
+        self._csv_rows.setWordWrap(True)
+        form.addRow("Rows:", self._csv_rows)
+        buttons = QHBoxLayout()
+        self._open_csv = describe(
+            QPushButton("Open &CSV…"), "Open CSV",
+            "Train on the columns of a CSV file (File ▸ Open Data…).",
+        )  # fmt: skip
+        self._open_csv.clicked.connect(self.open_csv_requested)
+        self._edit_import = describe(
+            QPushButton("&Import Settings…"), "Import settings",
+            "Change how the file is read, the role of each column, the missing values, the "
+            "shuffle and the split.",
+        )  # fmt: skip
+        self._edit_import.clicked.connect(self.import_requested)
+        buttons.addWidget(self._open_csv)
+        buttons.addWidget(self._edit_import)
+        buttons.addStretch(1)
+        form.addRow(buttons)
+        self._csv_rows_widgets = [self._csv_file, self._csv_roles, self._csv_rows]
+        return box
+
     def _inputs_group(self) -> QGroupBox:
         box = QGroupBox("Inputs")
         form = QFormLayout(box)
@@ -185,6 +248,7 @@ class DataPanel(QWidget):
 
     def _summary_group(self) -> QGroupBox:
         box = QGroupBox("Generated data")
+        self._summary = box
         layout = QVBoxLayout(box)
         self._counts = hint_label("Not generated yet.", warning=False)
         self._counts.setAccessibleName("Generated data counts")
@@ -249,13 +313,69 @@ class DataPanel(QWidget):
         self._show_split()
 
     def show_dataset(self, ds: Dataset) -> None:
-        """Summarise ``ds``: split counts, train-set scalers and the first training rows."""
+        """Summarise ``ds``: split counts, train-set scalers and the first training rows (and
+        for a CSV file the rows used and dropped)."""
         n_val = len(ds.val) if ds.val is not None else 0
         self._counts.setText(
             f"{len(ds.train):,} training · {n_val:,} validation · {len(ds.test):,} test samples"
         )
+        csv = isinstance(ds.spec, CsvSpec)
+        self._summary.setTitle("Data read" if csv else "Generated data")
+        if isinstance(ds.spec, CsvSpec):
+            used = len(ds.train) + n_val + len(ds.test)
+            dropped = ds.dropped
+            left_out = f"; {plural(dropped, 'row')} dropped for missing values" if dropped else ""
+            order = (
+                f"shuffled (seed {ds.spec.shuffle_seed})" if ds.spec.shuffle else "in file order"
+            )
+            self._csv_rows.setText(f"{used:,} used, {order}{left_out}")
         self._show_scalers(ds)
         self._show_preview(ds)
+
+    def _show_source(self, data: DataSpec | CsvSpec) -> None:
+        """Show where the data comes from, and the settings of that source."""
+        csv = isinstance(data, CsvSpec)
+        with QSignalBlocker(self._source):
+            self._source.setCurrentIndex(1 if csv else 0)
+        for widget in self._csv_rows_widgets:
+            self._source_form.setRowVisible(widget, csv)
+        self._edit_import.setVisible(csv)
+        for group in self._formula_groups:
+            group.setVisible(not csv)
+        if isinstance(data, CsvSpec):
+            self._last_csv = data
+            d = data.dialect
+            how = f"{DELIMITER_NAMES[d.delimiter]}-separated, decimal {d.decimal!r}, {d.encoding}"
+            self._csv_file.setText(f"<b>{os.path.basename(data.path)}</b> ({how})")
+            self._csv_file.setToolTip(data.path)
+            inputs = ", ".join(data.inputs) or "every usable column"
+            self._csv_roles.setText(f"{', '.join(data.targets)} from {inputs}")
+        else:
+            self._formulas = data
+            self._show_spec(data)
+
+    def _source_chosen(self, index: int) -> None:
+        """The source combo: the formulas' settings shown last, or a CSV file (the one shown
+        last if any, else the window asks for one)."""
+        data = self.workbench.settings.data
+        wanted = self._source.itemData(index)
+        self._show_source(data)  # the combo follows the workbench, not the click
+        if wanted == "formulas" and isinstance(data, CsvSpec):
+            self._use(self._formulas)
+        elif wanted == "csv" and not isinstance(data, CsvSpec):
+            if self._last_csv is not None:
+                self._use(self._last_csv)
+            else:
+                self.open_csv_requested.emit()
+
+    def _use(self, data: DataSpec | CsvSpec) -> None:
+        try:
+            self.workbench.set_data_spec(data)
+        except (ValueError, OSError) as exc:  # a file gone or changed, settings refused
+            self._csv_rows.setText(f"Cannot use it: {exc}")
+            self._source_form.setRowVisible(self._csv_rows, True)
+            return
+        self.changed.emit()
 
     def set_editable(self, on: bool) -> None:
         """Allow or forbid editing the settings (forbidden while training)."""
@@ -286,12 +406,15 @@ class DataPanel(QWidget):
         """Show the workbench's data settings when they changed and differ from those shown."""
         if old.data == new.data:
             return
+        if isinstance(new.data, CsvSpec) or isinstance(old.data, CsvSpec):
+            self._show_source(new.data)
+            return
         try:
             shown: DataSpec | None = self.spec()
         except DataSpecError:
             shown = None
-        if shown != new.data and isinstance(new.data, DataSpec):  # (CSV data: a later panel)
-            self._show_spec(new.data)
+        if shown != new.data:
+            self._show_source(new.data)
 
     def _commit(self, key: object) -> None:
         """Make the settings shown the workbench's, if they can be used (else say why)."""

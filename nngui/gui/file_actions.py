@@ -9,6 +9,7 @@ work or runs were never saved, naming how many runs.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,15 +18,19 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
-from nngui.core.csv_source import CsvSpec
+from nngui.core.csv_dialect import DATA_SUFFIXES, CsvError
+from nngui.core.csv_source import CsvSpec, check_unchanged
 from nngui.core.data import DataSpecError
+from nngui.core.model import Model
 from nngui.core.model_file import ModelFileError, load_model, save_model
 from nngui.core.run_text import plural
 from nngui.gui.save_dialog import ask_save_path
 from nngui.workbench import RunRecord, Workbench
+from nngui.workbench.session import Session
 
 MAX_RECENT = 8
 FILE_FILTER = "nngui model (*.npz)"
+DATA_FILTER = "CSV files (" + " ".join(f"*{s}" for s in DATA_SUFFIXES) + ");;All files (*)"
 RECENT_KEY = "recent_files"
 LAST_DIR_KEY = "last_directory"
 
@@ -112,14 +117,22 @@ class FileActions(QObject):
         return action
 
     def fill_menu(
-        self, menu: QMenu, export_menu: QMenu | None = None, more: Sequence[QAction] = ()
-    ) -> None:
-        """Add the actions to the File menu (``more`` and ``export_menu`` after the save
-        actions)."""
+        self, menu: QMenu, export_menu: QMenu | None = None, more: Sequence[QAction] = (),
+        data: Sequence[QAction | QMenu] = (),
+    ) -> None:  # fmt: skip
+        """Add the actions to the File menu (``data`` after the opening actions, ``more`` and
+        ``export_menu`` after the save actions)."""
         menu.addAction(self.new_action)
         menu.addAction(self.open_action)
         menu.addMenu(self.recent_menu)
         menu.addSeparator()
+        for item in data:
+            if isinstance(item, QMenu):
+                menu.addMenu(item)
+            else:
+                menu.addAction(item)
+        if data:
+            menu.addSeparator()
         menu.addAction(self.save_action)
         menu.addAction(self.save_as_action)
         menu.addActions(list(more))
@@ -200,26 +213,68 @@ class FileActions(QObject):
             if not os.path.exists(path):
                 forget_recent(path)
             return False
-        if isinstance(model.data_spec, CsvSpec):  # the Data panel shows the formulas only
-            name = os.path.basename(model.data_spec.path)
-            QMessageBox.warning(
-                self.window, "Cannot open model",
-                f"{path}: it was trained on the CSV file {name}, which the window cannot show "
-                "yet. Use nngui predict MODEL --csv FILE, nngui evaluate MODEL --csv FILE and "
-                "nngui train --init-from MODEL on the command line.",
-            )  # fmt: skip
-            return False
         self.stop_training()
         try:
-            session = self.workbench.open_model(model)
+            session = self.open_model(path, model)
         except ValueError as exc:  # DataSpecError, SettingsError: parts that do not fit
             QMessageBox.warning(self.window, "Cannot open model", f"{path}: {exc}")
+            return False
+        if session is None:
             return False
         self._saved_as(path)
         epochs = plural(session.history.epochs, "epoch")
         name = os.path.basename(path)
         self.window.statusBar().showMessage(f"Opened {name}: {epochs} trained", 8000)
         return True
+
+    def open_model(self, path: str, model: Model) -> Session | None:
+        """Show ``model`` (read from ``path``). When it was trained on a CSV file that is
+        missing or changed, offer to locate the file (a moved copy); None if the user does
+        not. Raises ValueError when it cannot be shown."""
+        spec = model.data_spec
+        if isinstance(spec, CsvSpec):
+            try:
+                check_unchanged(spec)
+            except CsvError:
+                located = self._locate_data(path, spec)
+                if located is None:
+                    return None
+                model.data_spec = located
+        return self.workbench.open_model(model)
+
+    def _locate_data(self, path: str, spec: CsvSpec) -> CsvSpec | None:
+        """Ask for the data file of ``spec`` where it is now; the file chosen must be the
+        one the model was trained on (its SHA-256). None when the user gives up."""
+        gone = not os.path.isfile(spec.path)
+        what = "is missing" if gone else "changed since the model was trained on it"
+        question = (
+            f"{os.path.basename(path)} was trained on {spec.path}, which {what}. Locate the "
+            "file it was trained on (a moved or copied file) to open the model?"
+        )
+        buttons = QMessageBox.StandardButton
+        while True:
+            answer = QMessageBox.question(
+                self.window, "Data file not found", question, buttons.Open | buttons.Cancel,
+                buttons.Open,
+            )  # fmt: skip
+            if answer != buttons.Open:
+                return None
+            chosen, _ = QFileDialog.getOpenFileName(
+                self.window, f"Locate {os.path.basename(spec.path)}",
+                os.path.dirname(path), DATA_FILTER,
+            )  # fmt: skip
+            if not chosen:
+                return None
+            moved = dataclasses.replace(spec, path=os.path.abspath(chosen))
+            try:
+                check_unchanged(moved)
+            except CsvError:
+                question = (
+                    f"{chosen} is not the file {os.path.basename(path)} was trained on (its "
+                    "content differs). Locate another?"
+                )
+                continue
+            return moved
 
     def save(self) -> bool:
         """File ▸ Save Model: to the current file, or ask for one; True when saved."""

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QTabWi
 from nngui.core.model import Model
 from nngui.core.training import TrainConfig
 from nngui.gui.about import about_text
+from nngui.gui.data_actions import DataActions, dropped_data
 from nngui.gui.data_panel import DataPanel
 from nngui.gui.export_actions import ExportActions
 from nngui.gui.file_actions import FileActions, dropped_model
@@ -62,6 +63,7 @@ class MainWindow(QMainWindow):
             self, self.workbench, self.stop_training, self.runs.selected_for_saving
         )
         self.exports = ExportActions(self, self.views, self.workbench, self.files.base_name)
+        self.data = DataActions(self, self.workbench, self.stop_training)
         self._build_menus()
         self.status = StatusLine(self)
         self._connect()
@@ -108,7 +110,10 @@ class MainWindow(QMainWindow):
         export_menu = QMenu("E&xport", self)
         self.exports.fill_menu(export_menu)
         self.predict_csv = PredictCsvAction(self, self.workbench)
-        self.files.fill_menu(bar.addMenu("&File"), export_menu, [self.predict_csv.action])
+        self.files.fill_menu(
+            bar.addMenu("&File"), export_menu, [self.predict_csv.action],
+            [self.data.open_action, self.data.examples_menu],
+        )  # fmt: skip
         self.undo_actions = UndoActions(self.workbench.stack, self)
         bar.addMenu("&Edit").addActions([self.undo_actions.undo, self.undo_actions.redo])
         view = bar.addMenu("&View")
@@ -126,6 +131,8 @@ class MainWindow(QMainWindow):
         wb.subscribe_session(self._on_session)
         wb.subscribe_state(self._on_state)
         wb.subscribe_modified(self.setWindowModified)
+        self.data_panel.open_csv_requested.connect(self.data.open_data)
+        self.data_panel.import_requested.connect(self.data.edit_import)
         tp = self.training_panel
         tp.train_clicked.connect(self.train)
         tp.pause_clicked.connect(self.runner.pause)
@@ -193,6 +200,7 @@ class MainWindow(QMainWindow):
         self.undo_actions.set_enabled(editable)
         self.predict_csv.set_enabled(editable)
         self.files.set_enabled(editable)
+        self.data.set_enabled(editable)
         self.status.show_state(state.value)
 
     # ----- sessions -----------------------------------------------------------------------
@@ -260,19 +268,27 @@ class MainWindow(QMainWindow):
         if not self.files.confirm_discard("closing", closing=True):
             event.ignore()
             return
+        self.data.close_dialog()
         self.stop_training()
         self.predict_csv.cancel_and_wait()
         remember_geometry(self)
         event.accept()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
-        """Accept a dragged .npz file."""
-        if dropped_model(event) is not None:
+        """Accept a dragged .npz model or CSV file (not while training)."""
+        if self.state.running:
+            return
+        if dropped_model(event) is not None or dropped_data(event) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
-        """Open a dropped .npz file."""
-        path = dropped_model(event)
-        if path is not None:
+        """Open a dropped .npz model, or import a dropped CSV file."""
+        if self.state.running:
+            return
+        model, data = dropped_model(event), dropped_data(event)
+        if model is not None:
             event.acceptProposedAction()
-            self.files.open_path(path)
+            self.files.open_path(model)
+        elif data is not None:
+            event.acceptProposedAction()
+            self.data.open_path(data)

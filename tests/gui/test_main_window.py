@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QMessageBox,
     QProgressBar,
@@ -460,9 +461,8 @@ def test_tab_never_gets_stuck_in_a_table(window):
     assert not stuck, "Tab would move between cells instead of on to the next control"
 
 
-def test_a_model_trained_on_a_csv_file_says_what_to_use_and_changes_nothing(
-    main_window, answers, tmp_path
-):
+def trained_on_csv(tmp_path):
+    """A CSV file and a model trained on it (by the command line)."""
     from nngui.cli import main
 
     data = tmp_path / "d.csv"
@@ -470,7 +470,43 @@ def test_a_model_trained_on_a_csv_file_says_what_to_use_and_changes_nothing(
     model = tmp_path / "d.npz"
     assert main(["train", "--csv", str(data), "--targets", "y", "--epochs", "2", "--quiet",
                  "--out", str(model)]) == 0  # fmt: skip
+    return data, model
+
+
+def test_a_model_trained_on_a_csv_file_opens_with_its_columns(main_window, tmp_path):
+    data, model = trained_on_csv(tmp_path)
+    assert main_window.files.open_path(str(model))
+    assert main_window.workbench.settings.data.path == str(data)
+    assert main_window.session.dataset.input_names == ("x",)
+    assert main_window.session.history.epochs == 2
+    assert "d.csv" in named(main_window.data_panel, "CSV file", QLabel).text()
+    assert named(main_window.data_panel, "CSV file").isVisibleTo(main_window.data_panel)
+    assert not group(main_window.data_panel, "Inputs").isVisibleTo(main_window.data_panel)
+
+
+def test_a_moved_data_file_is_located_and_a_different_one_refused(
+    main_window, answers, tmp_path, monkeypatch
+):
+    data, model = trained_on_csv(tmp_path)
+    moved = tmp_path / "elsewhere.csv"
+    data.rename(moved)
+    other = tmp_path / "other.csv"
+    other.write_text("x,y\n1,2\n3,4\n5,6\n")
+    chosen = [str(other), str(moved)]
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen.pop(0), ""))
+    answers.reply = QMessageBox.StandardButton.Open
+    assert main_window.files.open_path(str(model))
+    asked = answers.asked("question")
+    assert "which is missing" in asked[0] and "is not the file d.npz was trained on" in asked[1]
+    assert main_window.workbench.settings.data.path == str(moved)
+    assert main_window.session.history.epochs == 2
+
+
+def test_a_changed_data_file_not_located_changes_nothing(main_window, answers, tmp_path):
+    data, model = trained_on_csv(tmp_path)
+    data.write_text(data.read_text() + "40,80\n")
     before = main_window.session
+    answers.reply = QMessageBox.StandardButton.Cancel
     assert not main_window.files.open_path(str(model))
-    assert "trained on the CSV file d.csv" in answers.asked("warning")[0]
+    assert "changed since the model was trained on it" in answers.asked("question")[0]
     assert main_window.session is before and main_window.files.path is None

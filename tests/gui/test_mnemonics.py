@@ -54,7 +54,15 @@ def window(main_window, qtbot):
     return main_window
 
 
-def test_every_mnemonic_on_screen_is_unique(window):
+@pytest.mark.parametrize("source", ["formulas", "csv"])
+def test_every_mnemonic_on_screen_is_unique(window, source, tmp_path):
+    if source == "csv":  # the data panel shows the file and its buttons instead
+        data = tmp_path / "d.csv"
+        data.write_text("x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(30)))
+        from nngui.core.csv_dialect import sniff
+        from nngui.core.csv_source import CsvSpec
+
+        window.data.use(CsvSpec(str(data), ("x",), ("y",), sniff(data)))
     clashes = {}
     for shown in tab_combinations(window):
         letters = visible_mnemonics(window)

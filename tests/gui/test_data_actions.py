@@ -1,0 +1,105 @@
+"""Opening data in the window: File ▸ Open Data…, Open Example, drops, the source combo."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog, QLabel
+from widget_actions import button, combo, named
+
+from nngui.core.csv_source import CsvSpec
+from nngui.core.data import DataSpec
+from nngui.gui.csv_import_dialog import CsvImportDialog
+
+
+def data_file(tmp_path, name: str = "d.csv"):
+    path = tmp_path / name
+    rows = "".join(f"{i},{['u', 'v'][i % 2]},{3 * i + i % 2}\n" for i in range(50))
+    path.write_text("x,kind,y\n" + rows)
+    return path
+
+
+def read(qtbot, dialog: CsvImportDialog) -> CsvImportDialog:
+    qtbot.waitUntil(lambda: not dialog.reading() and dialog.table is not None, timeout=5000)
+    return dialog
+
+
+def test_open_data_imports_a_file_as_one_undoable_step(qtbot, main_window, tmp_path, monkeypatch):
+    path = data_file(tmp_path)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    main_window.data.open_action.trigger()
+    dialog = read(qtbot, main_window.data.dialog)
+    button(dialog, "Use data").click()
+    data = main_window.workbench.settings.data
+    assert isinstance(data, CsvSpec) and data.inputs == ("x", "kind") and data.targets == ("y",)
+    assert main_window.session.network.sizes[0] == 3 and main_window.session.network.sizes[-1] == 1
+    assert main_window.data.dialog is None
+    assert "Using d.csv: 50 rows" in main_window.statusBar().currentMessage()
+    panel = main_window.data_panel
+    assert "y from x, kind" in named(panel, "CSV columns", QLabel).text()
+    assert combo(panel, "Data source").currentData() == "csv"
+    assert main_window.workbench.stack.undo_text() == "Use the data of d.csv"
+    main_window.undo_actions.undo.trigger()
+    assert isinstance(main_window.workbench.settings.data, DataSpec)
+    assert combo(panel, "Data source").currentData() == "formulas"
+    assert main_window.session.network.sizes == [2, 4, 4, 3]
+
+
+def test_the_source_combo_goes_back_to_the_formulas_and_to_the_file(qtbot, main_window, tmp_path):
+    path = data_file(tmp_path)
+    read(qtbot, main_window.data.open_path(str(path)))
+    button(main_window.data.dialog, "Use data").click()
+    source = combo(main_window.data_panel, "Data source")
+    source.activated.emit(0)
+    assert main_window.workbench.settings.data == DataSpec()
+    source.activated.emit(1)
+    assert isinstance(main_window.workbench.settings.data, CsvSpec)
+
+
+def test_import_settings_reopen_the_view_as_the_file_was_imported(qtbot, main_window, tmp_path):
+    path = data_file(tmp_path)
+    dialog = read(qtbot, main_window.data.open_path(str(path)))
+    dialog.set_role("kind", "ignore")
+    button(dialog, "Use data").click()
+    button(main_window.data_panel, "Import settings").click()
+    again = read(qtbot, main_window.data.dialog)
+    assert again.roles() == {"x": "input", "kind": "ignore", "y": "target"}
+    again.reject()
+    assert main_window.workbench.settings.data.inputs == ("x",)
+
+
+def test_a_file_that_cannot_be_read_says_why_and_changes_nothing(main_window, answers, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    before = main_window.workbench.settings
+    assert main_window.data.open_path(str(empty)) is None
+    assert "empty" in answers.asked("warning")[0]
+    assert main_window.workbench.settings is before
+
+
+def test_a_dropped_csv_file_opens_the_import_view(qtbot, main_window, tmp_path):
+    path = data_file(tmp_path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    main_window.dropEvent(event)
+    dialog = read(qtbot, main_window.data.dialog)
+    assert dialog.path == str(path)
+
+
+def test_the_examples_open_and_iris_says_classification_comes_later(qtbot, main_window):
+    actions = main_window.data.examples_menu.actions()
+    assert [a.text().replace("&", "").split(" (")[0] for a in actions] == ["Diabetes", "Iris"]
+    actions[1].trigger()
+    dialog = read(qtbot, main_window.data.dialog)
+    assert "classification" in main_window.statusBar().currentMessage()
+    assert dialog.roles()["species"] == "input" and dialog.roles()["petal_width"] == "target"
+    button(dialog, "Use data").click()
+    names = main_window.session.dataset.input_names
+    assert names[-3:] == ("species=setosa", "species=versicolor", "species=virginica")
+    actions[0].trigger()
+    diabetes = read(qtbot, main_window.data.dialog)
+    assert diabetes.roles()["progression"] == "target" and diabetes.table.rows == 442

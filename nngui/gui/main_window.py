@@ -43,7 +43,7 @@ from nngui.gui.views.view_tabs import ViewTabs
 from nngui.gui.widgets import describe, scrolled
 from nngui.gui.window_geometry import remember_geometry, restore_geometry
 from nngui.workbench import RunState, Settings, Workbench
-from nngui.workbench.session import Session, session_metrics, training_ranges
+from nngui.workbench.session import Session, session_metrics
 
 
 class MainWindow(QMainWindow):
@@ -174,7 +174,7 @@ class MainWindow(QMainWindow):
     def _on_session(self, old: Session | None, new: Session) -> None:
         """Show a new session: its data, network, metrics and history."""
         self.data_panel.show_dataset(new.dataset)
-        self.predict_panel.set_training_ranges(training_ranges(new.dataset))
+        self.predict_panel.set_training_inputs(new.dataset.train.x)
         if new.trained:
             self.loss_plot.set_history(new.history)
             self.training_panel.show_progress(new.history.epochs, new.history.epochs, 0.0, None)
@@ -247,8 +247,9 @@ class MainWindow(QMainWindow):
         model = s.predictor()
         with np.errstate(all="ignore"):
             self.predict_panel.set_predictor(
-                list(model.input_names), list(model.output_names), model.predict
-            )
+                list(model.input_names), list(model.output_names), model.predict,
+                model.input_columns,
+            )  # fmt: skip
         epoch = self.loss_plot.epochs if live else s.kept_epoch
         self.views.set_state(ViewState(model, s.dataset, epoch), live=live)
 

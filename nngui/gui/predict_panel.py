@@ -2,7 +2,10 @@
 
 The panel holds a plain ``predict`` callable (raw inputs → outputs in original units) given by
 the main window; it never touches a live network, so it can be refreshed with each new weight
-snapshot while training runs.
+snapshot while training runs. It follows the data's columns: a number box per numeric input
+and a drop-down list per categorical one (its categories, one-hot encoded for the network),
+in a grid that scrolls when a file has many; the fields start at the training medians (the
+most frequent category), the formulas' at the article's example.
 """
 
 from __future__ import annotations
@@ -11,21 +14,29 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
-    QFormLayout,
+    QComboBox,
+    QFrame,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from nngui.core.data import INPUT_NAMES, SEED_TARGETS, TARGETS, true_outputs
+from nngui.core.data import INPUT_NAMES, SEED_TARGETS, TARGETS, InputColumn, true_outputs
+from nngui.gui.number_box import FloatBox
 from nngui.gui.widgets import FitTable, describe, float_spin, hint_label, run_preview
 
 Predictor = Callable[[np.ndarray], np.ndarray]
 INPUT_LIMIT = 1e6
+#: Input fields shown at once; more scroll.
+MAX_ROWS_SHOWN = 5
+#: Inputs outside their training range named in the note before it just counts them.
+NAMED_OUTSIDE = 2
 DEFAULT_INPUTS = {"a": 30.0, "b": 70.0}  # the article's example
 NO_VALUE = "—"
 HEADERS = ["Output", "Predicted", "True", "Abs. error"]
@@ -36,21 +47,84 @@ def format_value(v: float) -> str:
     return f"{v:,.4f}" if np.isfinite(v) else str(v)
 
 
+class InputField:
+    """One input column's field: a number box, or a drop-down list of its categories."""
+
+    def __init__(self, column: InputColumn, start: Sequence[float]) -> None:
+        self.column = column
+        self.widget: FloatBox | QComboBox
+        name = column.name
+        if column.kind == "categorical":
+            box = describe(
+                QComboBox(), f"Input {name}",
+                f"Category of input {name}; the outputs update as you choose.",
+            )  # fmt: skip
+            box.addItems(list(column.categories))
+            self.widget = box
+        else:
+            self.widget = float_spin(
+                -INPUT_LIMIT, INPUT_LIMIT, 0.0, name=f"Input {name}", step=1.0, live=True,
+                tip=f"Value of input {name}; the outputs update as you type.",
+            )  # fmt: skip
+            # At least wide enough for the longest value, however narrow the column gets.
+            self.widget.setMinimumWidth(self.widget.sizeHint().width())
+        self.set_encoded(start)
+
+    @property
+    def width(self) -> int:
+        """How many network inputs it gives (one per category when categorical)."""
+        return len(self.column.encoded_names)
+
+    def encoded(self) -> list[float]:
+        """Its value as the network takes it."""
+        if isinstance(self.widget, QComboBox):
+            codes = [0.0] * self.width
+            codes[self.widget.currentIndex()] = 1.0
+            return codes
+        return [self.widget.value()]
+
+    def set_encoded(self, values: Sequence[float]) -> None:
+        """Show ``values`` (the encoded inputs; the largest code chooses the category)."""
+        with QSignalBlocker(self.widget):
+            if isinstance(self.widget, QComboBox):
+                self.widget.setCurrentIndex(int(np.argmax(values)) if len(values) else 0)
+            else:
+                self.widget.setValue(float(values[0]))
+
+    def connect(self, slot: Callable[[], None]) -> None:
+        """Call ``slot`` when the user changes the value."""
+        if isinstance(self.widget, QComboBox):
+            self.widget.currentIndexChanged.connect(lambda _i: slot())
+        else:
+            self.widget.valueChanged.connect(lambda _v: slot())
+
+
 class PredictPanel(QWidget):
     """Try the network on chosen inputs and compare it with the target formulas."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._input_names: list[str] = []
+        self._columns: tuple[InputColumn, ...] = ()
         self._output_names: list[str] = []
         self._predict: Predictor | None = None
         self._ranges: list[tuple[float, float]] | None = None
-        self._spins: list[QDoubleSpinBox] = []
+        self._starts: np.ndarray | None = None  # the training medians (modes) of the inputs
+        self._fields: list[InputField] = []
         # Inputs beside outputs: the panel stays short, leaving the height to the plots above.
         layout = QHBoxLayout(self)
         left = QVBoxLayout()
         self._inputs_box = QGroupBox("Inputs")
-        self._form = QFormLayout(self._inputs_box)
+        box_layout = QVBoxLayout(self._inputs_box)
+        self._scroll = QScrollArea()
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        grid_holder = QWidget()
+        self._grid = QGridLayout(grid_holder)
+        self._grid.setContentsMargins(0, 0, 0, 0)
+        self._scroll.setWidget(grid_holder)
+        box_layout.addWidget(self._scroll)
         left.addWidget(self._inputs_box)
         self._extrapolation = describe(
             hint_label(keep_height=True), "Extrapolation note",
@@ -78,15 +152,19 @@ class PredictPanel(QWidget):
 
     # ----- public API ---------------------------------------------------------------------
     def set_predictor(
-        self, input_names: list[str], output_names: list[str], predict: Predictor | None
-    ) -> None:
+        self, input_names: list[str], output_names: list[str], predict: Predictor | None,
+        columns: Sequence[InputColumn] = (),
+    ) -> None:  # fmt: skip
         """Use ``predict`` (raw inputs (n, n_inputs) → outputs (n, n_outputs), original units).
 
-        None means there is no model yet: predictions show "—". Call again to refresh with new
-        weights; the typed inputs are kept while the input names stay the same.
+        ``columns`` say how the data's columns give the inputs (a categorical one gives one
+        per category); without them every input is a number. None means there is no model
+        yet: predictions show "—". Call again to refresh with new weights; the typed inputs
+        are kept while the inputs stay the same.
         """
-        if list(input_names) != self._input_names:
-            self._build_inputs(list(input_names))
+        columns = tuple(columns) or tuple(InputColumn(n) for n in input_names)
+        if list(input_names) != self._input_names or columns != self._columns:
+            self._build_inputs(list(input_names), columns)
         self._output_names = list(output_names)
         self._predict = predict
         self._update()
@@ -96,16 +174,39 @@ class PredictPanel(QWidget):
         self._ranges = None if ranges is None else [(float(lo), float(hi)) for lo, hi in ranges]
         self._update()
 
+    def set_training_inputs(self, x: np.ndarray | None) -> None:
+        """The training split's raw inputs: their ranges flag extrapolation, and fields built
+        from now on start at their medians (a categorical one at its most frequent category)."""
+        if x is None or len(x) == 0:
+            self._starts = None
+            self.set_training_ranges(None)
+            return
+        self._starts = np.median(x, axis=0)
+        self.set_training_ranges(list(zip(x.min(axis=0), x.max(axis=0), strict=True)))
+
     def inputs(self) -> np.ndarray:
-        """The typed inputs, shape (n_inputs,)."""
-        return np.array([spin.value() for spin in self._spins], dtype=np.float64)
+        """The typed inputs as the network takes them, shape (n_inputs,)."""
+        values = [v for field in self._fields for v in field.encoded()]
+        return np.array(values, dtype=np.float64)
 
     def set_inputs(self, values: Sequence[float]) -> None:
-        """Type ``values`` into the input boxes (updates the predictions once)."""
-        for spin, v in zip(self._spins, values, strict=True):
-            with QSignalBlocker(spin):
-                spin.setValue(float(v))
+        """Type ``values`` (as the network takes them) into the fields; updates the
+        predictions once."""
+        values = list(values)
+        if len(values) != sum(field.width for field in self._fields):
+            raise ValueError(f"expected {len(self._input_names)} inputs, got {len(values)}")
+        at = 0
+        for field in self._fields:
+            field.set_encoded(values[at : at + field.width])
+            at += field.width
         self._update()
+
+    def field(self, column: str) -> QWidget:
+        """The field of input column ``column`` (a number box or a drop-down list)."""
+        for f in self._fields:
+            if f.column.name == column:
+                return f.widget
+        raise KeyError(column)
 
     def outputs_text(self) -> list[str]:
         """The predicted-value column as shown, one string per output."""
@@ -121,24 +222,66 @@ class PredictPanel(QWidget):
         return self._table
 
     # ----- internals ----------------------------------------------------------------------
-    def _build_inputs(self, names: list[str]) -> None:
-        while self._form.rowCount():
-            self._form.removeRow(0)
-        self._spins = []
-        for name in names:
-            spin = float_spin(
-                -INPUT_LIMIT, INPUT_LIMIT, DEFAULT_INPUTS.get(name, 0.0),
-                name=f"Input {name}", step=1.0, live=True,
-                tip=f"Value of input {name}; the outputs update as you type.",
-            )  # fmt: skip
-            # At least wide enough for the longest value, however narrow the column gets.
-            spin.setMinimumWidth(spin.sizeHint().width())
-            spin.valueChanged.connect(self._update)
-            self._form.addRow(f"{name}:", spin)
-            self._spins.append(spin)
-        for first, second in itertools.pairwise(self._spins):
+    def _build_inputs(self, names: list[str], columns: tuple[InputColumn, ...]) -> None:
+        while self._grid.count():
+            item = self._grid.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self._fields = []
+        self._labels: list[QLabel] = []
+        starts = self._starts
+        if starts is None or len(starts) != len(names) or names == list(INPUT_NAMES):
+            starts = None  # the formulas start at the article's example
+        at = 0
+        per_row = 1  # beside the outputs there is room for one column of fields
+        for i, column in enumerate(columns):
+            width = len(column.encoded_names)
+            if starts is not None:
+                start = list(starts[at : at + width])
+            else:
+                start = [DEFAULT_INPUTS.get(column.name, 0.0)]
+            at += width
+            field = InputField(column, start)
+            field.connect(self._update)
+            label = QLabel(f"{column.name}:")
+            label.setBuddy(field.widget)
+            self._labels.append(label)
+            row, col = divmod(i, per_row)
+            self._grid.addWidget(label, row, 2 * col)
+            self._grid.addWidget(field.widget, row, 2 * col + 1)
+            self._fields.append(field)
+        for col in range(per_row):
+            self._grid.setColumnStretch(2 * col + 1, 1)
+        for first, second in itertools.pairwise(f.widget for f in self._fields):
             QWidget.setTabOrder(first, second)
         self._input_names = names
+        self._columns = columns
+        self._fit_scroll_height(per_row)
+
+    def _fit_scroll_height(self, per_row: int) -> None:
+        """Show up to MAX_ROWS_SHOWN rows of fields; more scroll."""
+        rows = -(-len(self._fields) // per_row)
+        shown = min(rows, MAX_ROWS_SHOWN)
+        self._grid.invalidate()
+        spacing = max(self._grid.verticalSpacing(), 0)
+        tallest = max((f.widget.sizeHint().height() for f in self._fields), default=0)
+        height = shown * (tallest + spacing)
+        bar = self._scroll.verticalScrollBar().sizeHint().width() if rows > shown else 0
+        # (From the fields' own sizes: those just added are not shown yet, and a layout
+        # leaves hidden widgets out of its minimum.)
+        label_width = max((label.sizeHint().width() for label in self._labels), default=0)
+        field_width = max(
+            (
+                max(f.widget.minimumWidth(), f.widget.minimumSizeHint().width())
+                for f in self._fields
+            ),
+            default=0,
+        )
+        spacing_h = max(self._grid.horizontalSpacing(), 0)
+        self._scroll.setMinimumWidth(label_width + spacing_h + field_width + bar)
+        self._scroll.setMinimumHeight(height)
+        self._scroll.setMaximumHeight(height if rows > shown else 16_777_215)
 
     def _predictions(self, x: np.ndarray) -> np.ndarray | None:
         if self._predict is None:
@@ -146,9 +289,14 @@ class PredictPanel(QWidget):
         y = np.asarray(self._predict(x[None, :]), dtype=np.float64)
         return y.reshape(-1)[: len(self._output_names)]
 
+    def _formulas(self) -> bool:
+        """Whether the outputs are the article's formulas of its inputs (truth is known)."""
+        return self._input_names == list(INPUT_NAMES) and all(
+            n in TARGETS for n in self._output_names
+        )
+
     def _truth(self, x: np.ndarray) -> np.ndarray | None:
-        known = len(x) == len(INPUT_NAMES) and all(n in TARGETS for n in self._output_names)
-        if not known or not self._output_names:
+        if not self._formulas() or not self._output_names:
             return None
         return true_outputs(x[None, :], tuple(self._output_names))[0]
 
@@ -164,7 +312,9 @@ class PredictPanel(QWidget):
             if pred is not None and truth is not None:
                 e = format_value(abs(pred[i] - truth[i]))
             rows.append([name, p, t, e])
-        self._table.fill(HEADERS, rows, right_from=1)
+        if not self._formulas():  # no true value to compare with: the predictions alone
+            rows = [row[:2] for row in rows]
+        self._table.fill(HEADERS[: len(rows[0]) if rows else 2], rows, right_from=1)
         self._status.setText("" if pred is not None else "No model yet: train to predict.")
         self._status.setVisible(pred is None)
         self._show_extrapolation(x)
@@ -172,12 +322,27 @@ class PredictPanel(QWidget):
     def _show_extrapolation(self, x: np.ndarray) -> None:
         outside = []
         if self._ranges is not None:
-            for name, v, (lo, hi) in zip(self._input_names, x, self._ranges, strict=False):
-                if not lo <= v <= hi:
-                    outside.append(f"{name} = {v:.4g} is outside [{lo:.4g}, {hi:.4g}]")
+            at = 0
+            for field in self._fields:
+                if field.column.kind == "numeric" and at < len(self._ranges):
+                    lo, hi = self._ranges[at]
+                    v = x[at]
+                    if not lo <= v <= hi:
+                        name = field.column.name
+                        outside.append(f"{name} = {v:.4g} is outside [{lo:.4g}, {hi:.4g}]")
+                at += field.width
+        detail = "; ".join(outside)
+        if len(outside) > NAMED_OUTSIDE:
+            said = f"{len(outside)} inputs are outside their training range"
+            self._extrapolation.setToolTip(detail)
+        else:
+            said = detail
+            self._extrapolation.setToolTip(
+                "Networks are only reliable inside the range they were trained on."
+            )
         self._extrapolation.setText(
-            "Extrapolation: " + "; ".join(outside) + ". The network never saw such inputs "
-            "in training, so expect larger errors."
+            f"Extrapolation: {said}. The network never saw such inputs in training, so expect "
+            "larger errors."
         )
         self._extrapolation.setVisible(bool(outside))
 

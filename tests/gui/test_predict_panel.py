@@ -141,3 +141,39 @@ def test_extrapolation_note_never_squeezes_the_input_boxes(qtbot):
     for spin in (box(panel, "Input a"), box(panel, "Input b")):
         assert spin.height() >= spin.sizeHint().height(), spin.accessibleName()
         assert spin.width() >= spin.fontMetrics().horizontalAdvance("-1,000,000.0000")
+
+
+def test_csv_columns_get_a_box_or_a_category_list_starting_at_the_training_medians(panel):
+    from PySide6.QtWidgets import QComboBox
+
+    from nngui.core.data import InputColumn
+
+    columns = (InputColumn("x"), InputColumn("kind", "categorical", ("u", "v", "w")))
+    names = ["x", "kind=u", "kind=v", "kind=w"]
+    train = np.array([[1.0, 0, 1, 0], [3.0, 0, 1, 0], [10.0, 1, 0, 0]])
+    panel.set_training_inputs(train)
+    seen = []
+    panel.set_predictor(names, ["y"], lambda x: seen.append(x.copy()) or x[:, :1] * 2, columns)
+    kind = panel.field("kind")
+    assert isinstance(kind, QComboBox) and [kind.itemText(i) for i in range(3)] == ["u", "v", "w"]
+    assert kind.currentText() == "v", "the most frequent category"
+    assert panel.inputs().tolist() == [3.0, 0, 1, 0], "the median of x"
+    kind.setCurrentIndex(2)
+    assert seen[-1].tolist() == [[3.0, 0, 0, 1]]
+    assert [panel.table().horizontalHeaderItem(c).text() for c in range(2)] == [
+        "Output", "Predicted",
+    ]  # fmt: skip
+    assert panel.table().columnCount() == 2, "no formula: no true value to show"
+    panel.set_inputs([50.0, 1, 0, 0])
+    assert kind.currentText() == "u" and note(panel).isVisibleTo(panel)
+    assert "x = 50 is outside [1, 10]" in note(panel).text()
+
+
+def test_many_inputs_scroll_and_the_note_counts_those_outside(panel):
+    names = [f"c{i}" for i in range(9)]
+    panel.set_training_inputs(np.zeros((3, 9)) + np.arange(3)[:, None])
+    panel.set_predictor(names, ["y"], lambda x: x[:, :1])
+    panel.set_inputs([5.0] * 9)
+    assert "9 inputs are outside their training range" in note(panel).text()
+    assert "c8 = 5 is outside [0, 2]" in note(panel).toolTip()
+    assert box(panel, "Input c0").height() >= box(panel, "Input c0").sizeHint().height()

@@ -171,7 +171,7 @@ def error_grid_steps(
         x = grid_inputs(a, b[rows])
         block = (len(b[rows]), len(a), len(targets))
         with np.errstate(all="ignore"):
-            prediction[rows] = _predict_in_passes(model, x).reshape(block)
+            prediction[rows] = predict_in_passes(model, x).reshape(block)
             truth[rows] = true_outputs(x, targets).reshape(block)
     with np.errstate(all="ignore"):
         error = np.abs(prediction - truth)
@@ -195,7 +195,7 @@ def _last(steps: Iterator[ErrorGrid | None]) -> ErrorGrid:
     return grid
 
 
-def _predict_in_passes(model: Model, x: np.ndarray) -> np.ndarray:
+def predict_in_passes(model: Model, x: np.ndarray) -> np.ndarray:
     """``model.predict(x)``, in passes of rows small enough for its widest layer."""
     widest = max([model.network.n_inputs, *(layer.units for layer in model.network.layers)])
     rows = max(1, PASS_VALUES // widest)

@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QSplitter, QTabWidget, QWidget
 
 from nngui.core.model import Model
+from nngui.core.response_map import training_medians
 from nngui.core.training import TrainConfig
 from nngui.gui.about import about_text
 from nngui.gui.data_actions import DataActions, dropped_data
@@ -86,8 +87,9 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentIndex(2)
         self.tabs.setMinimumWidth(360)
         # The plot takes the space; the predict panel keeps the height it needs.
+        self.error_map = ErrorMapView()
         self.views = ViewTabs(
-            self.loss_plot, "L&oss", [NetworkView(), FitView(), ErrorMapView(), InsideView()]
+            self.loss_plot, "L&oss", [NetworkView(), FitView(), self.error_map, InsideView()]
         )
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.views)
@@ -131,6 +133,9 @@ class MainWindow(QMainWindow):
         wb.subscribe_session(self._on_session)
         wb.subscribe_state(self._on_state)
         wb.subscribe_modified(self.setWindowModified)
+        self.predict_panel.inputs_changed.connect(
+            lambda: self.error_map.set_held(self.predict_panel.inputs())
+        )
         self.data_panel.open_csv_requested.connect(self.data.open_data)
         self.data_panel.import_requested.connect(self.data.edit_import)
         tp = self.training_panel
@@ -174,7 +179,8 @@ class MainWindow(QMainWindow):
     def _on_session(self, old: Session | None, new: Session) -> None:
         """Show a new session: its data, network, metrics and history."""
         self.data_panel.show_dataset(new.dataset)
-        self.predict_panel.set_training_inputs(new.dataset.train.x)
+        self.predict_panel.set_training_inputs(new.dataset.train.x, training_medians(new.dataset))
+        self.error_map.set_held(None)  # the training medians, until the user types others
         if new.trained:
             self.loss_plot.set_history(new.history)
             self.training_panel.show_progress(new.history.epochs, new.history.epochs, 0.0, None)

@@ -14,7 +14,7 @@ import itertools
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -102,6 +102,9 @@ class InputField:
 class PredictPanel(QWidget):
     """Try the network on chosen inputs and compare it with the target formulas."""
 
+    #: The user changed an input (its value: ``inputs()``).
+    inputs_changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._input_names: list[str] = []
@@ -174,14 +177,14 @@ class PredictPanel(QWidget):
         self._ranges = None if ranges is None else [(float(lo), float(hi)) for lo, hi in ranges]
         self._update()
 
-    def set_training_inputs(self, x: np.ndarray | None) -> None:
+    def set_training_inputs(self, x: np.ndarray | None, starts: np.ndarray | None = None) -> None:
         """The training split's raw inputs: their ranges flag extrapolation, and fields built
-        from now on start at their medians (a categorical one at its most frequent category)."""
+        from now on start at ``starts`` (default: their medians)."""
         if x is None or len(x) == 0:
             self._starts = None
             self.set_training_ranges(None)
             return
-        self._starts = np.median(x, axis=0)
+        self._starts = np.median(x, axis=0) if starts is None else np.asarray(starts)
         self.set_training_ranges(list(zip(x.min(axis=0), x.max(axis=0), strict=True)))
 
     def inputs(self) -> np.ndarray:
@@ -243,7 +246,7 @@ class PredictPanel(QWidget):
                 start = [DEFAULT_INPUTS.get(column.name, 0.0)]
             at += width
             field = InputField(column, start)
-            field.connect(self._update)
+            field.connect(self._edited)
             label = QLabel(f"{column.name}:")
             label.setBuddy(field.widget)
             self._labels.append(label)
@@ -282,6 +285,10 @@ class PredictPanel(QWidget):
         self._scroll.setMinimumWidth(label_width + spacing_h + field_width + bar)
         self._scroll.setMinimumHeight(height)
         self._scroll.setMaximumHeight(height if rows > shown else 16_777_215)
+
+    def _edited(self) -> None:
+        self._update()
+        self.inputs_changed.emit()
 
     def _predictions(self, x: np.ndarray) -> np.ndarray | None:
         if self._predict is None:

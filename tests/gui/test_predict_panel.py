@@ -151,13 +151,13 @@ def test_csv_columns_get_a_box_or_a_category_list_starting_at_the_training_media
     columns = (InputColumn("x"), InputColumn("kind", "categorical", ("u", "v", "w")))
     names = ["x", "kind=u", "kind=v", "kind=w"]
     train = np.array([[1.0, 0, 1, 0], [3.0, 0, 1, 0], [10.0, 1, 0, 0]])
-    panel.set_training_inputs(train)
+    panel.set_training_inputs(train, [3.0, 0, 1, 0])
     seen = []
     panel.set_predictor(names, ["y"], lambda x: seen.append(x.copy()) or x[:, :1] * 2, columns)
     kind = panel.field("kind")
     assert isinstance(kind, QComboBox) and [kind.itemText(i) for i in range(3)] == ["u", "v", "w"]
-    assert kind.currentText() == "v", "the most frequent category"
-    assert panel.inputs().tolist() == [3.0, 0, 1, 0], "the median of x"
+    assert kind.currentText() == "v", "the category it starts at"
+    assert panel.inputs().tolist() == [3.0, 0, 1, 0]
     kind.setCurrentIndex(2)
     assert seen[-1].tolist() == [[3.0, 0, 0, 1]]
     assert [panel.table().horizontalHeaderItem(c).text() for c in range(2)] == [

@@ -1,5 +1,9 @@
 """The error map: |prediction − truth| of one output over the (a, b) plane, as a heat map.
 
+On data without formulas (a CSV file) there is no truth between the rows, and the view shows
+a ``ResponseMap`` instead: the prediction over two numeric inputs chosen as axes, the others
+held at the Predict panel's values, with the rows as dots coloured by their true value.
+
 The map is computed by ``core.error_map.error_grid`` (one forward pass over a 100 × 100 grid)
 and drawn by one ImageItem whose rect puts every pixel over the inputs it was computed at; a
 dashed rectangle marks the training ranges, so extending the map past them shows how the
@@ -42,6 +46,7 @@ from nngui.core.error_map import (
 )
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
+from nngui.gui.views.response_map_page import ResponseMap
 from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_preview
 
@@ -126,6 +131,8 @@ class ErrorMapView(View):
         describe(self.message, "Error map message", "Why the error map is empty.")
         self._pages.addWidget(self.message)
         self._pages.addWidget(self._map_page())
+        self.response = ResponseMap()
+        self._pages.addWidget(self.response)
         self.show_state(None)
 
     # ----- construction -------------------------------------------------------------------
@@ -219,20 +226,44 @@ class ErrorMapView(View):
     # ----- public API ---------------------------------------------------------------------
     def show_state(self, state: ViewState | None) -> None:
         """Map the error of ``state``'s network (None: clear the map and say why), now."""
-        self._steps.run_now(self._refresh(state))
+        if self._own_data(state):
+            self._steps.run_now(None)
+            self.response.show_state(state)
+        else:
+            self._steps.run_now(self._refresh(state))
 
     def show_live_state(self, state: ViewState | None) -> None:
         """Like ``show_state``, but a block of grid rows per event-loop turn, then the drawing
         in a turn of its own; a newer state, or ``show_state``, drops what an older one left."""
-        self._steps.start(self._refresh(state))
+        if self._own_data(state):
+            self.response.show_live_state(state)
+        else:
+            self._steps.start(self._refresh(state))
 
     def flush(self) -> None:
         """Finish a live refresh now."""
         self._steps.flush()
+        self.response.flush()
 
     def pending(self) -> bool:
         """Whether a live refresh has steps left."""
-        return self._steps.pending()
+        return self._steps.pending() or self.response.pending()
+
+    def set_held(self, values: np.ndarray | None) -> None:
+        """On own data: hold the inputs that are not axes at ``values`` (see ResponseMap)."""
+        self.response.set_held(values)
+
+    def _own_data(self, state: ViewState | None) -> bool:
+        """Whether ``state`` is on data without formulas: shown by the response map (or,
+        when it cannot be, the page saying why)."""
+        if state is None or isinstance(state.dataset.spec, DataSpec):
+            return False
+        self._state = state
+        self._grid = None
+        why = ResponseMap.unusable(state)
+        self.message.setText(why)
+        self._pages.setCurrentIndex(0 if why else 2)
+        return True
 
     def _refresh(self, state: ViewState | None) -> Iterator[None]:
         """The steps of showing ``state``: the grid a block of rows at a time, then the map."""

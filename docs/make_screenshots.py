@@ -3,7 +3,9 @@
 Run on a (virtual) screen, e.g. ``xvfb-run -s "-screen 0 1400x900x24" python
 docs/make_screenshots.py``. It opens the main window at 1280×800, applies the "Fast and
 accurate" preset, trains through the Train button for a few seconds, then saves the window with
-each tab in front: docs/screenshot.png (loss plot) and docs/view-*.png.
+each tab in front: docs/screenshot.png (loss plot) and docs/view-*.png. Then it opens the
+diabetes example: the import view (docs/view-csv-import.png), and after a short training the
+Data tab beside the error map of own data (docs/view-csv-error-map.png).
 """
 
 from __future__ import annotations
@@ -64,9 +66,35 @@ def main() -> int:
             inside.tabs.setCurrentIndex(1)
             wait(app, 0.5)
             w.grab().save(str(DOCS / "view-inside-histograms.png"))
-    w.workbench.mark_saved()  # (its one run too): closing asks nothing
+    csv_shots(app, w)
+    w.workbench.mark_saved()  # (its runs too): closing asks nothing
+    for run in w.workbench.runs:
+        w.workbench.runs.mark_saved(run.id)
     w.close()
     return 0
+
+
+def csv_shots(app, w: MainWindow) -> None:
+    """The import view of the diabetes example, then its data trained on, with its error map."""
+    dialog = w.data.open_example("diabetes.csv")
+    assert dialog is not None
+    while dialog.reading():
+        wait(app, 0.1)
+    dialog.move(w.geometry().topLeft())
+    wait(app, 0.5)
+    dialog.grab().save(str(DOCS / "view-csv-import.png"))
+    dialog.accept()
+    w.apply_preset(FAST.name)
+    w.workbench.set_training(time_limit=4.0)
+    w.training_panel._train.click()
+    t0 = time.perf_counter()
+    while w.state == "training" and time.perf_counter() - t0 < 30:
+        wait(app, 0.2)
+    w.statusBar().clearMessage()
+    w.tabs.setCurrentIndex(0)
+    w.views.setCurrentIndex(w.views.indexOf(w.error_map))
+    wait(app, 0.5)
+    w.grab().save(str(DOCS / "view-csv-error-map.png"))
 
 
 if __name__ == "__main__":

@@ -101,12 +101,15 @@ def can_reuse(old: TrainConfig, new: TrainConfig) -> bool:
     )
 
 
-def summary_metrics(metrics: dict[str, Any]) -> str:
-    """A short text of the test metrics for the status bar, e.g. "test RMSE 0.12, 0.3"."""
+def summary_metrics(metrics: dict[str, Any], article: bool = True) -> str:
+    """A short text of the test metrics for the status bar, e.g. "test RMSE 0.12, 0.3", with
+    the article's loss (``article``: the formulas' data) or else R²."""
     test = metrics.get("test")
     if not test:
         return ""
     rmse = ", ".join(f"{v:.4g}" for v in test["rmse"])
+    if not article:
+        return f"test RMSE {rmse} · test R² {', '.join(f'{v:.3f}' for v in test['r2'])}"
     return f"test RMSE {rmse} · test seed loss {test['seed_loss']:.5g}"
 
 
@@ -156,6 +159,7 @@ def session_metrics(
     metrics = session.model(None).metrics
     train, val, test = (metrics.get(k, {}).get("loss", np.nan) for k in SPLITS)
     return metrics_text(
-        session.kept_epoch, train, val, test, summary_metrics(metrics),
+        session.kept_epoch, train, val, test,
+        summary_metrics(metrics, isinstance(session.dataset.spec, DataSpec)),
         trained=session.history.epochs,
     )  # fmt: skip

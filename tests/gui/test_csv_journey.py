@@ -60,6 +60,8 @@ def test_a_csv_journey(main_window, answers, qtbot, monkeypatch, tmp_path):
     type_into(qtbot, box(window.training_panel, "Epochs"), "150")
     click(qtbot, button(window.training_panel, "Train"))
     qtbot.waitUntil(lambda: window.state == "finished", timeout=30_000)
+    metrics = window.status.metrics_label.text()
+    assert "test R² " in metrics and "seed loss" not in metrics, "no article's loss here"
     # Predict one row in the panel: a number box for size, a list for the colour.
     panel = window.predict_panel
     type_into(qtbot, panel.field("size"), "4")

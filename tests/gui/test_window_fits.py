@@ -74,3 +74,39 @@ def test_no_text_is_clipped_on_any_tab_or_view_at_1024_by_700(small_window, qtbo
             tabs = f"{w.tabs.tabText(settings)} + {w.views.tabText(view)}"
             problems |= {f"{tabs}: {p}" for p in clipped_widgets(w)}
     assert not problems, "\n".join(sorted(problems))
+
+
+def test_no_text_is_clipped_with_a_csv_files_data_either(small_window, qtbot):
+    from nngui.core.csv_dialect import sniff
+    from nngui.core.csv_source import CsvSpec
+    from nngui.core.examples import example_path
+
+    w = small_window
+    path = example_path("diabetes.csv")
+    inputs = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+    assert w.data.use(CsvSpec(path, inputs, ("progression",), sniff(path), val_ratio=0.2))
+    w.step()
+    qtbot.waitUntil(lambda: w.state == "finished", timeout=10_000)
+    problems = set()
+    for settings in range(w.tabs.count()):
+        w.tabs.setCurrentIndex(settings)
+        for view in range(w.views.count()):
+            w.views.setCurrentIndex(view)
+            qtbot.wait(30)
+            tabs = f"{w.tabs.tabText(settings)} + {w.views.tabText(view)}"
+            problems |= {f"{tabs}: {p}" for p in clipped_widgets(w)}
+    assert not problems, "\n".join(sorted(problems))
+
+
+def test_the_import_view_fits_a_1024_by_700_screen(qtbot):
+    from nngui.core.csv_dialect import sniff
+    from nngui.core.examples import example_path
+    from nngui.gui.csv_import_dialog import CsvImportDialog
+
+    path = example_path("diabetes.csv")
+    dialog = CsvImportDialog(path, sniff(path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table is not None, timeout=5000)
+    assert dialog.height() <= 700 and dialog.width() <= 1024
+    assert not clipped_widgets(dialog), "\n".join(clipped_widgets(dialog))

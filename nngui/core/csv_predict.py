@@ -21,7 +21,7 @@ import numpy as np
 
 from nngui.core.csv_dialect import CancelledError, CsvError, Dialect
 from nngui.core.csv_source import one_hot
-from nngui.core.csv_table import header_names, parser_problem, read_table, records
+from nngui.core.csv_table import header_names, number_text, parser_problem, read_table, records
 from nngui.core.data import InputColumn
 from nngui.core.losses import regression_metrics
 from nngui.core.model import Model
@@ -64,6 +64,11 @@ def _strings(texts: Any, dialect: Dialect) -> np.ndarray:
     return np.array([None if v is None or v in missing else v for v in values], dtype=object)
 
 
+def _is_whole(text: str) -> bool:
+    """Whether ``text`` is a whole number as a category's text ("1", "-2")."""
+    return text.lstrip("-").isdigit()
+
+
 def encode_chunk(columns: tuple[InputColumn, ...], frame: Any, names: list[str],
                  dialect: Dialect, path: str) -> np.ndarray:  # fmt: skip
     """The input matrix of one chunk of text fields (NaN where missing or unusable)."""
@@ -79,7 +84,10 @@ def encode_chunk(columns: tuple[InputColumn, ...], frame: Any, names: list[str],
             blocks.append(_numbers(texts, dialect)[:, None])
             continue
         values = _strings(texts, dialect)
-        if set(col.categories) <= {"False", "True"}:  # read as booleans: TRUE, true, True …
+        if all(_is_whole(c) for c in col.categories):  # number codes: "1.0" is "1"
+            numbers = _numbers(texts, dialect)
+            values = np.array([number_text(v) for v in numbers], dtype=object)
+        elif set(col.categories) <= {"False", "True"}:  # read as booleans: TRUE, true, True …
             spelled = {"true": "True", "false": "False"}
             values = np.array([None if v is None else spelled.get(v.lower(), v) for v in values],
                               dtype=object)  # fmt: skip

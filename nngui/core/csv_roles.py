@@ -1,7 +1,8 @@
 """The role of each column of a CSV table: input, target or ignored, and which it may take.
 
-A column may be a target when it is numeric (classification comes with a later version), an
-input when it is numeric or categorical with at least two distinct values; text, empty and
+A column may be a target when it is numeric or holds number codes such as 0/1 (classification
+comes with a later version), an input when it is numeric or categorical with at least two
+distinct values; text, empty and
 constant columns can only be ignored. ``default_roles`` proposes what an import view starts
 with: the last numeric column the target, every other usable column an input; roles chosen
 before are kept for the columns still there.
@@ -32,6 +33,8 @@ def role_choice(c: Column) -> RoleChoice:
         return RoleChoice(("ignore",), f"{c.kind}: it cannot be used{formatted_hint(c)}")
     if c.distinct < 2:
         return RoleChoice(("ignore",), "every row holds the same value: it tells nothing")
+    if c.kind == "categorical" and c.numbers:
+        return RoleChoice(ROLES)  # number codes: one-hot as inputs, numbers as targets
     if c.kind == "categorical":
         return RoleChoice(
             ("input", "ignore"),

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from nngui.core.csv_dialect import CsvError, Dialect
-from nngui.core.csv_table import Column, Table, line_of_row, read_table
+from nngui.core.csv_table import Column, Table, line_of_row, number_text, read_table
 from nngui.core.data import Dataset, InputColumn, Split, split_counts
 from nngui.core.run_text import plural
 from nngui.core.scaling import Scaler
@@ -212,6 +212,9 @@ def input_column(table: Table, name: str) -> InputColumn:
             "tells the network nothing (leave it out)"
         )
     if c.kind == "categorical":
+        if c.numbers:  # number codes: in numeric order
+            codes = sorted({float(v) for v in c.values[~np.isnan(c.values)]})
+            return InputColumn(name, "categorical", tuple(str(number_text(v)) for v in codes))
         return InputColumn(name, "categorical", tuple(sorted({v for v in c.values if v})))
     return InputColumn(name, "numeric")
 
@@ -219,8 +222,8 @@ def input_column(table: Table, name: str) -> InputColumn:
 def target_values(table: Table, name: str) -> np.ndarray:
     """The numeric values of target column ``name``; refuses other kinds, naming a value."""
     c = table.column(name)
-    if c.kind == "numeric":
-        return c.values
+    if c.kind == "numeric" or (c.kind == "categorical" and c.numbers):
+        return c.values  # (number codes are numbers to learn, until classification lands)
     if c.kind == "empty":
         raise CsvError(f"{table.path}: target column {name!r} is empty")
     raise _not_numeric(table, c, "target")
@@ -236,7 +239,7 @@ def encode(columns: tuple[InputColumn, ...], table: Table) -> np.ndarray:
                 raise _not_numeric(table, c, "input")
             blocks.append(c.values[:, None])
         else:
-            blocks.append(one_hot(c.values, col.categories))
+            blocks.append(one_hot(c.texts(), col.categories))
     out: np.ndarray = np.concatenate(blocks, axis=1)
     return out
 
@@ -256,7 +259,7 @@ def missing_values(table: Table, names: tuple[str, ...]) -> np.ndarray:
     missing = np.zeros(table.rows, dtype=bool)
     for name in names:
         c = table.column(name)
-        if c.kind == "numeric":
+        if c.numbers:
             missing |= np.isnan(c.values)
         elif c.kind == "empty":
             missing[:] = True

@@ -7,7 +7,9 @@ for the others. A column is
 
 - numeric when every value present is a number;
 - categorical when it holds strings with few distinct values (at most MAX_CATEGORIES, and at
-  most half as many as the values present): one-hot inputs later;
+  most half as many as the values present), or just the numbers 0 and 1, or 1 and 2 (codes
+  such as sex or smoker, as Orange's importer takes them): one-hot inputs later; such number
+  codes keep their float values (``Column.numbers``) and may still be numeric targets;
 - text when it holds other strings (names, free text): not usable, noted;
 - empty when no row holds a value.
 
@@ -48,12 +50,23 @@ class Column:
     values: np.ndarray
     missing: int
 
+    @property
+    def numbers(self) -> bool:
+        """Whether its values are numbers (float64, NaN where missing)."""
+        return bool(self.values.dtype.kind == "f")
+
+    def texts(self) -> np.ndarray:
+        """Its values as text (None where missing): numbers written as integers when whole."""
+        if not self.numbers:
+            return self.values
+        return np.array([number_text(v) for v in self.values], dtype=object)
+
     @cached_property
     def distinct(self) -> int:
         """How many distinct values are present (counted when first asked: it takes time)."""
         if self.kind == "empty":
             return 0
-        if self.kind == "numeric":
+        if self.numbers:
             present = self.values[~np.isnan(self.values)]
             return len(np.unique(present))
         return len({v for v in self.values if v is not None})
@@ -69,6 +82,13 @@ class Column:
             "max": float(present.max()) if present is not None else None,
             "mean": float(present.mean()) if present is not None else None,
         }  # fmt: skip
+
+
+def number_text(v: float) -> str | None:
+    """A number as a category's text: "1" for 1.0, "0.5" for 0.5; None for NaN."""
+    if np.isnan(v):
+        return None
+    return str(int(v)) if float(v).is_integer() else f"{v:.15g}"
 
 
 @dataclass(frozen=True, eq=False)
@@ -286,13 +306,23 @@ def _column(name: str, series: Any) -> Column:
     dtype = series.dtype
     if pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype):
         values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        return Column(name, "numeric", values, missing)
+        kind = "categorical" if number_codes(values) else "numeric"
+        return Column(name, kind, values, missing)
     text = series.astype("string").str.strip()
     values = text.to_numpy(dtype=object, na_value=None)
     distinct = int(text.nunique())
     present = n - missing
     kind = "categorical" if distinct <= MAX_CATEGORIES and 2 * distinct <= present else "text"
     return Column(name, kind, values, missing)
+
+
+def number_codes(values: np.ndarray) -> bool:
+    """Whether the values present are exactly 0 and 1, or 1 and 2 (codes, not measurements);
+    a pass over the column only when its smallest and largest values are such a pair."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if (lo, hi) not in ((0.0, 1.0), (1.0, 2.0)):
+        return False
+    return bool(((values == lo) | (values == hi) | np.isnan(values)).all())
 
 
 def parser_problem(message: str) -> str:

@@ -136,3 +136,35 @@ def test_the_rows_a_policy_drops_are_counted_before_reading_the_data_set(tmp_pat
     assert incomplete_rows(table, ("x", "c"), ("y",), "mean").sum() == 1  # the missing target
     spec = CsvSpec(str(path), ("x", "c"), ("y",), shuffle=False, train_ratio=0.5)
     assert make_csv_dataset(spec).dropped == drop.sum()
+
+
+def test_number_codes_are_one_hot_inputs_and_may_be_numeric_targets(tmp_path):
+    from nngui.core.csv_predict import predict_csv
+    from nngui.core.csv_roles import role_choice
+    from nngui.core.csv_table import read_table
+    from nngui.core.model import Model
+    from nngui.core.network import LayerSpec, Network
+
+    path = tmp_path / "codes.csv"
+    rows = "".join(f"{i},{1 + i % 2},{i % 2}\n" for i in range(30))
+    path.write_text("x,sex,smoker\n" + rows)
+    table = read_table(path)
+    assert role_choice(table.column("smoker")).roles == ("input", "target", "ignore")
+    data = make_csv_dataset(CsvSpec(str(path), ("x", "sex"), ("smoker",), shuffle=False))
+    ds = data.dataset
+    assert ds.input_names == ("x", "sex=1", "sex=2")
+    assert ds.columns[1] == InputColumn("sex", "categorical", ("1", "2"))
+    assert ds.train.x[:2].tolist() == [[0, 1, 0], [1, 0, 1]]
+    assert ds.train.y[:2, 0].tolist() == [0.0, 1.0]
+    net = Network.initialise(3, [LayerSpec(1, "linear")], np.random.RandomState(0))
+    model = Model.from_dataset(net, ds)
+    new = tmp_path / "new.csv"
+    new.write_text("x,sex\n3,2.0\n4,1\n5,3\n")  # "2.0" is the code 2; 3 is no known code
+    import io
+
+    out = io.StringIO()
+    result = predict_csv(model, str(new), sniff(new), out)
+    lines = out.getvalue().splitlines()
+    expected = model.predict(np.array([[3.0, 0, 1], [4.0, 1, 0]]))[:, 0]
+    assert [float(line.split(",")[-1]) for line in lines[1:3]] == pytest.approx(expected)
+    assert lines[3].endswith(",") and result.missing == 1

@@ -190,3 +190,14 @@ def test_a_watched_read_reports_the_bytes_read_and_stops_when_asked(tmp_path):
     assert seen == sorted(seen) and seen[-1] == size and len(seen) > 1
     with pytest.raises(CancelledError):
         read_table(path, progress=seen.append, cancelled=lambda: len(seen) > 2)
+
+
+def test_number_codes_0_1_or_1_2_are_categories_other_numbers_are_not(tmp_path):
+    rows = "".join(f"{i % 2},{1 + i % 2},{2 * (i % 2)},{i % 3},{i}\n" for i in range(20))
+    table = read_table(write(tmp_path, "a,b,c,d,e\n" + rows + ",,,,20\n"))
+    kinds = [c.kind for c in table.columns]
+    assert kinds == ["categorical", "categorical", "numeric", "numeric", "numeric"]
+    a = table.column("a")
+    assert a.numbers and a.distinct == 2 and a.missing == 1
+    assert a.texts()[:3].tolist() == ["0", "1", "0"] and a.texts()[-1] is None
+    assert a.summary()["min"] is None, "min, max and mean are for numeric columns"

@@ -13,7 +13,9 @@ EXAMPLES = Path(nngui.__file__).parent / "resources" / "examples"
 def test_diabetes_is_442_numeric_rows_with_its_target():
     table = read_table(EXAMPLES / "diabetes.csv")
     assert table.rows == 442 and [c.name for c in table.columns][-1] == "progression"
-    assert all(c.kind == "numeric" and c.missing == 0 for c in table.columns)
+    kinds = {c.name: c.kind for c in table.columns}
+    assert kinds.pop("sex") == "categorical", "coded 1 and 2"
+    assert set(kinds.values()) == {"numeric"} and all(c.missing == 0 for c in table.columns)
 
 
 def test_iris_is_150_flowers_of_three_species():

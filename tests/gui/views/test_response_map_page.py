@@ -15,13 +15,13 @@ from nngui.gui.views.base import ViewState
 from nngui.gui.views.error_map_view import ErrorMapView
 
 
-def csv_state(tmp_path, inputs=("flag", "p", "kind", "q")) -> ViewState:
+def csv_state(tmp_path, inputs=("dose", "p", "kind", "q")) -> ViewState:
     path = tmp_path / "d.csv"
     rows = "".join(
-        f"{i % 2},{i % 10},{['u', 'v', 'v'][i % 3]},{i % 7},{i % 10 + 2 * (i % 7)}\n"
+        f"{5 * (i % 2)},{i % 10},{['u', 'v', 'v'][i % 3]},{i % 7},{i % 10 + 2 * (i % 7)}\n"
         for i in range(60)
     )
-    path.write_text("flag,p,kind,q,y\n" + rows)
+    path.write_text("dose,p,kind,q,y\n" + rows)
     ds = make_csv_dataset(CsvSpec(str(path), inputs, ("y",), sniff(path))).dataset
     net = Network.initialise(ds.n_inputs, [LayerSpec(4, "tanh"), LayerSpec(1, "linear")],
                              np.random.RandomState(1))  # fmt: skip
@@ -43,12 +43,12 @@ def test_the_map_shows_the_prediction_over_two_varied_numeric_inputs(view, tmp_p
     response = view.response
     assert response.isVisible()
     x_axis, y_axis = combo(view, "Across"), combo(view, "Up")
-    assert [x_axis.itemText(i) for i in range(x_axis.count())] == ["flag", "p", "q"]
-    assert (x_axis.currentText(), y_axis.currentText()) == ("p", "q"), "not the 0/1 flag"
+    assert [x_axis.itemText(i) for i in range(x_axis.count())] == ["dose", "p", "q"]
+    assert (x_axis.currentText(), y_axis.currentText()) == ("p", "q"), "dose: two values"
     grid = response.grid()
     assert grid.axes == (1, 4) and grid.prediction.shape == (1, 100, 100)
     held = named(view, "Held inputs", QLabel).text()
-    assert "flag = " in held and "kind = v" in held and "p =" not in held
+    assert "dose = " in held and "kind = v" in held and "p =" not in held
     probe = grid.held.copy()
     probe[1], probe[4] = grid.x[10], grid.y[20]
     expected = state.model.predict(probe[None, :])[0, 0]
@@ -65,10 +65,10 @@ def test_held_values_and_axes_can_be_changed(view, tmp_path):
     view.set_held(held)
     assert view.response.grid().held[0] == 1.0
     x_axis = combo(view, "Across")
-    x_axis.setCurrentIndex(0)  # flag across, q up
+    x_axis.setCurrentIndex(0)  # dose across, q up
     assert view.response.grid().axes == (0, 4)
     text = view.response.readout_at(0.5, 3.0)
-    assert text.startswith("flag = 0.5, q = 3 · prediction")
+    assert text.startswith("dose = 0.5, q = 3 · prediction")
     combo(view, "Rows shown").setCurrentIndex(combo(view, "Rows shown").findData(""))
     assert len(view.response.dots.data) == 0
 

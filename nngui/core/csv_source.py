@@ -139,6 +139,8 @@ def cached_table(
     file is unchanged."""
     try:
         stat = os.stat(path)
+    except FileNotFoundError:
+        raise CsvError(f"{path}: no such file (was it moved or deleted?)") from None
     except OSError:
         return read_table(path, dialect)  # (which says what is wrong)
     key = (os.path.abspath(path), dialect, stat.st_size, stat.st_mtime_ns)

@@ -133,6 +133,13 @@ class MainWindow(QMainWindow):
         wb.subscribe_session(self._on_session)
         wb.subscribe_state(self._on_state)
         wb.subscribe_modified(self.setWindowModified)
+        stack = wb.stack
+        if isinstance(stack, QtCommandStack):
+            stack.failed.connect(
+                lambda message: QMessageBox.warning(
+                    self, "Cannot undo or redo", f"{message}\n\nNothing was changed."
+                )
+            )
         self.predict_panel.inputs_changed.connect(
             lambda: self.error_map.set_held(self.predict_panel.inputs())
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 from nngui.workbench import Command, UndoStack
@@ -30,10 +30,16 @@ class _QtCommand(QUndoCommand):
         self._stack = stack
 
     def redo(self) -> None:  # Qt override
-        self._stack.guard.run(self.command.redo)
+        try:
+            self._stack.guard.run(self.command.redo)
+        except (ValueError, OSError) as exc:  # the data cannot be read any more
+            self._stack.step_failed(exc, self._stack.index())
 
     def undo(self) -> None:  # Qt override
-        self._stack.guard.run(self.command.undo)
+        try:
+            self._stack.guard.run(self.command.undo)
+        except (ValueError, OSError) as exc:
+            self._stack.step_failed(exc, self._stack.index())
 
     def id(self) -> int:  # Qt override
         return _MERGING if self.command.merge_key is not None else -1
@@ -53,7 +59,15 @@ class _QtCommand(QUndoCommand):
 
 
 class QtCommandStack(QUndoStack):
-    """A QUndoStack that takes the workbench's Commands (it satisfies ``UndoStack``)."""
+    """A QUndoStack that takes the workbench's Commands (it satisfies ``UndoStack``).
+
+    A step that cannot be undone or redone (its data file is gone) changes nothing: the
+    workbench raises before changing anything, the stack goes back to the step it was at, and
+    ``failed`` says why.
+    """
+
+    #: Undo or redo could not be done; the message says why (nothing changed).
+    failed = Signal(str)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +112,18 @@ class QtCommandStack(QUndoStack):
 
     def _on_change(self, *_: object) -> None:
         self._notify()
+
+    def step_failed(self, error: Exception, index: int) -> None:
+        """A step's undo or redo raised ``error`` at ``index``: Qt moves the index on anyway,
+        so move it back once Qt is done (that redoes or undoes the step next to it, whose
+        settings are the ones still in force: no change), then say why."""
+
+        def restore() -> None:
+            if self.index() != index:
+                self.setIndex(index)
+            self.failed.emit(" ".join(str(error).split()) or type(error).__name__)
+
+        QTimer.singleShot(0, restore)
 
 
 class UndoActions(QObject):

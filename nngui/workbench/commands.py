@@ -124,22 +124,22 @@ class CommandStack:
         self._notify()
 
     def undo(self) -> bool:
-        """Take the last step back; False if there is none."""
+        """Take the last step back; False if there is none. A step whose undo raises stays
+        where it was (the error goes on to the caller)."""
         if not self._done:
             return False
-        command = self._done.pop()
-        self._guard.run(command.undo)
-        self._undone.append(command)
+        self._guard.run(self._done[-1].undo)
+        self._undone.append(self._done.pop())
         self._notify()
         return True
 
     def redo(self) -> bool:
-        """Make the last undone step again; False if there is none."""
+        """Make the last undone step again; False if there is none (a redo that raises leaves
+        the step undone)."""
         if not self._undone:
             return False
-        command = self._undone.pop()
-        self._guard.run(command.redo)
-        self._done.append(command)
+        self._guard.run(self._undone[-1].redo)
+        self._done.append(self._undone.pop())
         self._notify()
         return True
 

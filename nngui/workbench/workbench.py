@@ -81,6 +81,8 @@ class Workbench:
         self._session_replaced: Listeners[[Session | None, Session]] = Listeners()
         self._state_changed: Listeners[[RunState]] = Listeners()
         self._modified_changed: Listeners[[bool]] = Listeners()
+        #: The new network an edit made before pushing its step (for the step's first redo).
+        self._prepared: tuple[Settings, Session] | None = None
 
     @property
     def settings(self) -> Settings:
@@ -100,7 +102,10 @@ class Workbench:
         old = self._settings
         if new == old:
             return False
-        self._starts_over(old, new)  # refused during a run before anything is pushed
+        # Refused during a run, and a network that cannot be made (a CSV file that cannot be
+        # read) raises, before anything is pushed; the one made is the one the step shows.
+        if self._starts_over(old, new):
+            self._prepared = (new, self._fresh_session(new))
         name = text or describe_change(old, new)
         self.stack.push(
             Command(name, lambda: self._apply(new), lambda: self._apply(old), merge_key, old, new)
@@ -329,14 +334,26 @@ class Workbench:
             layers = (*settings.hidden, LayerSpec(len(data.targets), out.activation))
         return settings.replace(data=data, layers=layers)
 
+    def _fresh_session(self, settings: Settings) -> Session:
+        """A new network on ``settings``' data (raises ValueError or OSError when the data
+        cannot be made or read)."""
+        s = settings
+        return fresh_session(s.data, list(s.layers), s.training.init, s.training.dtype)
+
     def _apply(self, new: Settings) -> None:
+        """Make ``new`` the settings; when they need a new network it is made first, so that
+        data that cannot be read (a file deleted before an undo) raises and changes nothing."""
         old = self._settings
         if old == new:
             return
-        fresh = self._starts_over(old, new)
+        session = None
+        if self._starts_over(old, new):
+            prepared, self._prepared = self._prepared, None
+            fits = prepared is not None and prepared[0] == new
+            session = prepared[1] if prepared is not None and fits else self._fresh_session(new)
         self._settings = new
-        if fresh:
-            self.start_fresh()
+        if session is not None:
+            self._replace(session, RunState.IDLE)
         if not self._showing:
             self.set_modified(True)
         self._settings_changed(old, new)

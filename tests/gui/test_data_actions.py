@@ -103,3 +103,36 @@ def test_the_examples_open_and_iris_says_classification_comes_later(qtbot, main_
     actions[0].trigger()
     diabetes = read(qtbot, main_window.data.dialog)
     assert diabetes.roles()["progression"] == "target" and diabetes.table.rows == 442
+
+
+def test_an_undo_that_needs_a_deleted_file_says_why_and_changes_nothing(
+    qtbot, main_window, answers, tmp_path
+):
+    path = data_file(tmp_path)
+    read(qtbot, main_window.data.open_path(str(path)))
+    button(main_window.data.dialog, "Use data").click()
+    main_window.workbench.set_data(shuffle_seed=4)
+    path.unlink()
+    before = main_window.workbench.settings
+    main_window.undo_actions.undo.trigger()
+    qtbot.waitUntil(lambda: bool(answers.asked("warning")), timeout=2000)
+    assert "no such file" in answers.asked("warning")[0]
+    assert main_window.workbench.settings == before
+    assert main_window.workbench.stack.undo_text() == "Set shuffle seed to 4"
+    assert main_window.undo_actions.undo.text().startswith("&Undo Set shuffle seed to 4")
+
+
+def test_data_that_cannot_be_used_is_refused_before_any_step(qtbot, main_window, answers, tmp_path):
+    path = tmp_path / "few.csv"
+    path.write_text("x,y\n1,2\n3,4\n5,6\n")
+    dialog = read(qtbot, main_window.data.open_path(str(path)))
+    spec = dialog.spec()
+    path.write_text("x,y\n1,2\n")  # changed meanwhile: one row
+    before = main_window.workbench.settings
+    assert not main_window.data.use(spec)
+    assert (
+        "too few rows" in answers.asked("warning")[0]
+        or "a header but" in answers.asked("warning")[0]
+    )
+    assert main_window.workbench.settings is before
+    assert not main_window.workbench.stack.can_undo()

@@ -220,3 +220,33 @@ def test_a_preset_on_a_csv_file_keeps_the_file_and_fits_its_rows(bench, tmp_path
     bench.apply_preset(ARTICLE.name)
     assert bench.settings.training == ARTICLE.training and bench.settings.data.val_ratio == 0
     assert [layer.units for layer in bench.settings.layers] == [4, 4, 1]
+
+
+def test_data_that_cannot_be_read_changes_nothing_on_edit_undo_or_redo(bench, tmp_path):
+    from nngui.core.csv_dialect import CsvError
+
+    csv = csv_settings(tmp_path)
+    path = tmp_path / "d.csv"
+    before, session = bench.settings, bench.session
+    path.write_text("x,kind,y\n1,u,2\n")  # too few rows to split
+    with pytest.raises(CsvError, match="too few rows"):
+        bench.edit(csv, "Use the data of d.csv")
+    assert bench.settings is before and bench.session is session and not bench.stack.can_undo()
+    csv = csv_settings(tmp_path)
+    bench.edit(csv, "Use the data of d.csv")
+    on_csv = bench.session
+    bench.stack.undo()
+    path.unlink()  # gone before the redo
+    with pytest.raises(CsvError):
+        bench.stack.redo()
+    assert bench.settings.data == before.data and bench.stack.redo_text() == "Use the data of d.csv"
+    csv_settings(tmp_path)  # back again: the redo works
+    bench.stack.redo()
+    assert bench.settings == csv and bench.session is not on_csv
+    bench.set_data(shuffle_seed=5)
+    path.unlink()
+    with pytest.raises(CsvError, match="no such file"):
+        bench.stack.undo()
+    assert bench.settings.data.shuffle_seed == 5 and bench.stack.undo_text() == (
+        "Set shuffle seed to 5"
+    )

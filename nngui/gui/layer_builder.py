@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QFont
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from nngui.core.activations import ACTIVATIONS
 from nngui.core.data import INPUT_NAMES, DataSpec
 from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, count_parameters
+from nngui.gui.data_errors import refusing_unreadable
 from nngui.gui.undo_stack import QtCommandStack
 from nngui.gui.widgets import describe, hint_label, int_spin, run_preview
 from nngui.workbench import Settings, Workbench
@@ -314,7 +315,7 @@ class LayerBuilder(QWidget):
     ) -> None:  # fmt: skip
         """Ask the workbench for hidden layers ``hidden`` (named ``text``); select ``select``."""
         with self._selecting(select):
-            self.workbench.set_hidden(hidden, text, key)
+            self._edit(lambda: self.workbench.set_hidden(hidden, text, key))
 
     @contextlib.contextmanager
     def _selecting(self, row: int | None) -> Iterator[None]:
@@ -388,8 +389,10 @@ class LayerBuilder(QWidget):
         if name != self._output:
             output = LayerSpec(len(self._output_names), name)
             with self._selecting(self.selected_row()):
-                self.workbench.set_layers(
-                    [*self._hidden, output], f"Set output activation to {name}"
+                self._edit(
+                    lambda: self.workbench.set_layers(
+                        [*self._hidden, output], f"Set output activation to {name}"
+                    )
                 )
 
     def _on_init_chosen(self, index: int) -> None:
@@ -397,7 +400,13 @@ class LayerBuilder(QWidget):
         if name != self._init:
             with self._selecting(self.selected_row()):
                 text = f"Set initialisation to {INIT_LABELS[name]}"
-                self.workbench.set_training(init=name, text=text)
+                self._edit(lambda: self.workbench.set_training(init=name, text=text))
+
+    def _edit(self, edit: Callable[[], object]) -> None:
+        """Make a workbench edit; when its data cannot be read, say why and show the layers
+        as they still are."""
+        if not refusing_unreadable(self, edit):
+            self._mirror(self.workbench.settings, self.selected_row())
 
     # ----- mirroring ----------------------------------------------------------------------
     def _sync_table(self) -> None:

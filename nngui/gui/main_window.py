@@ -20,6 +20,7 @@ from nngui.core.response_map import training_medians
 from nngui.core.training import TrainConfig
 from nngui.gui.about import about_text
 from nngui.gui.data_actions import DataActions, dropped_data
+from nngui.gui.data_errors import refusing_unreadable
 from nngui.gui.data_panel import DataPanel
 from nngui.gui.export_actions import ExportActions
 from nngui.gui.file_actions import FileActions, dropped_model
@@ -220,19 +221,19 @@ class MainWindow(QMainWindow):
     def reset_weights(self) -> None:
         """Regenerate the data and draw fresh initial weights from the settings."""
         self.stop_training()
-        self.workbench.start_fresh()
+        refusing_unreadable(self, self.workbench.start_fresh)
 
     def apply_preset(self, name: str) -> None:
         """Make a preset's settings the settings (one undoable step) and start a fresh
         network from them."""
         self.stop_training()
-        self.workbench.apply_preset(name)
-        self._start_from_preset()
+        if refusing_unreadable(self, lambda: self.workbench.apply_preset(name)):
+            self._start_from_preset()
 
     def _start_from_preset(self) -> None:
         """A preset is a starting point: fresh weights, even if its network has this shape."""
         if self.session is not None and self.session.trained:
-            self.workbench.start_fresh()
+            refusing_unreadable(self, self.workbench.start_fresh)
 
     # ----- training -----------------------------------------------------------------------
     def train(self, epochs: int | None = None) -> None:

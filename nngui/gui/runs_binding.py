@@ -32,7 +32,7 @@ class RunsBinding(QObject):
             return False
         try:
             run = self.workbench.restore_run(run_id)
-        except (RunsError, ValueError) as exc:  # a run's parts always fit: this is a bug
+        except (RunsError, ValueError, OSError) as exc:  # its data file may be gone
             QMessageBox.warning(self.window, "Cannot restore the run", str(exc))
             return False
         epochs = plural(run.epochs, "epoch")

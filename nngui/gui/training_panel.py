@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from nngui.core.presets import PRESETS
 from nngui.core.training import DTYPES, TrainConfig, TrainConfigError
+from nngui.gui.data_errors import UNREADABLE, refusing_unreadable, warn_unreadable
 from nngui.gui.number_box import FloatBox, IntBox
 from nngui.gui.widgets import align_form_labels, describe, float_spin, int_spin, run_preview
 from nngui.workbench import Settings, SettingsError, Workbench
@@ -362,6 +363,10 @@ class TrainingPanel(QWidget):
             QToolTip.showText(widget.mapToGlobal(widget.rect().bottomLeft()), str(exc), widget)
             self._show_config(self.workbench.settings.training)  # the setting stays as it was
             return
+        except UNREADABLE as exc:  # a new precision needs a new network on unreadable data
+            warn_unreadable(self, exc)
+            self._show_config(self.workbench.settings.training)
+            return
         self._update_enabled()
         self.changed.emit()
 
@@ -378,7 +383,8 @@ class TrainingPanel(QWidget):
         name = self._preset.currentData()
         if name is None:
             return
-        self.workbench.apply_preset(name)
+        if not refusing_unreadable(self, lambda: self.workbench.apply_preset(name)):
+            return
         self.show_preset(self.workbench.settings.preset)
         self.preset_chosen.emit(name)
 

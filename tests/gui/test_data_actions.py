@@ -136,3 +136,21 @@ def test_data_that_cannot_be_used_is_refused_before_any_step(qtbot, main_window,
     )
     assert main_window.workbench.settings is before
     assert not main_window.workbench.stack.can_undo()
+
+
+def test_edits_that_need_a_deleted_file_say_why_and_change_nothing(
+    qtbot, main_window, answers, tmp_path
+):
+    path = data_file(tmp_path)
+    read(qtbot, main_window.data.open_path(str(path)))
+    button(main_window.data.dialog, "Use data").click()
+    path.unlink()
+    before = main_window.workbench.settings
+    main_window.tabs.setCurrentIndex(1)
+    button(main_window.layer_builder, "Add").click()  # a new network: the file is read
+    main_window.reset_weights()
+    main_window.apply_preset("Fast and accurate")
+    warnings = answers.asked("warning")
+    assert len(warnings) == 3 and all("no such file" in w for w in warnings)
+    assert main_window.workbench.settings == before
+    assert main_window.layer_builder.layers() == list(before.layers)

@@ -31,7 +31,14 @@ from typing import Any
 import numpy as np
 
 from nngui.core.csv_dialect import CsvError, Dialect
-from nngui.core.csv_table import Column, Table, line_of_row, number_text, read_table
+from nngui.core.csv_table import (
+    Column,
+    Table,
+    formatted_numbers,
+    line_of_row,
+    number_text,
+    read_table,
+)
 from nngui.core.data import Dataset, InputColumn, Split, split_counts
 from nngui.core.run_text import plural
 from nngui.core.scaling import Scaler
@@ -342,24 +349,13 @@ def split_dataset(
     )  # fmt: skip
 
 
-#: Numbers written for people: thousands separators, per cent, currency.
-_FORMATTED = (
-    (re.compile(r"^[-+]?\d{1,3}([,.\u00a0\u202f ]\d{3})+([.,]\d+)?$"), "thousands separators"),
-    (re.compile(r"^[-+]?\d+([.,]\d+)?\s*%$"), "per cent signs"),
-    (re.compile(r"^[-+]?[€$£¥]\s*\d|\d\s*[€$£¥]$"), "currency signs"),
-)
-
-
 def formatted_hint(c: Column) -> str:
     """A hint when a text column holds numbers written for people ("1,234.5", "12 %", "€3")."""
-    if c.kind != "text":
+    found = formatted_numbers(c.values) if c.kind == "text" else None
+    if found is None:
         return ""
-    sample = [str(v).strip() for v in c.values[:1000] if v is not None]
-    for pattern, what in _FORMATTED:
-        hits = [v for v in sample if pattern.search(v)]
-        if sample and len(hits) >= len(sample) / 2:
-            return f" (values such as {hits[0]!r}: numbers with {what}? remove them to use it)"
-    return ""
+    example, what = found
+    return f" (values such as {example!r}: numbers with {what}? remove them to use it)"
 
 
 def _first_text(c: Column, decimal: str) -> tuple[int, str]:

@@ -313,7 +313,28 @@ def _column(name: str, series: Any) -> Column:
     distinct = int(text.nunique())
     present = n - missing
     kind = "categorical" if distinct <= MAX_CATEGORIES and 2 * distinct <= present else "text"
+    if kind == "categorical" and formatted_numbers(values) is not None:
+        kind = "text"  # "1,200" and "1,500" are numbers written for people, not categories
     return Column(name, kind, values, missing)
+
+
+#: Numbers written for people: thousands separators, per cent, currency.
+FORMATTED = (
+    (re.compile(r"^[-+]?\d{1,3}([,.\u00a0\u202f ]\d{3})+([.,]\d+)?$"), "thousands separators"),
+    (re.compile(r"^[-+]?\d+([.,]\d+)?\s*%$"), "per cent signs"),
+    (re.compile(r"^[-+]?[€$£¥]\s*\d|\d\s*[€$£¥]$"), "currency signs"),
+)
+
+
+def formatted_numbers(values: np.ndarray) -> tuple[str, str] | None:
+    """(an example, what they are written with) when at least half of the first thousand
+    values present are numbers written for people ("1,234.5", "12 %", "€3"); else None."""
+    sample = [str(v).strip() for v in values[:1000] if v is not None]
+    for pattern, what in FORMATTED:
+        hits = [v for v in sample if pattern.search(v)]
+        if sample and len(hits) >= len(sample) / 2:
+            return hits[0], what
+    return None
 
 
 def number_codes(values: np.ndarray) -> bool:

@@ -168,3 +168,12 @@ def test_number_codes_are_one_hot_inputs_and_may_be_numeric_targets(tmp_path):
     expected = model.predict(np.array([[3.0, 0, 1], [4.0, 1, 0]]))[:, 0]
     assert [float(line.split(",")[-1]) for line in lines[1:3]] == pytest.approx(expected)
     assert lines[3].endswith(",") and result.missing == 1
+
+
+def test_a_few_numbers_written_for_people_are_no_categories(tmp_path):
+    rows = "".join(f'"{["1,200", "1,500", "2,000"][i % 3]}",{i},{i}\n' for i in range(60))
+    p = tmp_path / "f.csv"
+    p.write_text("price,x,y\n" + rows)
+    data = make_csv_dataset(spec(p))
+    assert data.spec.inputs == ("x",), "not three one-hot 'categories'"
+    assert any("numbers with thousands separators" in n for n in data.notes), data.notes

@@ -1,12 +1,13 @@
 """The CSV import view: how the file is written, a role per column, missing values, split.
 
 The dialog reads the file in a background task (a progress bar and Stop; the window never
-freezes) and shows what it found: the detected reader settings, each editable (the file is
-read again and the preview follows), one row per column with its kind, missing and distinct
-counts and a role (input, target or ignore: text, empty and constant columns can only be
-ignored, and say why), the first rows, the missing-value policy with the rows it drops, the
-shuffle and the split. ``spec()`` is the CsvSpec it describes once accepted; Use Data is off,
-with the reason beside it, until the choices can make a data set.
+freezes: a big UTF-8 file, which pandas reads with several threads at full speed, shows a busy
+bar, and Stop leaves its read to end unseen) and shows what it found: the detected reader
+settings, each editable (the file is read again and the preview follows), one row per column
+with its kind, missing and distinct counts and a role (input, target or ignore: text, empty and
+constant columns can only be ignored, and say why), the first rows, the missing-value policy
+with the rows it drops, the shuffle and the split. ``spec()`` is the CsvSpec it describes once
+accepted; Use Data is off, with the reason beside it, until the choices can make a data set.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 from nngui.core.csv_dialect import DELIMITER_NAMES, ENCODINGS, CsvError, Dialect
 from nngui.core.csv_roles import ROLES, chosen, default_roles, role_choice
 from nngui.core.csv_source import CsvSpec, cached_table, incomplete_rows
-from nngui.core.csv_table import Table
+from nngui.core.csv_table import Table, reads_in_parallel
 from nngui.core.data import split_counts
 from nngui.core.run_text import plural
 from nngui.gui.background_task import BackgroundTask, start_task
@@ -395,6 +396,10 @@ class CsvImportDialog(QDialog):
         task.failed.connect(self._on_failed)
         task.cancelled.connect(self._on_stopped)
         self._task = task
+        if reads_in_parallel(path, dialect):  # at full speed, with no progress on the way
+            self._progress.setRange(0, 0)
+        else:
+            self._progress.setRange(0, 1000)
         self._progress.setValue(0)
         self._progress_row.show()
         self._problem.hide()

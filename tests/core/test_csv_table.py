@@ -192,6 +192,16 @@ def test_a_watched_read_reports_the_bytes_read_and_stops_when_asked(tmp_path):
         read_table(path, progress=seen.append, cancelled=lambda: len(seen) > 2)
 
 
+def test_a_big_utf8_file_is_read_at_full_speed_with_one_report(tmp_path, monkeypatch):
+    path = write(tmp_path, "x,y\n" + "".join(f"{i},{i * 2}\n" for i in range(1000)))
+    monkeypatch.setattr(csv_table, "PARALLEL_BYTES", 100)
+    seen: list[int] = []
+    table = read_table(path, progress=seen.append, cancelled=lambda: True)
+    assert table.rows == 1000 and seen == [path.stat().st_size]
+    latin = write(tmp_path, ("caf\u00e9,y\n" + "1,2\n3,4\n" * 20).encode("cp1252"), "l.csv")
+    assert not csv_table.reads_in_parallel(str(latin), csv_table.sniff(latin))
+
+
 def test_number_codes_0_1_or_1_2_are_categories_other_numbers_are_not(tmp_path):
     rows = "".join(f"{i % 2},{1 + i % 2},{2 * (i % 2)},{i % 3},{i}\n" for i in range(20))
     table = read_table(write(tmp_path, "a,b,c,d,e\n" + rows + ",,,,20\n"))

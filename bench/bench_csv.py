@@ -3,8 +3,8 @@
 Writes (once, in a temporary folder unless ``--file`` names one) a CSV of ``--rows`` rows ×
 ``--columns`` columns of random floats with a header, then reads it in a fresh Python process
 per reader and round: ``nngui`` (sniffing the dialect, reading, every column a float64 array
-ready to train), ``nngui window`` (the same as the window's import view reads it: through a file
-that reports its progress and can be stopped), ``pandas`` (``read_csv`` with the same settings)
+ready to train), ``nngui window`` (as the window's import view asks: with progress reports and a
+stop flag), ``pandas`` (``read_csv`` with the same settings)
 and ``numpy.loadtxt``. Rounds are interleaved and the best of ``--repeat`` is reported for each:
 the whole process's wall time (Python's start included, as a user waits for it) and its peak
 memory (max RSS). Targets: nngui within 1.5× of pandas in both.

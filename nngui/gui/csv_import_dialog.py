@@ -47,6 +47,7 @@ from nngui.core.csv_table import Table, reads_in_parallel
 from nngui.core.data import split_counts
 from nngui.core.run_text import plural
 from nngui.gui.background_task import BackgroundTask, start_task
+from nngui.gui.number_box import refused_entries
 from nngui.gui.widgets import describe, float_spin, hint_label, int_spin, read_only_item
 
 PREVIEW_ROWS = 10
@@ -99,9 +100,12 @@ class CsvImportDialog(QDialog):
         self.path = path
         self.table: Table | None = None
         self._roles: dict[str, str] = {}
+        #: The roles the user chose (or an earlier import gave): kept when a read with other
+        #: settings takes them away (a wrong decimal mark makes every column text) and back.
+        self._chosen: dict[str, str] = {}
         self._others_ignored = spec is not None  # columns an earlier import left out stay out
         if spec is not None:
-            self._roles = {n: "input" for n in spec.inputs} | {n: "target" for n in spec.targets}
+            self._chosen = {n: "input" for n in spec.inputs} | {n: "target" for n in spec.targets}
         self._threads: list[QThread] = []
         self._task: BackgroundTask | None = None
         self._size = max(os.path.getsize(path), 1) if os.path.exists(path) else 1
@@ -454,9 +458,9 @@ class CsvImportDialog(QDialog):
         if table is None:
             return
         if self._others_ignored:
-            self._roles = {c.name: self._roles.get(c.name, "ignore") for c in table.columns}
+            self._chosen = {c.name: self._chosen.get(c.name, "ignore") for c in table.columns}
             self._others_ignored = False
-        self._roles = default_roles(table, self._roles)
+        self._roles = default_roles(table, self._chosen)
         self._columns.setRowCount(len(table.columns))
         for row, c in enumerate(table.columns):
             choice = role_choice(c)
@@ -512,6 +516,7 @@ class CsvImportDialog(QDialog):
 
     def _role_changed(self, column: str, role: str) -> None:
         self._roles[column] = role
+        self._chosen[column] = role
         self._show_preview_roles()
         self._update()
 
@@ -559,6 +564,19 @@ class CsvImportDialog(QDialog):
         return not isinstance(model, QStandardItemModel) or model.item(at).isEnabled()
 
     # ----- closing ------------------------------------------------------------------------
+    def accept(self) -> None:
+        """Use Data: only with every number box holding what it shows (a refused entry, such
+        as a training share of 100 %, is named and the dialog stays open)."""
+        refused = refused_entries(self)
+        if refused:
+            box, why = refused[0]
+            self._show_problem(f"Cannot use the data yet: {box.accessibleName()}: {why}")
+            box.setFocus()
+            return
+        if self.problem():
+            return
+        super().accept()
+
     def done(self, result: int) -> None:
         """Close: a read under way is stopped and its thread joined first."""
         if self._task is not None:

@@ -188,13 +188,13 @@ class MainWindow(QMainWindow):
         """Show a new session: its data, network, metrics and history."""
         self.data_panel.show_dataset(new.dataset)
         self.predict_panel.set_training_inputs(new.dataset.train.x, training_medians(new.dataset))
-        self.error_map.set_held(None)  # the training medians, until the user types others
         if new.trained:
             self.loss_plot.set_history(new.history)
             self.training_panel.show_progress(new.history.epochs, new.history.epochs, 0.0, None)
         else:
             self.loss_plot.clear()
         self.show_network()
+        self.error_map.set_held(self.predict_panel.inputs())  # the values the panel shows
         self.show_metrics()
         kept = self.workbench.replaced_run
         if old is not None and old.trained and kept is not None and not new.trained:

@@ -240,8 +240,8 @@ class PredictPanel(QWidget):
         per_row = 1  # beside the outputs there is room for one column of fields
         for i, column in enumerate(columns):
             width = len(column.encoded_names)
-            if starts is not None:
-                start = list(starts[at : at + width])
+            if starts is not None:  # (to six digits: 1.425, not float32's 1.42499995)
+                start = [float(f"{v:.6g}") for v in starts[at : at + width]]
             else:
                 start = [DEFAULT_INPUTS.get(column.name, 0.0)]
             at += width

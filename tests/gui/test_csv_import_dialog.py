@@ -166,3 +166,32 @@ def test_an_earlier_import_gives_the_roles_and_settings_to_start_from(qtbot, mix
     dialog = opened(qtbot, mixed, spec, spec.dialect)
     assert dialog.roles()["colour"] == "ignore", "left out before, left out now"
     assert dialog.spec() == spec
+
+
+def test_a_refused_split_entry_keeps_the_dialog_open_and_says_why(qtbot, mixed):
+    from widget_actions import type_into
+
+    dialog = opened(qtbot, mixed)
+    accepted = []
+    dialog.accepted.connect(lambda: accepted.append(True))
+    type_into(qtbot, named(dialog, "Validation share"), "90")
+    button(dialog, "Use data").click()
+    assert not accepted and dialog.isVisible()
+    problem = named(dialog, "Import problem").text()
+    assert "Validation share" in problem and "50" in problem
+    type_into(qtbot, named(dialog, "Validation share"), "20")
+    button(dialog, "Use data").click()
+    assert accepted and dialog.spec().val_ratio == 0.2
+
+
+def test_roles_chosen_come_back_when_a_wrong_setting_is_put_right(qtbot, tmp_path):
+    path = write(tmp_path, "a;b;c\n" + "".join(f"{i},5;{i},75;{i}\n" for i in range(30)))
+    dialog = opened(qtbot, path)
+    dialog.set_role("a", "ignore")
+    decimal = combo(dialog, "Decimal mark")
+    decimal.setCurrentIndex(decimal.findData("."))
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)
+    assert dialog.roles()["b"] == "ignore", "text now"
+    decimal.setCurrentIndex(decimal.findData(","))
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)
+    assert dialog.roles() == {"a": "ignore", "b": "input", "c": "target"}

@@ -154,3 +154,15 @@ def test_edits_that_need_a_deleted_file_say_why_and_change_nothing(
     assert len(warnings) == 3 and all("no such file" in w for w in warnings)
     assert main_window.workbench.settings == before
     assert main_window.layer_builder.layers() == list(before.layers)
+
+
+def test_the_error_map_holds_the_inputs_at_the_predict_panels_values(qtbot, main_window, tmp_path):
+    path = data_file(tmp_path)
+    read(qtbot, main_window.data.open_path(str(path)))
+    button(main_window.data.dialog, "Use data").click()
+    panel = main_window.predict_panel
+    kind = panel.field("kind")
+    kind.setCurrentIndex(1 - kind.currentIndex())
+    main_window.views.setCurrentIndex(main_window.views.indexOf(main_window.error_map))
+    main_window.workbench.set_data(shuffle_seed=9)  # a new network on the same columns
+    assert main_window.error_map.response._held.tolist() == panel.inputs().tolist()

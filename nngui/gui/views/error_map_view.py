@@ -25,7 +25,6 @@ from collections.abc import Iterator
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -46,6 +45,7 @@ from nngui.core.error_map import (
 )
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
+from nngui.gui.views.heat_map import heat_map
 from nngui.gui.views.response_map_page import ResponseMap
 from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_preview
@@ -54,7 +54,6 @@ RESOLUTION = DEFAULT_RESOLUTION
 #: Grid rows computed per event-loop turn while training (a 64-64 network: about 10 ms each).
 ROWS_PER_STEP = 25
 MAX_EXTEND_PERCENT = round(MAX_EXTEND * 100)
-COLOUR_MAP = "viridis"
 #: Mouse moves handled per second at most.
 HOVER_FPS = 30
 NO_STATE = "No network yet: build or open one, and its error over the (a, b) plane shows here."
@@ -195,27 +194,14 @@ class ErrorMapView(View):
         return row
 
     def _plot(self) -> pg.PlotWidget:
-        palette = self.palette()
-        self.plot_widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
-        describe(
-            self.plot_widget, "Error map",
+        plot = heat_map(
+            self, "Error map",
             "Absolute error of the chosen output over the inputs a (across) and b (up); the "
-            "dashed rectangle is the training range. Drag to pan, wheel to zoom.",
+            "dashed rectangle is the training range. Drag to pan, wheel to zoom.", "|error|",
         )  # fmt: skip
-        self.plot_item = self.plot_widget.getPlotItem()
-        text = self._text_colour = palette.color(QPalette.ColorRole.Text)
-        for axis in ("left", "bottom"):
-            self.plot_item.getAxis(axis).setPen(text)
-            self.plot_item.getAxis(axis).setTextPen(text)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot_item.addItem(self.image)
-        self.outline = pg.PlotCurveItem(pen=pg.mkPen("w", width=2, style=Qt.PenStyle.DashLine))
-        self.plot_item.addItem(self.outline)
-        self.colour_bar = pg.ColorBarItem(colorMap=COLOUR_MAP, width=18, label="|error|")
-        self.colour_bar.setImageItem(self.image, insert_in=self.plot_item)
-        for axis in ("left", "right"):
-            self.colour_bar.getAxis(axis).setPen(text)
-            self.colour_bar.getAxis(axis).setTextPen(text)
+        self.plot_widget, self.plot_item, self.image = plot.widget, plot.item, plot.image
+        self.outline, self.colour_bar = plot.outline, plot.colour_bar
+        self._text_colour = plot.text_colour
         self.colour_bar.sigLevelsChanged.connect(self._update_ticks)
         self.colour_bar.sigLevelsChangeFinished.connect(self._on_levels_dragged)
         self._proxy = pg.SignalProxy(

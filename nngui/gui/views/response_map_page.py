@@ -15,10 +15,9 @@ from collections.abc import Iterator
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from nngui.core.data import InputColumn
+from nngui.core.data import InputColumn, Split
 from nngui.core.error_map import DEFAULT_RESOLUTION, MAX_EXTEND
 from nngui.core.response_map import (
     ResponseGrid,
@@ -31,12 +30,15 @@ from nngui.core.response_map import (
 )
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import ViewState
+from nngui.gui.views.heat_map import COLOUR_MAP, heat_map
 from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin
 
 ROWS_PER_STEP = 25
-COLOUR_MAP = "viridis"
 HOVER_FPS = 30
+#: Shades of the dots' colours, and the most rows drawn (a sample of bigger splits).
+SHADES = 64
+MAX_DOTS = 2000
 #: A row is under the pointer within this many pixels.
 HOVER_PIXELS = 8
 MAX_EXTEND_PERCENT = round(MAX_EXTEND * 100)
@@ -60,6 +62,7 @@ class ResponseMap(QWidget):
         self._rows: RowErrors | None = None
         self._held: np.ndarray | None = None
         self._levels: tuple[float, float] | None = None
+        self._sampled = False  # the dots are a sample of the split's rows
         self._steps = StepwiseJob(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -73,7 +76,8 @@ class ResponseMap(QWidget):
         layout.addWidget(self._plot(), 1)
         self.readout = describe(
             QLabel(), "Response readout",
-            "The row or the point under the mouse pointer: inputs, truth, prediction, error.",
+            "The row or the point under the mouse pointer: inputs, truth, prediction, error. "
+            "A dot whose colour stands out from the map around it is a row predicted badly.",
         )  # fmt: skip
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -118,30 +122,21 @@ class ResponseMap(QWidget):
         return row
 
     def _plot(self) -> pg.PlotWidget:
-        palette = self.palette()
-        self.plot_widget = pg.PlotWidget(background=palette.color(QPalette.ColorRole.Base))
-        describe(
-            self.plot_widget, "Response map",
+        plot = heat_map(
+            self, "Response map",
             "The chosen output's prediction over two inputs; dots are rows coloured by their "
             "true value, the dashed rectangle the training range. Drag to pan, wheel to zoom.",
         )  # fmt: skip
-        self.plot_item = self.plot_widget.getPlotItem()
-        text = self._text_colour = palette.color(QPalette.ColorRole.Text)
-        for axis in ("left", "bottom"):
-            self.plot_item.getAxis(axis).setPen(text)
-            self.plot_item.getAxis(axis).setTextPen(text)
-        self.image = pg.ImageItem(axisOrder="row-major")
-        self.plot_item.addItem(self.image)
-        self.outline = pg.PlotCurveItem(pen=pg.mkPen("w", width=2, style=Qt.PenStyle.DashLine))
-        self.plot_item.addItem(self.outline)
+        self.plot_widget, self.plot_item, self.image = plot.widget, plot.item, plot.image
+        self.outline, self.colour_bar = plot.outline, plot.colour_bar
+        self._text_colour = plot.text_colour
         self.dots = pg.ScatterPlotItem(size=8, pen=pg.mkPen("w", width=1))
         self.plot_item.addItem(self.dots)
         self.colour_map = pg.colormap.get(COLOUR_MAP)
-        self.colour_bar = pg.ColorBarItem(colorMap=self.colour_map, width=18)
-        self.colour_bar.setImageItem(self.image, insert_in=self.plot_item)
-        for axis in ("left", "right"):
-            self.colour_bar.getAxis(axis).setPen(text)
-            self.colour_bar.getAxis(axis).setTextPen(text)
+        # One brush per shade, made once: pyqtgraph draws a symbol per distinct brush object.
+        self._brushes = [
+            pg.mkBrush(c) for c in self.colour_map.getLookupTable(nPts=SHADES, mode="qcolor")
+        ]
         self.colour_bar.sigLevelsChanged.connect(self._colour_dots)
         self.colour_bar.sigLevelsChangeFinished.connect(lambda *_: self.lock_check.setChecked(True))
         self._proxy = pg.SignalProxy(
@@ -270,7 +265,13 @@ class ResponseMap(QWidget):
         if state is None or not key:
             return None
         split = getattr(state.dataset, key)
-        return None if split is None or len(split) == 0 else row_errors(state.model, split)
+        if split is None or len(split) == 0:
+            return None
+        self._sampled = len(split) > MAX_DOTS
+        if self._sampled:  # a sample keeps the map quick (the same rows every time)
+            keep = np.random.RandomState(0).choice(len(split), MAX_DOTS, replace=False)
+            split = Split(split.x[keep], split.y[keep], split.xs[keep], split.ys[keep])
+        return row_errors(state.model, split)
 
     def _redraw(self, *_: object) -> None:
         grid, state = self._grid, self._state
@@ -308,8 +309,8 @@ class ResponseMap(QWidget):
         k = max(self.output_combo.currentIndex(), 0)
         lo, hi = self.colour_bar.levels()
         scaled = np.clip((rows.truth[:, k] - lo) / ((hi - lo) or 1.0), 0.0, 1.0)
-        colours = self.colour_map.map(np.nan_to_num(scaled), mode=pg.ColorMap.QCOLOR)
-        brushes = [pg.mkBrush(c) for c in colours]
+        shade = np.round(np.nan_to_num(scaled) * (SHADES - 1)).astype(int)
+        brushes = [self._brushes[s] for s in shade]
         self.dots.setData(rows.x[:, grid.axes[0]], rows.x[:, grid.axes[1]], brush=brushes)
 
     def _summary(self, k: int) -> str:
@@ -320,10 +321,9 @@ class ResponseMap(QWidget):
         with np.errstate(all="ignore"):
             mean, top = float(np.nanmean(error)), float(np.nanmax(error))
         what = self.rows_combo.currentText().lower()
-        return (
-            f"{what.capitalize()}: mean |error| {mean:.3g}, max {top:.3g} · a dot unlike the "
-            "colour around it is a row predicted badly"
-        )
+        if self._sampled:
+            what += f" (a sample of {len(rows.x):,})"
+        return f"{what.capitalize()}: mean |error| {mean:.3g}, max {top:.3g}"
 
     # ----- hovering -----------------------------------------------------------------------
     def _on_mouse_moved(self, event: tuple[QPointF]) -> None:

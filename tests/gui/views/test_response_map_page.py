@@ -77,3 +77,14 @@ def test_data_with_one_numeric_input_says_why_there_is_no_map(view, tmp_path):
     view.show_state(csv_state(tmp_path, inputs=("p", "kind")))
     message = named(view, "Error map message", QLabel)
     assert message.isVisible() and "two numeric inputs" in message.text()
+
+
+def test_a_big_split_is_drawn_as_a_sample_in_a_few_shades(view, tmp_path, monkeypatch):
+    from nngui.gui.views import response_map_page
+
+    monkeypatch.setattr(response_map_page, "MAX_DOTS", 5)
+    view.show_state(csv_state(tmp_path))
+    assert len(view.response.dots.data) == 5
+    assert "(a sample of 5)" in named(view, "Response readout", QLabel).text()
+    brushes = {id(b) for b in view.response.dots.data["brush"]}
+    assert brushes <= {id(b) for b in view.response._brushes}

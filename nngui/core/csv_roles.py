@@ -29,8 +29,14 @@ class RoleChoice:
 
 def role_choice(c: Column) -> RoleChoice:
     """What column ``c`` may be."""
-    if c.kind in ("text", "empty"):
-        return RoleChoice(("ignore",), f"{c.kind}: it cannot be used{formatted_hint(c)}")
+    if c.kind == "empty":
+        return RoleChoice(("ignore",), "empty: no row holds a value")
+    if c.kind == "text":
+        return RoleChoice(
+            ("ignore",),
+            f"text with {c.distinct:,} different values (names, identifiers or free text, too "
+            f"many for categories): it cannot be used{formatted_hint(c)}",
+        )
     if c.distinct < 2:
         return RoleChoice(("ignore",), "every row holds the same value: it tells nothing")
     if c.kind == "categorical" and c.numbers:

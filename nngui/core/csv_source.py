@@ -39,7 +39,7 @@ from nngui.core.csv_table import (
     number_text,
     read_table,
 )
-from nngui.core.data import Dataset, InputColumn, Split, split_counts
+from nngui.core.data import MAX_MAGNITUDE, Dataset, InputColumn, Split, split_counts
 from nngui.core.run_text import plural
 from nngui.core.scaling import Scaler
 
@@ -288,6 +288,24 @@ def incomplete_rows(
     return dropped
 
 
+def check_magnitudes(table: Table, names: list[str]) -> None:
+    """Refuse a value beyond ±MAX_MAGNITUDE in the numeric columns ``names``: its square
+    would overflow the scaler's variance (and every value of the column would then be 0)."""
+    for name in names:
+        c = table.column(name)
+        if not c.numbers:
+            continue
+        with np.errstate(invalid="ignore"):
+            big = np.flatnonzero(np.abs(c.values) > MAX_MAGNITUDE)
+        if big.size:
+            row = int(big[0])
+            raise CsvError(
+                f"{table.path}: line {line_of_row(table.path, table.dialect, row)}, column "
+                f"{name!r} holds {c.values[row]:g}, beyond ±{MAX_MAGNITUDE:g}: too large to "
+                "standardise; leave the column out, or rescale it"
+            )
+
+
 def make_csv_dataset(
     spec: CsvSpec, table: Table | None = None, dtype: type = np.float64
 ) -> CsvData:
@@ -302,6 +320,7 @@ def make_csv_dataset(
         if not inputs:
             raise CsvError(f"{spec.path}: no column is usable as an input")
     columns = tuple(input_column(table, name) for name in inputs)
+    check_magnitudes(table, [c.name for c in columns if c.kind == "numeric"] + list(spec.targets))
     x = encode(columns, table)
     y = np.stack([target_values(table, name) for name in spec.targets], axis=1)
     keep = ~incomplete_rows(table, inputs, spec.targets, spec.missing_policy)

@@ -236,7 +236,8 @@ def read_table(
             row = int(np.flatnonzero(np.isinf(c.values))[0])
             raise CsvError(
                 f"{name}: line {line_of_row(name, d, row)}, column {c.name!r} holds "
-                f"{c.values[row]:g}: not a finite number (leave the cell empty if it is missing)"
+                f"{c.values[row]:g}: not a finite number (leave the cell empty if it is missing, "
+                f"or count {c.values[row]:g} as missing: --missing {c.values[row]:g})"
             )
     return Table(name, d, columns)
 

@@ -47,6 +47,7 @@ from nngui.core.csv_table import Table, reads_in_parallel
 from nngui.core.data import split_counts
 from nngui.core.run_text import plural
 from nngui.gui.background_task import BackgroundTask, start_task
+from nngui.gui.data_errors import window_words
 from nngui.gui.number_box import refused_entries
 from nngui.gui.widgets import describe, float_spin, hint_label, int_spin, read_only_item
 
@@ -127,11 +128,9 @@ class CsvImportDialog(QDialog):
         self._stop.clicked.connect(self._stop_reading)
         row.addWidget(self._progress, 1)
         row.addWidget(self._stop)
-        layout.addWidget(self._progress_row)
         self._problem = hint_label()
         self._problem.setAccessibleName("Import problem")
         self._problem.hide()
-        layout.addWidget(self._problem)
         tables = QSplitter(Qt.Orientation.Horizontal)
         tables.addWidget(self._columns_group())
         tables.addWidget(self._preview_group())
@@ -146,7 +145,12 @@ class CsvImportDialog(QDialog):
         self._use.setToolTip("Train on these columns (one undoable step)")
         self._buttons.accepted.connect(self.accept)
         self._buttons.rejected.connect(self.reject)
-        layout.addWidget(self._buttons)
+        # Progress and problems beside the buttons: nothing above moves when they come and go.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._progress_row, 1)
+        bottom.addWidget(self._problem, 1)
+        bottom.addWidget(self._buttons)
+        layout.addLayout(bottom)
         self.resize(900, 620)
         self._read()
 
@@ -435,7 +439,8 @@ class CsvImportDialog(QDialog):
 
     def _on_failed(self, message: str) -> None:
         if self._finished_task():
-            self._show_problem(f"{message.rstrip('.')}. Change the settings above, or cancel.")
+            said = window_words(message.rstrip("."))
+            self._show_problem(f"{said}. Change the settings above, or cancel.")
             self._set_table(None)
 
     def _on_stopped(self) -> None:
@@ -488,6 +493,24 @@ class CsvImportDialog(QDialog):
             )
             self._columns.setCellWidget(row, 4, combo)
         self._columns.resizeColumnsToContents()
+        self._fit_columns_table()
+
+    def _fit_columns_table(self) -> None:
+        """Make the columns table wide enough for every column, the role lists whole."""
+        table = self._columns
+        roles = [table.cellWidget(r, 4) for r in range(table.rowCount())]
+        role_width = max((w.sizeHint().width() for w in roles if w is not None), default=0)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(4, role_width + 4)
+        names = max(
+            (table.fontMetrics().horizontalAdvance(item.text()) + 16
+             for r in range(table.rowCount()) if (item := table.item(r, 0)) is not None),
+            default=0,
+        )  # fmt: skip
+        others = sum(header.sectionSize(c) for c in (1, 2, 3, 4))
+        bar = table.verticalScrollBar().sizeHint().width()
+        table.setMinimumWidth(min(names, 220) + others + bar + 2 * table.frameWidth() + 4)
 
     def _fill_preview(self) -> None:
         table = self.table

@@ -22,6 +22,7 @@ from nngui.core.csv_source import CsvSpec
 from nngui.core.examples import EXAMPLES, example_path
 from nngui.core.run_text import plural
 from nngui.gui.csv_import_dialog import CsvImportDialog
+from nngui.gui.data_errors import window_words
 from nngui.gui.file_actions import DATA_FILTER
 from nngui.workbench import Workbench
 
@@ -172,4 +173,4 @@ class DataActions(QObject):
             self.dialog.reject()
 
     def _warn(self, text: str) -> None:
-        QMessageBox.warning(self.window, "Cannot open the data", text)
+        QMessageBox.warning(self.window, "Cannot open the data", window_words(text))

@@ -15,14 +15,32 @@ from nngui.core.csv_dialect import CsvError
 
 #: What reading the data raises: the file's own problems, or the system's.
 UNREADABLE = (CsvError, OSError)
+#: The command line's options that the core's messages name, as the window's controls.
+WINDOW_WORDS = (
+    ("give the file's encoding (--encoding), e.g.", "choose the file's encoding (Encoding), e.g."),
+    ("give the file's encoding (--encoding)", "choose the file's encoding (Encoding)"),
+    ("give --decimal ,", "choose the decimal comma (Decimal mark)"),
+    ("--missing inf", "add inf to Also missing"),
+    ("--missing -inf", "add -inf to Also missing"),
+    ("; if it moved, give it with --csv FILE", "; open it where it is now"),
+    ("; a moved copy can be given with --csv FILE", "; open the file it was trained on"),
+)
+
+
+def window_words(message: str) -> str:
+    """``message`` with the command line's options named as the window's controls."""
+    for cli, window in WINDOW_WORDS:
+        message = message.replace(cli, window)
+    return message
 
 
 def warn_unreadable(parent: QWidget | None, error: BaseException) -> None:
     """Say that the data could not be read, why, and what to do."""
+    said = window_words(" ".join(str(error).split()))
     QMessageBox.warning(
         parent, "Cannot read the data",
-        f"{' '.join(str(error).split())}\n\nNothing was changed. Open the data file where it is "
-        "now (Data ▸ Open CSV…), or choose the article's formulas as the source.",
+        f"{said}\n\nNothing was changed. Open the data file where it is now (Data ▸ Open "
+        "CSV…), or choose the article's formulas as the source.",
     )  # fmt: skip
 
 

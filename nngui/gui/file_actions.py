@@ -285,6 +285,10 @@ class FileActions(QObject):
     def save_as(self) -> bool:
         """File ▸ Save Model As…: ask for a file name (".npz" is added if missing)."""
         start = os.path.join(last_directory(), os.path.basename(self.path or "model.npz"))
+        data = self.workbench.settings.data
+        if self.path is None and isinstance(data, CsvSpec):  # beside its data, named after it
+            stem = os.path.splitext(os.path.basename(data.path))[0]
+            start = os.path.join(os.path.dirname(os.path.abspath(data.path)), f"{stem}.npz")
         path = ask_save_path(self.window, "Save model", start, FILE_FILTER, ".npz")
         return bool(path) and self.save_to(path)
 

@@ -54,7 +54,7 @@ class PredictCsvAction(QObject):
     def choose_and_predict(self) -> bool:
         """Ask for the file to read and the file to write, then predict; False if declined."""
         source, _ = QFileDialog.getOpenFileName(
-            self.window, "Predict the rows of", last_directory(), CSV_FILTER
+            self.window, "Choose the CSV file to predict", last_directory(), CSV_FILTER
         )
         if not source:
             return False

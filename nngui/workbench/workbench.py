@@ -294,7 +294,14 @@ class Workbench:
             raise RuntimeError("no session: call start_fresh first")
         config = self._settings.training
         if config.patience and self._session.dataset.val is None:
-            raise TrainConfigError("early stopping needs a validation split (Data tab)")
+            where = (
+                "Data ▸ Import Settings…" if isinstance(self._settings.data, CsvSpec)
+                else "the Data tab"
+            )  # fmt: skip
+            raise TrainConfigError(
+                f"early stopping needs a validation split: give it a validation share in {where}, "
+                "or set the patience to off"
+            )
         trainer = trainer_for(self._session, self._trainer, config)
         self.set_state(RunState.TRAINING)
         self._trainer = trainer

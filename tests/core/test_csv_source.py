@@ -177,3 +177,10 @@ def test_a_few_numbers_written_for_people_are_no_categories(tmp_path):
     data = make_csv_dataset(spec(p))
     assert data.spec.inputs == ("x",), "not three one-hot 'categories'"
     assert any("numbers with thousands separators" in n for n in data.notes), data.notes
+
+
+def test_values_too_large_to_standardise_are_refused_naming_the_line(tmp_path):
+    p = tmp_path / "huge.csv"
+    p.write_text("x,y\n" + "".join(f"{i},{i}\n" for i in range(10)) + "1e308,3\n")
+    with pytest.raises(CsvError, match=r"line 12, column 'x' holds 1e\+308, beyond ±1e\+30"):
+        make_csv_dataset(spec(p, inputs=("x",)))

@@ -195,3 +195,24 @@ def test_roles_chosen_come_back_when_a_wrong_setting_is_put_right(qtbot, tmp_pat
     decimal.setCurrentIndex(decimal.findData(","))
     qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)
     assert dialog.roles() == {"a": "ignore", "b": "input", "c": "target"}
+
+
+def test_messages_name_the_windows_controls_not_the_command_lines_options(qtbot, tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(
+        ("name,v\n" + "".join(f"caf\u00e9{i},{i}\n" for i in range(20))).encode("cp1252")
+    )
+    dialog = opened_or_failed(qtbot, path)
+    encoding = combo(dialog, "Encoding")
+    encoding.setCurrentIndex(encoding.findData("utf-8"))
+    qtbot.waitUntil(lambda: not dialog.reading(), timeout=5000)
+    problem = named(dialog, "Import problem").text()
+    assert "cannot be read as utf-8" in problem and "(Encoding)" in problem
+    assert "--encoding" not in problem
+    inf = write(tmp_path, "x,y\n1,2\ninf,3\n4,5\n", "inf.csv")
+    bad = opened_or_failed(qtbot, inf)
+    assert "add inf to Also missing" in named(bad, "Import problem").text()
+    named(bad, "Missing markers").setText("inf")
+    named(bad, "Missing markers").editingFinished.emit()
+    qtbot.waitUntil(lambda: not bad.reading() and bad.table is not None, timeout=5000)
+    assert bad.table.column("x").missing == 1

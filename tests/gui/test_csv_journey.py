@@ -82,9 +82,15 @@ def test_a_csv_journey(main_window, answers, qtbot, monkeypatch, tmp_path):
     assert rows[0][-1] == "predicted_price" and len(rows) == 161
     # Save, start anew, open the model again: the same prediction.
     saved = tmp_path / "shop.npz"
-    open_files(monkeypatch, saved, saved)
+    proposed = []
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName",
+        lambda parent, title, start, *a, **k: (proposed.append(start) or str(saved), ""),
+    )  # fmt: skip
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(saved), ""))
     window.files.save_as_action.trigger()
     assert saved.exists() and not window.isWindowModified()
+    assert proposed == [str(saved)], "proposed beside the data, named after it"
     window.files.new_action.trigger()
     assert isinstance(window.workbench.settings.data, DataSpec)
     assert combo(window.data_panel, "Data source").currentData() == "formulas"

@@ -67,6 +67,10 @@ def progress_text(epoch: int, target: int, rate: float, seconds_left: float | No
     return " · ".join(parts)
 
 
+#: The progress bar's tooltip while a run goes on (at its end it says why it ended).
+PROGRESS_TIP = "Epochs run so far."
+
+
 class TrainingPanel(QWidget):
     """Edit the training settings and start, pause, step, stop or reset training."""
 
@@ -91,7 +95,7 @@ class TrainingPanel(QWidget):
         layout.addWidget(self._optimiser_box)
         layout.addWidget(self._stopping_box)
         layout.addLayout(self._controls())
-        self._progress = describe(QProgressBar(), "Training progress", "Epochs run so far.")
+        self._progress = describe(QProgressBar(), "Training progress", PROGRESS_TIP)
         self._progress.setTextVisible(True)
         layout.addWidget(self._progress)
         layout.addStretch(1)
@@ -308,12 +312,20 @@ class TrainingPanel(QWidget):
         self._progress.setRange(0, max(target, 1))
         self._progress.setValue(min(epoch, max(target, 1)))
         self._progress.setFormat(progress_text(epoch, target, epochs_per_second, seconds_left))
+        self._progress.setToolTip(PROGRESS_TIP)
 
     def show_ended(self, epoch: int, target: int, reason: str) -> None:
-        """Show where a run ended and why, e.g. "epoch 684 / 10,000 · time limit (10 s)"."""
+        """Show where a run ended and why, e.g. "epoch 684 / 10,000 · time limit (10 s)"; a
+        reason too long for the bar loses its explanation in brackets there (the tooltip and
+        the status bar keep it)."""
         self._progress.setRange(0, max(target, 1))
         self._progress.setValue(min(epoch, max(target, 1)))
-        self._progress.setFormat(f"epoch {epoch:,} / {target:,} · {reason}")
+        text = f"epoch {epoch:,} / {target:,} · {reason}"
+        room = self._progress.contentsRect().width() - 16
+        if self._progress.fontMetrics().horizontalAdvance(text) > room:
+            text = f"epoch {epoch:,} / {target:,} · {reason.split(' (')[0]}"
+        self._progress.setFormat(text)
+        self._progress.setToolTip(f"Run ended at epoch {epoch:,} of {target:,}: {reason}")
 
     def show_step(self, epoch: int) -> None:
         """Show that Step, outside a run, trained up to ``epoch`` (no target, no time left)."""

@@ -68,3 +68,14 @@ def test_the_longest_end_of_run_line_fits_the_status_bar_at_1024_pixels(main_win
     bar = main_window.statusBar()
     bar.showMessage(longest)
     assert bar.fontMetrics().horizontalAdvance(longest) < bar.width() - 24, longest
+
+
+def test_a_reason_too_long_for_the_bar_keeps_its_explanation_in_the_tooltip(main_window):
+    panel = main_window.training_panel
+    panel.resize(300, panel.height())
+    bar = progress(main_window)
+    bar.resize(260, bar.height())
+    reason = "early stopping (no better validation loss in 1,000 epochs)"
+    panel.show_ended(1238, 100_000, reason)
+    assert bar.format() == "epoch 1,238 / 100,000 · early stopping"
+    assert reason in bar.toolTip()

@@ -126,14 +126,40 @@ ACTIVATIONS: dict[str, Activation] = {
 }
 
 
+def _softmax(z: np.ndarray, out: np.ndarray) -> None:
+    np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+
+
+def _softmax_back(d: np.ndarray, z: np.ndarray, a: np.ndarray) -> None:
+    # The Jacobian-vector product row by row: dZ = A ⊙ (dA − Σ_j dA_j A_j).
+    d -= np.einsum("ij,ij->i", d, a)[:, None]
+    d *= a
+
+
+def _softmax_prime(z: np.ndarray) -> np.ndarray:
+    raise ValueError(
+        "softmax has no derivative per unit (each output depends on every logit): it is an "
+        "output layer's activation, trained with cross-entropy"
+    )
+
+
+#: Activations only an output layer may have (the task chooses them, the user does not).
+OUTPUT_ACTIVATIONS: dict[str, Activation] = {
+    "softmax": Activation(
+        "softmax", _softmax, _softmax_back, "exp(z) / Σ exp(z) over the row", _softmax_prime,
+        "(with cross-entropy, dZ = A − Y)",
+    ),
+}  # fmt: skip
+
+
 def get_activation(name: str) -> Activation:
     """Look an activation up by name; raises ValueError naming the known ones."""
-    try:
-        return ACTIVATIONS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}"
-        ) from None
+    found = ACTIVATIONS.get(name) or OUTPUT_ACTIVATIONS.get(name)
+    if found is None:
+        raise ValueError(f"unknown activation {name!r}; choose from {', '.join(ACTIVATIONS)}")
+    return found
 
 
 def apply(name: str, z: np.ndarray) -> np.ndarray:

@@ -22,6 +22,8 @@ import numpy as np
 
 #: Probabilities are clipped this far from 0 and 1 when a log loss is computed from them.
 EPS = 1e-15
+#: The training objectives: squared error (regression) and cross-entropy (classification).
+LOSSES = ("mse", "cross_entropy")
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
@@ -68,6 +70,15 @@ def cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
 def probabilities(z: np.ndarray) -> np.ndarray:
     """The output layer's activation for logits ``z``: σ for one column, softmax for more."""
     return sigmoid(z) if z.shape[1] == 1 else softmax(z)
+
+
+def cross_entropy_of_probabilities(p: np.ndarray, y: np.ndarray) -> float:
+    """``cross_entropy`` from the output layer's activations (σ or softmax) rather than its
+    logits, the probabilities clipped EPS from 0 and 1 (for evaluating a split)."""
+    p = np.clip(np.asarray(p, dtype=np.float64), EPS, 1.0 - EPS)
+    if p.shape[1] == 1:
+        return float(-np.sum(y * np.log(p) + (1.0 - y) * np.log1p(-p))) / len(p)
+    return float(-np.sum(y * np.log(p))) / len(p)
 
 
 def cross_entropy_gradient(z: np.ndarray, y: np.ndarray) -> np.ndarray:

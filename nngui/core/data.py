@@ -222,6 +222,9 @@ class Dataset:
     columns: tuple[InputColumn, ...] = ()
     #: Rows of a CSV file left out for missing values.
     dropped: int = 0
+    #: "regression", or "classification" (the targets code ``classes``: 0/1 or one-hot).
+    task: str = "regression"
+    classes: tuple[str, ...] = ()
 
     @property
     def n_inputs(self) -> int:

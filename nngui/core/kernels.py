@@ -14,7 +14,8 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nngui.core.activations import Activation, get_activation
-from nngui.core.network import Network, flat_views
+from nngui.core.classification import LOSSES, cross_entropy
+from nngui.core.network import Network, check_cross_entropy_output, flat_views
 
 
 @dataclass
@@ -57,7 +58,14 @@ class Backprop:
     never read, so that act' also runs over whole rows.
     """
 
-    def __init__(self, network: Network, capacity: int) -> None:
+    def __init__(self, network: Network, capacity: int, loss: str = "mse") -> None:
+        """Buffers for ``network`` and batches of up to ``capacity`` rows; ``loss`` "mse" or
+        "cross_entropy" (fused with the output layer's sigmoid or softmax: dZ = (Ŷ − Y) / m)."""
+        if loss not in LOSSES:
+            raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
+        if loss == "cross_entropy":
+            check_cross_entropy_output(network.layers[-1])
+        self.loss = loss
         self.net = network
         self.capacity = int(capacity)
         dt = network.dtype
@@ -106,7 +114,8 @@ class Backprop:
         self.acts[0][: len(xs_aug)] = xs_aug
 
     def loss_and_gradients(self, m: int, y: np.ndarray, inputs: np.ndarray | None = None) -> float:
-        """Forward and backward over the first ``m`` rows; returns 0.5·mean_rows Σ_cols (Ŷ−Y)².
+        """Forward and backward over the first ``m`` rows; returns the batch's objective,
+        0.5·mean_rows Σ_cols (Ŷ−Y)² or the cross-entropy of the output logits.
 
         ``inputs`` (m, n_inputs + 1) may be given to use an augmented input array in place of
         the input buffer (full-batch training reuses the data itself, minibatches a shuffled
@@ -127,12 +136,16 @@ class Backprop:
         np.matmul(a, params[-1], out=zs[-1])
         if not self.linear_output:
             funcs[-1].forward(zs[-1], v.out)
-        # output: dZ = (Ŷ − Y)·act'(Z) / m
+        # output: dZ = (Ŷ − Y)·act'(Z) / m; fused with cross-entropy dZ = (Ŷ − Y) / m
         d = deltas[-1]
         np.subtract(v.out, y, out=d)
-        loss = 0.5 * float(v.flat_delta @ v.flat_delta) / m
-        if not self.linear_output:
-            funcs[-1].backward(d, zs[-1], v.out)
+        if self.loss == "cross_entropy":
+            with np.errstate(over="ignore"):
+                loss = cross_entropy(zs[-1], y)
+        else:
+            loss = 0.5 * float(v.flat_delta @ v.flat_delta) / m
+            if not self.linear_output:
+                funcs[-1].backward(d, zs[-1], v.out)
         d *= 1.0 / m
         # backward: [dW; db] = [A_prev, 1]ᵀ @ dZ;  [dA_prev, ·] = dZ @ [W; b]ᵀ;
         # dZ_prev = dA_prev·act'(Z_prev)

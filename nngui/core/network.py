@@ -28,7 +28,8 @@ from typing import Literal, overload
 import numpy as np
 from numpy.typing import DTypeLike
 
-from nngui.core.activations import ACTIVATIONS, Activation, get_activation
+from nngui.core.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation, get_activation
+from nngui.core.classification import cross_entropy
 
 INIT_SCHEMES = ("he", "xavier")
 MAX_UNITS = 4096
@@ -103,6 +104,9 @@ class Network:
             raise ValueError(f"a network needs 1 to {MAX_UNITS} inputs")
         if not 1 <= len(layers) <= MAX_LAYERS:
             raise ValueError(f"a network needs 1 to {MAX_LAYERS} layers after the input")
+        for layer in list(layers)[:-1]:
+            if layer.activation in OUTPUT_ACTIVATIONS:
+                raise ValueError(f"{layer.activation} is for only an output layer")
         self.n_inputs = int(n_inputs)
         self.layers = list(layers)
         self.dtype = np.dtype(dtype)
@@ -222,22 +226,28 @@ class Network:
         return cache if keep else a
 
     def backward(
-        self, cache: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, d_out: np.ndarray
-    ) -> list[dict[str, np.ndarray]]:
+        self, cache: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray, d_out: np.ndarray,
+        fused: bool = False,
+    ) -> list[dict[str, np.ndarray]]:  # fmt: skip
         """The article's backward pass, layer by layer from the output to the input.
 
-        ``cache`` is ``forward(x, keep=True)``; ``d_out`` is dL/dŶ (n, n_outputs). For each
-        layer, input side first, a dict of dA (dL/dA of the layer's output), act′(Z), dZ = dA ·
-        act′(Z), dW = A_prevᵀ @ dZ, db = Σ_rows dZ and dA_prev = dZ @ Wᵀ. Readable and
-        allocating: the trainer's padded, preallocated pass (``core.kernels.Backprop``) is
-        tested equal to it.
+        ``cache`` is ``forward(x, keep=True)``; ``d_out`` is dL/dŶ (n, n_outputs), or with
+        ``fused`` already dL/dZ of the output layer (cross-entropy fused with its sigmoid or
+        softmax: dZ = (A − Y) / n). For each layer, input side first, a dict of dA (dL/dA of the
+        layer's output), act′(Z), dZ = dA · act′(Z), dW = A_prevᵀ @ dZ, db = Σ_rows dZ and
+        dA_prev = dZ @ Wᵀ. Readable and allocating: the trainer's padded, preallocated pass
+        (``core.kernels.Backprop``) is tested equal to it.
         """
         steps: list[dict[str, np.ndarray]] = []
         da = d_out
-        for l in range(len(self.layers) - 1, -1, -1):
+        last = len(self.layers) - 1
+        for l in range(last, -1, -1):
             z = cache[l][0]
             a_prev = x if l == 0 else cache[l - 1][1]
-            d_act = get_activation(self.layers[l].activation).prime(z).astype(z.dtype)
+            if fused and l == last:
+                d_act = np.ones_like(z)
+            else:
+                d_act = get_activation(self.layers[l].activation).prime(z).astype(z.dtype)
             dz = da * d_act
             dw = a_prev.T @ dz
             db = dz.sum(axis=0)
@@ -248,16 +258,38 @@ class Network:
             da = da_prev
         return steps[::-1]
 
-    def gradients(self, xs: np.ndarray, ys: np.ndarray) -> tuple[float, list[np.ndarray]]:
-        """The training objective 0.5·mean_rows Σ_cols (Ŷ − Y)² on standardised ``xs``, ``ys``
-        and its gradient, one [dW; db] array per layer (shaped like ``params``)."""
+    def gradients(
+        self, xs: np.ndarray, ys: np.ndarray, loss: str = "mse"
+    ) -> tuple[float, list[np.ndarray]]:
+        """The training objective on standardised ``xs``, ``ys`` and its gradient, one [dW; db]
+        array per layer (shaped like ``params``). ``loss`` "mse": 0.5·mean_rows Σ_cols (Ŷ − Y)²;
+        "cross_entropy": binary or categorical cross-entropy of the output layer's logits (its
+        activation sigmoid or softmax), whose dZ is (A − Y) / n."""
         x = np.asarray(xs, dtype=self.dtype)
         cache = self.forward(x, keep=True)
         error = cache[-1][1] - np.asarray(ys, dtype=self.dtype)
         m = len(x)
-        loss = 0.5 * float(np.sum(error.astype(np.float64) ** 2)) / m
-        steps = self.backward(cache, x, error / m)
-        return loss, [np.vstack([step["dw"], step["db"][None, :]]) for step in steps]
+        if loss == "cross_entropy":
+            check_cross_entropy_output(self.layers[-1])
+            value = cross_entropy(cache[-1][0], np.asarray(ys, dtype=np.float64))
+            steps = self.backward(cache, x, error / m, fused=True)
+        else:
+            value = 0.5 * float(np.sum(error.astype(np.float64) ** 2)) / m
+            steps = self.backward(cache, x, error / m)
+        return value, [np.vstack([step["dw"], step["db"][None, :]]) for step in steps]
+
+
+def check_cross_entropy_output(output: LayerSpec) -> None:
+    """Refuse an output layer that cross-entropy cannot be fused with: one sigmoid unit (two
+    classes) or softmax over K > 2 units."""
+    fits = (output.activation == "sigmoid" and output.units == 1) or (
+        output.activation == "softmax" and output.units > 2
+    )
+    if not fits:
+        raise ValueError(
+            "cross-entropy needs one sigmoid output (two classes) or a softmax output of a unit "
+            f"per class (more), not {output.units} {output.activation}"
+        )
 
 
 def layer_pass(

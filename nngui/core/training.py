@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from nngui.core.activations import get_activation
+from nngui.core.classification import cross_entropy_of_probabilities
 from nngui.core.data import Dataset, Split
 from nngui.core.kernels import Backprop, augment
 from nngui.core.losses import objective
@@ -339,7 +340,9 @@ class Trainer:
             if config.batch_size in (0, None) or config.batch_size >= n
             else int(config.batch_size)
         )
-        self.backprop = Backprop(network, self.batch)
+        #: The objective: cross-entropy for a classification data set, else squared error.
+        self.loss = "cross_entropy" if dataset.task == "classification" else "mse"
+        self.backprop = Backprop(network, self.batch, self.loss)
         # Shuffled rows for minibatches, a whole number of batches (see _shuffled_batches).
         chunk = min(n, self.batch * max(1, SHUFFLE_CHUNK_ROWS // self.batch))
         self._x_shuffled = np.empty((chunk, self.x_train.shape[1]), dtype=dt)
@@ -394,10 +397,11 @@ class Trainer:
         if split is None or len(split) == 0:
             return float("nan")
         ev = self._evaluator
+        measure = cross_entropy_of_probabilities if self.loss == "cross_entropy" else objective
         with np.errstate(all="ignore"):
             if ev is not None and len(split) <= ev.rows:
-                return objective(ev.forward(split.xs), split.ys)
-            return objective(self.net.forward(split.xs), split.ys)
+                return measure(ev.forward(split.xs), split.ys)
+            return measure(self.net.forward(split.xs), split.ys)
 
     def _evaluate(self, epoch: int) -> tuple[float, float]:
         val = self.split_loss(self.data.val)

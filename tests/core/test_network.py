@@ -200,11 +200,17 @@ def test_parameter_count() -> None:
 @pytest.mark.parametrize(
     ("units", "activation"),
     [(0, "relu"), (-1, "relu"), (MAX_UNITS + 1, "relu"), (1.5, "relu"), ("4", "relu"),
-     (None, "relu"), (4, "softmax"), (4, "")],
+     (None, "relu"), (4, "swish"), (4, "")],
 )  # fmt: skip
 def test_layer_spec_validation(units, activation) -> None:
     with pytest.raises(ValueError):
         LayerSpec(units, activation)
+
+
+def test_softmax_is_for_an_output_layer_only() -> None:
+    Network(2, [LayerSpec(3, "relu"), LayerSpec(3, "softmax")])
+    with pytest.raises(ValueError, match="only an output layer"):
+        Network(2, [LayerSpec(3, "softmax"), LayerSpec(3, "linear")])
 
 
 def test_layer_spec_defaults_and_dict() -> None:

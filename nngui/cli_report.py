@@ -87,8 +87,12 @@ def info_text(model: Model, path: str) -> str:
             ("parameters", f"{model.network.parameter_count():,}")]  # fmt: skip
     if isinstance(model.data_spec, DataSpec):
         rows += data_rows(model.data_spec)
-    elif model.data_spec is not None:
+    elif isinstance(model.data_spec, CsvSpec):
         rows += csv_rows(model.data_spec)
+    elif model.data_spec is not None:
+        spec = model.data_spec
+        rows.append(("data", f"Playground's {spec.dataset}: {spec.points:,} points, noise "
+                             f"{spec.noise:.0%}, features {', '.join(spec.features)}"))  # fmt: skip
     if model.train_config is not None:
         rows.append(("training", training_text(model.train_config)))
     outcome = f" ({model.outcome})" if model.outcome else ""

@@ -17,6 +17,7 @@ from nngui.core.scaling import Scaler
 
 if TYPE_CHECKING:
     from nngui.core.csv_source import CsvSpec
+    from nngui.core.playground_source import PlaygroundSpec
 
 INPUT_NAMES = ("a", "b")
 
@@ -207,11 +208,12 @@ class Split:
 
 @dataclass
 class Dataset:
-    """A data set: its spec (the formulas' DataSpec or a CSV file's CsvSpec), the train /
+    """A data set: its spec (the formulas' DataSpec, a CSV file's CsvSpec or a Playground
+    set's PlaygroundSpec), the train /
     validation / test splits, the scalers, the names and, for CSV data, how each column enters
     the network (``columns``; empty for the formulas' numeric inputs) and the rows it dropped."""
 
-    spec: DataSpec | CsvSpec
+    spec: DataSpec | CsvSpec | PlaygroundSpec
     train: Split
     val: Split | None
     test: Split

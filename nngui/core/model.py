@@ -12,11 +12,17 @@ from typing import Any
 
 import numpy as np
 
+from nngui.core.classification import (
+    Classes,
+    classification_metrics,
+    cross_entropy_of_probabilities,
+)
 from nngui.core.csv_source import CsvSpec, check_unchanged, encode, make_csv_dataset
 from nngui.core.csv_table import Table
 from nngui.core.data import Dataset, DataSpec, InputColumn, Split, make_dataset
 from nngui.core.losses import objective, regression_metrics, seed_loss
 from nngui.core.network import Network
+from nngui.core.playground_source import PlaygroundSpec, make_playground_dataset
 from nngui.core.scaling import Scaler
 from nngui.core.training import History, TrainConfig
 
@@ -39,13 +45,16 @@ class Model:
     y_scaler: Scaler
     input_names: tuple[str, ...]
     output_names: tuple[str, ...]
-    data_spec: DataSpec | CsvSpec | None = None
+    data_spec: DataSpec | CsvSpec | PlaygroundSpec | None = None
     train_config: TrainConfig | None = None
     history: History = field(default_factory=History)
     metrics: dict[str, Any] = field(default_factory=dict)
     outcome: str = ""
     weights_epoch: int | None = None
     input_columns: tuple[InputColumn, ...] = ()
+    #: "regression", or "classification": the outputs are then class probabilities.
+    task: str = "regression"
+    classes: tuple[str, ...] = ()
 
     @classmethod
     def from_dataset(
@@ -66,6 +75,8 @@ class Model:
             train_config=train_config,
             history=history if history is not None else History(),
             input_columns=tuple(dataset.columns),
+            task=dataset.task,
+            classes=tuple(dataset.classes),
         )
 
     def predict(self, x: np.ndarray) -> np.ndarray:
@@ -88,6 +99,8 @@ class Model:
         if isinstance(self.data_spec, CsvSpec):
             check_unchanged(self.data_spec)
             return make_csv_dataset(self.data_spec, dtype=dtype.type).dataset
+        if isinstance(self.data_spec, PlaygroundSpec):
+            return make_playground_dataset(self.data_spec, dtype=dtype.type)
         return make_dataset(self.data_spec, dtype=dtype.type)
 
     def table_inputs(self, table: Table) -> np.ndarray:
@@ -136,10 +149,22 @@ class Model:
         return result
 
     def _split_metrics(self, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        if self.task == "classification":
+            return self._class_metrics(x, y)
         xs = self.x_scaler.transform(x)
         ys = self.y_scaler.transform(y)
         yhat_s = self.network.forward(xs).astype(np.float64)
         part: dict[str, Any] = regression_metrics(self.y_scaler.inverse(yhat_s), y).to_dict()
         part["loss"] = objective(yhat_s, ys)
         part["seed_loss"] = seed_loss(yhat_s, ys)
+        return part
+
+    def _class_metrics(self, x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """Accuracy, log loss, per-class precision, recall, F1, the confusion matrix, and
+        "loss" (the training objective): ``y`` codes the classes (0/1, or one-hot)."""
+        classes = Classes(self.classes)
+        p = self.network.forward(self.x_scaler.transform(x)).astype(np.float64)
+        true = y[:, 0].astype(np.int64) if classes.k == 2 else np.argmax(y, axis=1)
+        part = classification_metrics(classes.class_probabilities(p), true, classes.k).to_dict()
+        part["loss"] = cross_entropy_of_probabilities(p, y)
         return part

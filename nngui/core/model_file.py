@@ -28,11 +28,20 @@ import numpy as np
 
 import nngui
 from nngui.core.atomic_file import write_atomically
+from nngui.core.classification import Classes
 from nngui.core.csv_dialect import CsvError
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpec, DataSpecError, InputColumn
 from nngui.core.model import Model
-from nngui.core.network import MAX_LAYERS, MAX_UNITS, LayerSpec, Network, count_parameters
+from nngui.core.network import (
+    MAX_LAYERS,
+    MAX_UNITS,
+    LayerSpec,
+    Network,
+    check_cross_entropy_output,
+    count_parameters,
+)
+from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.scaling import Scaler
 from nngui.core.training import OUTCOMES, History, TrainConfig, TrainConfigError
 
@@ -141,10 +150,32 @@ def _parse(members: _Members) -> Model:
     metrics = meta.get("metrics", {})
     if not isinstance(metrics, dict):
         raise _ContentError("metrics must be a JSON object")
+    task, classes = _task(meta, len(outputs), layers[-1])
     return Model(
         network, x_scaler, y_scaler, inputs, outputs, data_spec, train_config, history,
         _nan_for_null(metrics), outcome, _weights_epoch(meta, history.epochs), columns,
+        task, classes,
     )  # fmt: skip
+
+
+def _task(meta: dict[str, Any], n_outputs: int, output: LayerSpec) -> tuple[str, tuple[str, ...]]:
+    """The task and classes (regression and none when the file does not say)."""
+    task, classes = meta.get("task", "regression"), meta.get("classes", [])
+    if task not in ("regression", "classification"):
+        raise _ContentError(f"unknown task {task!r}")
+    if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+        raise _ContentError("meta 'classes' must be a list of names")
+    if task == "classification":
+        try:
+            codes = Classes(tuple(classes))
+            check_cross_entropy_output(output)
+        except ValueError as exc:
+            raise _ContentError(f"invalid classes: {exc}") from None
+        if codes.outputs != n_outputs:
+            raise _ContentError(f"{codes.k} classes need {codes.outputs} outputs, not {n_outputs}")
+    elif classes:
+        raise _ContentError("a regression model has no classes")
+    return task, tuple(classes)
 
 
 def _weights_epoch(meta: dict[str, Any], epochs: int) -> int | None:
@@ -350,7 +381,7 @@ def _input_columns(meta: dict[str, Any], inputs: tuple[str, ...]) -> tuple[Input
 
 def _settings(
     meta: dict[str, Any], n_inputs: int, n_outputs: int
-) -> tuple[DataSpec | CsvSpec | None, TrainConfig | None]:
+) -> tuple[DataSpec | CsvSpec | PlaygroundSpec | None, TrainConfig | None]:
     """The data and training settings (each may be null), checked by their own classes."""
     data, training = meta.get("data"), meta.get("training")
     for key, value in (("data", data), ("training", training)):
@@ -366,6 +397,14 @@ def _settings(
                     f"has {n_outputs}"
                 )
             return csv_spec, config
+        if data is not None and data.get("source") == "playground":
+            played = PlaygroundSpec.from_dict(data)
+            if len(played.features) != n_inputs or n_outputs != 1:
+                raise _ContentError(
+                    f"the data settings give {len(played.features)} inputs and 1 output but "
+                    f"the network has {n_inputs} and {n_outputs}"
+                )
+            return played, config
         if data is not None and "source" not in data:
             raise DataSpecError("data settings are incomplete or malformed (no 'source')")
         if data is not None and data.get("source") != "formulas":
@@ -621,6 +660,8 @@ def _meta(model: Model) -> dict[str, Any]:
         "outputs": list(model.output_names),
         "data": _data_meta(model),
         "input_columns": [c.to_dict() for c in model.input_columns],
+        "task": model.task,
+        "classes": list(model.classes),
         "training": None if model.train_config is None else model.train_config.to_dict(),
         "metrics": model.metrics,
         "outcome": model.outcome,
@@ -637,7 +678,7 @@ def _data_meta(model: Model) -> dict[str, Any] | None:
     spec = model.data_spec
     if spec is None:
         return None
-    if isinstance(spec, CsvSpec):
+    if isinstance(spec, CsvSpec | PlaygroundSpec):
         return spec.to_dict()
     return {"source": "formulas", **spec.to_dict()}
 

@@ -20,6 +20,7 @@ import numpy as np
 from nngui.core.data import DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.network import Network
+from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.setup import build_dataset
 from nngui.core.training import OUTCOMES, History, TrainConfig
 from nngui.workbench.listeners import Listeners
@@ -65,8 +66,8 @@ class RunRecord:
         if its parts do not fit together (settings a run was trained with always do)."""
         model = session.model(config)
         try:
-            if model.data_spec is None:
-                return None
+            if model.data_spec is None or isinstance(model.data_spec, PlaygroundSpec):
+                return None  # (Playground's sets come to the window with a later version)
             settings = Settings(model.data_spec, tuple(model.network.layers), config)
             history = copy_history(model.history)
             kept = history.epochs if model.weights_epoch is None else model.weights_epoch

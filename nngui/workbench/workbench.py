@@ -29,6 +29,7 @@ from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpec, DataSpecError, split_counts
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec
+from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.presets import PRESETS, training_on_own_data
 from nngui.core.training import (
     RunResult,
@@ -242,6 +243,11 @@ class Workbench:
         starts afresh (a file opened). Raises ValueError (DataSpecError, SettingsError) if the
         model cannot be shown, changing nothing."""
         self._require_idle("show another model")
+        if isinstance(model.data_spec, PlaygroundSpec):
+            raise SettingsError(
+                f"it was trained on Playground's {model.data_spec.dataset} set, which the window "
+                "shows from a later version of nngui (the command line predicts with it)"
+            )
         session = session_from_model(model)
         assert model.data_spec is not None  # session_from_model refuses a model without it
         settings = Settings(

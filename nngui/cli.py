@@ -49,7 +49,9 @@ from nngui.cli_data import (
     predict_rows,
 )
 from nngui.cli_explain import cmd_check_gradients, cmd_export, cmd_inside
+from nngui.cli_playground import check_no_playground_options, output_layer, playground_dataset
 from nngui.cli_report import (
+    class_metrics_table,
     info_text,
     metrics_table,
     model_info,
@@ -57,6 +59,7 @@ from nngui.cli_report import (
     train_report,
     train_summary,
 )
+from nngui.core.classification import Classes
 from nngui.core.csv_dialect import DATA_SUFFIXES, CsvError, sniff
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import Dataset, DataSpec, DataSpecError
@@ -244,6 +247,9 @@ Setup = tuple[Network, Dataset, TrainConfig, History, int | None]
 
 def fresh_setup(args: argparse.Namespace) -> Setup:
     """A new network: data, then weights, from one RandomState(seed) stream (the article's)."""
+    if getattr(args, "dataset", None) is not None:
+        return playground_setup(args)
+    check_no_playground_options(args)
     if args.csv is not None:
         return csv_setup(args)
     check_no_csv_options(args)
@@ -254,6 +260,23 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
     layers = build_layers(args, len(spec.targets))
     check_size(len(spec.ranges), layers, spec.samples)
     ds, net = fresh_start(spec, layers, config.init, config.dtype)
+    return net, ds, config, History(), None
+
+
+def playground_setup(args: argparse.Namespace) -> Setup:
+    """A new network on a Playground set (a classifier on circle, xor, gauss and spiral); its
+    weights from RandomState(--seed), like its points."""
+    check_no_csv_options(args)
+    preset = chosen_preset(args)
+    ds = playground_dataset(args, preset.data.val_ratio)
+    base = training_on_own_data(preset, len(ds.train), ds.val is not None)
+    config = build_config(args, base)
+    if config.patience and ds.val is None:
+        raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
+    hidden = build_layers(args, ds.n_outputs)
+    layers = [*hidden[:-1], output_layer(args, ds, hidden[-1])]
+    check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
+    ds, net = start_on(ds, layers, config.init, config.dtype)
     return net, ds, config, History(), None
 
 
@@ -441,6 +464,17 @@ def cmd_predict(args: argparse.Namespace) -> int:
             f"the prediction for point {bad[0] + 1} ({args.points[bad[0]].strip()}) overflowed "
             "to infinity or NaN: its inputs are far outside the range the model was trained on"
         )
+    if model.task == "classification":  # the class, then a probability per class
+        classes = Classes(model.classes)
+        p = classes.class_probabilities(y)
+        names = [classes.names[i] for i in np.argmax(p, axis=1)]
+        if args.json:
+            print_json([{"class": c, "probabilities": [float(v) for v in row]}
+                        for c, row in zip(names, p, strict=True)])  # fmt: skip
+        else:
+            for c, row in zip(names, p, strict=True):
+                print(",".join([c, *(f"{v:.10g}" for v in row)]))
+        return 0
     if args.json:
         print_json([[float(v) for v in row] for row in y])
     else:
@@ -468,7 +502,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             }
         )
     else:
-        print(metrics_table(metrics, model.output_names))
+        if model.task == "classification":
+            print(class_metrics_table(metrics, model.classes))
+        else:
+            print(metrics_table(metrics, model.output_names))
     return 0
 
 

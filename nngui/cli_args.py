@@ -24,6 +24,8 @@ from nngui.core.model import Model
 from nngui.core.model_file import load_model
 from nngui.core.network import INIT_SCHEMES, MAX_LAYERS
 from nngui.core.optimizers import OPTIMIZER_NAMES
+from nngui.core.playground import PLAYGROUND_SETS
+from nngui.core.playground_source import FEATURES
 from nngui.core.training import DTYPES, TrainConfig
 
 COMMANDS = (
@@ -385,6 +387,7 @@ examples:
               --patience 200 --epochs 5000 --out fast.npz
   nngui train --targets 'a*b,max' --low -10 --high 10 --hidden 16:tanh,16:tanh --out prod.npz
   nngui train --init-from article.npz --epochs 9000 --out article-10k.npz
+  nngui train --dataset spiral --noise 10 --features x1,x2,sin_x1,sin_x2 --preset fast
 """
 
 
@@ -442,6 +445,24 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
         help="seed of the one random stream that draws the data, then the weights "
         f"(default: {DATA.seed})",
     )
+
+
+DEFAULT_POINTS = 500
+
+
+def _add_playground_options(p: argparse.ArgumentParser) -> None:
+    """The ``--dataset`` options of ``nngui train``."""
+    g = p.add_argument_group(
+        "TensorFlow Playground's data sets (instead of the formulas): inputs x1, x2, label"
+    )
+    g.add_argument("--dataset", choices=PLAYGROUND_SETS,
+                   help="circle, xor, gauss and spiral are classified (labels -1 and 1), "
+                   "plane and multi-gauss regressed")  # fmt: skip
+    g.add_argument("--points", type=int, metavar="N",
+                   help=f"points drawn (default: {DEFAULT_POINTS})")  # fmt: skip
+    g.add_argument("--features", metavar="LIST",
+                   help=f"input features, comma-separated, from {', '.join(FEATURES)} "
+                   "(default: x1,x2)")  # fmt: skip
 
 
 def _add_csv_options(p: argparse.ArgumentParser) -> None:
@@ -600,6 +621,7 @@ def build_parser() -> Parser:
     )
     _add_data_options(train)
     _add_csv_options(train)
+    _add_playground_options(train)
     _add_network_options(train)
     _add_training_options(train)
     _add_output_options(train, saves=True)

@@ -24,7 +24,8 @@ def train_report(model: Model, result: RunResult, out: Path | None) -> dict[str,
     """What ``train --json`` prints (see the epilog of ``nngui train --help``)."""
     m = model.metrics
     test = m["test"]
-    return {
+    common = {
+        "task": model.task,
         "epochs": model.history.epochs,
         "epochs_run": result.epochs_run,
         "seconds": result.seconds,
@@ -36,6 +37,14 @@ def train_report(model: Model, result: RunResult, out: Path | None) -> dict[str,
         "train_loss": m["train"]["loss"],
         "val_loss": m["val"]["loss"] if "val" in m else None,
         "test_loss": test["loss"],
+    }
+    if model.task == "classification":
+        return common | {
+            "classes": list(model.classes), "test_accuracy": test["accuracy"],
+            "test_log_loss": test["log_loss"], "confusion": test["confusion"], "metrics": m,
+            "out": printable(out) if out is not None else None,
+        }  # fmt: skip
+    return common | {
         "test_seed_loss": test["seed_loss"],
         "test_rmse": test["rmse"],
         "test_mae": test["mae"],
@@ -46,10 +55,18 @@ def train_report(model: Model, result: RunResult, out: Path | None) -> dict[str,
 
 
 def train_summary(r: dict[str, Any]) -> str:
-    """One line: outcome, epochs, time, losses, test RMSE per output and where it was saved."""
-    rmse = ", ".join(f"{n} {v:.4g}" for n, v in zip(r["outputs"], r["test_rmse"], strict=True))
+    """One line: outcome, epochs, time, losses, test RMSE per output (or a classifier's test
+    accuracy and log loss) and where it was saved."""
     val = f" · val {r['val_loss']:.6g}" if r["val_loss"] is not None else ""
     saved = f"saved to {r['out']}" if r["out"] else "not saved (use --out MODEL.npz)"
+    if r["task"] == "classification":
+        return (
+            f"{r['outcome']}: {r['epochs_run']:,} epochs in {r['seconds']:.2f} s, "
+            f"{r['params']:,} parameters · loss train {r['train_loss']:.6g}{val} · test "
+            f"{r['test_loss']:.6g} · test accuracy {r['test_accuracy']:.1%}, log loss "
+            f"{r['test_log_loss']:.4g} · {saved}"
+        )
+    rmse = ", ".join(f"{n} {v:.4g}" for n, v in zip(r["outputs"], r["test_rmse"], strict=True))
     return (
         f"{r['outcome']}: {r['epochs_run']:,} epochs in {r['seconds']:.2f} s, {r['params']:,} "
         f"parameters · loss train {r['train_loss']:.6g}{val} · test {r['test_loss']:.6g} "
@@ -102,7 +119,10 @@ def info_text(model: Model, path: str) -> str:
     text = "\n".join(f"{k:<12}{v}" for k, v in rows)
     if model.metrics:
         try:
-            table = metrics_table(model.metrics, model.output_names)
+            if model.task == "classification":
+                table = class_metrics_table(model.metrics, model.classes)
+            else:
+                table = metrics_table(model.metrics, model.output_names)
         except (KeyError, IndexError, TypeError, ValueError, AttributeError):
             table = "stored in a layout this nngui does not know (see info --json)"
         text += "\n\nfinal metrics\n" + table
@@ -164,6 +184,29 @@ def metrics_table(metrics: dict[str, Any], outputs: tuple[str, ...]) -> str:
     losses = ", ".join(f"{s} {m['loss']:.6g} (article's {m['seed_loss']:.6g})"
                        for s, m in metrics.items())  # fmt: skip
     return "\n".join([*lines, f"loss (standardised units): {losses}"])
+
+
+def class_metrics_table(metrics: dict[str, Any], classes: tuple[str, ...]) -> str:
+    """A classifier's accuracy and log loss per split, then per class its precision, recall
+    and F1 on the test split, and the test confusion matrix (rows: the true class)."""
+    lines = [
+        f"{split:<6}accuracy {m['accuracy']:.2%}  log loss {m['log_loss']:.4g}"
+        for split, m in metrics.items()
+    ]
+    test = metrics.get("test")
+    if test is not None:
+        width = max(len(c) for c in (*classes, "class")) + 2
+        lines.append("test  " + "class".ljust(width) + "precision  recall      F1")
+        for i, name in enumerate(classes):
+            lines.append(
+                "      " + name.ljust(width) + f"{test['precision'][i]:9.3f}"
+                f"{test['recall'][i]:8.3f}{test['f1'][i]:8.3f}"
+            )
+        lines.append("confusion (rows: true class, columns: predicted): " + "; ".join(
+            f"{name}: {' '.join(str(v) for v in row)}"
+            for name, row in zip(classes, test["confusion"], strict=True)
+        ))  # fmt: skip
+    return "\n".join(lines)
 
 
 def print_json(value: Any) -> None:

@@ -289,7 +289,8 @@ def csv_setup(args: argparse.Namespace) -> Setup:
     config = build_config(args, base)
     if config.patience and ds.val is None:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
-    layers = build_layers(args, ds.n_outputs)
+    hidden = build_layers(args, ds.n_outputs)
+    layers = [*hidden[:-1], output_layer(args, ds, hidden[-1])]
     check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
     ds, net = start_on(ds, layers, config.init, config.dtype)
     return net, ds, config, History(), None

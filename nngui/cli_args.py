@@ -477,6 +477,9 @@ def _add_csv_options(p: argparse.ArgumentParser) -> None:
                    help="rows missing a value in a used column: drop them (default), or fill "
                    "missing inputs with their training mean (rows missing a target are "
                    "dropped)")  # fmt: skip
+    g.add_argument("--task", choices=("regression", "classification"),
+                   help="what to learn of the targets (default: a categorical target, strings or "
+                   "0/1 codes, is classified; numbers are regressed)")  # fmt: skip
     shuffle = g.add_mutually_exclusive_group()
     shuffle.add_argument("--shuffle-seed", type=whole_number_in(0, 2**32 - 1), metavar="N",
                          help="seed of the shuffle of the rows before the split, and of the "

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from nngui.cli_args import UsageError, check_path, check_save_path
+from nngui.cli_report import class_metrics_table
 from nngui.core.atomic_file import write_atomically
 from nngui.core.csv_dialect import DELIMITER_NAMES, Dialect, sniff
 from nngui.core.csv_predict import PredictedRows, evaluate_csv, predict_csv
@@ -24,8 +25,8 @@ from nngui.core.run_text import plural
 
 #: Options for the formulas' data only, and those for a CSV file only.
 FORMULA_OPTIONS = ("samples", "low", "high", "noise", "seed")
-CSV_OPTIONS = ("inputs", "missing_policy", "shuffle_seed", "delimiter", "decimal", "encoding",
-               "header", "missing")  # fmt: skip
+CSV_OPTIONS = ("inputs", "missing_policy", "task", "shuffle_seed", "delimiter", "decimal",
+               "encoding", "header", "missing")  # fmt: skip
 
 
 def args_dialect(
@@ -101,7 +102,7 @@ def csv_dataset(
         os.path.abspath(args.csv), inputs, targets, table.dialect, args.missing_policy or "drop",
         not args.no_shuffle, args.shuffle_seed or 0,
         0.7 if args.train_ratio is None else args.train_ratio,
-        val_ratio if args.val_ratio is None else args.val_ratio,
+        val_ratio if args.val_ratio is None else args.val_ratio, args.task or "",
     )  # fmt: skip
     data = make_csv_dataset(spec, table)
     for message in data.notes:
@@ -210,6 +211,9 @@ def evaluate_rows(args: argparse.Namespace, model: Model) -> int:
         return 0
     skipped = f" ({report['skipped']:,} skipped: a value missing)" if report["skipped"] else ""
     lines = [f"{plural(report['rows'], 'row')} of {args.csv}{skipped}", ""]
+    if "classes" in report:
+        print("\n".join([*lines, class_metrics_table({"rows": report}, model.classes)]))
+        return 0
     lines.append(f"{'output':<16}{'RMSE':>12}{'MAE':>12}{'R²':>10}{'max error':>12}")
     for i, name in enumerate(report["outputs"]):
         lines.append(

@@ -56,13 +56,17 @@ def playground_dataset(args: argparse.Namespace, val_ratio: float) -> Dataset:
 
 
 def output_layer(args: argparse.Namespace, ds: Dataset, regression: LayerSpec) -> LayerSpec:
-    """The output layer: one sigmoid unit for two classes (the task chooses it), else
-    ``regression`` (the preset's or --output-activation's)."""
+    """The output layer: for a classifier the task chooses it (one sigmoid unit for two
+    classes, a softmax unit per class for more), else ``regression`` (the preset's or
+    --output-activation's)."""
     if ds.task != "classification":
         return regression
-    if getattr(args, "output_activation", None) not in (None, "sigmoid"):
+    output = LayerSpec(1, "sigmoid") if len(ds.classes) == 2 else LayerSpec(
+        len(ds.classes), "softmax"
+    )  # fmt: skip
+    if getattr(args, "output_activation", None) not in (None, output.activation):
         raise UsageError(
             "--output-activation: a classifier's output follows its task (one sigmoid unit "
-            "for two classes)"
+            "for two classes, softmax for more)"
         )
-    return LayerSpec(1, "sigmoid")
+    return output

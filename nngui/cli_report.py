@@ -188,15 +188,17 @@ def metrics_table(metrics: dict[str, Any], outputs: tuple[str, ...]) -> str:
 
 def class_metrics_table(metrics: dict[str, Any], classes: tuple[str, ...]) -> str:
     """A classifier's accuracy and log loss per split, then per class its precision, recall
-    and F1 on the test split, and the test confusion matrix (rows: the true class)."""
+    and F1 on the test split (else the last split), and its confusion matrix (rows: the true
+    class)."""
     lines = [
         f"{split:<6}accuracy {m['accuracy']:.2%}  log loss {m['log_loss']:.4g}"
         for split, m in metrics.items()
     ]
-    test = metrics.get("test")
-    if test is not None:
+    shown = "test" if "test" in metrics else next(reversed(metrics), None)
+    test = metrics.get(shown) if shown is not None else None
+    if test is not None and shown is not None:
         width = max(len(c) for c in (*classes, "class")) + 2
-        lines.append("test  " + "class".ljust(width) + "precision  recall      F1")
+        lines.append(f"{shown:<6}" + "class".ljust(width) + "precision  recall      F1")
         for i, name in enumerate(classes):
             lines.append(
                 "      " + name.ljust(width) + f"{test['precision'][i]:9.3f}"

@@ -12,6 +12,7 @@ import pytest
 from nngui.cli import main
 from nngui.core.csv_table import read_table
 from nngui.core.model_file import load_model
+from nngui.core.network import LayerSpec
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -125,7 +126,10 @@ def test_columns_by_position_and_file_order(capsys, house, tmp_path):
     ("argv", "message"),
     [
         (["--targets", "cost"], "no column 'cost'"),
-        (["--targets", "district"], "must be numeric, but line 2 holds 'north'"),
+        (
+            ["--targets", "district", "--task", "regression"],
+            "must be numeric, but line 2 holds 'north'",
+        ),
         (["--targets", "price", "--inputs", ":9"], ":9 is not within the 5 columns"),
         (["--targets", "price", "--samples", "100"], "--samples is for the formulas' data"),
         ([], "--csv needs --targets"),
@@ -305,3 +309,39 @@ def test_continuing_on_a_moved_copy_of_the_file(capsys, house, tmp_path):
         capsys, "train", "--init-from", str(out), "--csv", str(moved), "--epochs", "1"
     )
     assert code == 2 and "changed since the model was trained" in err
+
+
+def test_a_categorical_target_trains_a_classifier_that_predicts_and_evaluates_csv(capsys, tmp_path):
+    from nngui.core.examples import example_path
+
+    iris = example_path("iris.csv")
+    model = tmp_path / "iris.npz"
+    code, out, err = run(capsys, "train", "--csv", iris, "--targets", "species", "--preset",
+                         "fast", "--epochs", "300", "--json", "--out", str(model))  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["task"] == "classification" and len(report["classes"]) == 3
+    assert report["test_accuracy"] >= 0.85
+    assert load_model(model).network.layers[-1] == LayerSpec(3, "softmax")
+    code, out, _ = run(capsys, "predict", str(model), "--csv", iris)
+    rows = list(csv.reader(out.splitlines()))
+    assert rows[0][-4:] == ["predicted_species", "p_species=setosa", "p_species=versicolor",
+                            "p_species=virginica"]  # fmt: skip
+    assert rows[1][-4] == "setosa" and sum(map(float, rows[1][-3:])) == pytest.approx(1.0)
+    code, out, _ = run(capsys, "evaluate", str(model), "--csv", iris, "--json")
+    scores = json.loads(out)
+    assert set(scores) >= {"rows", "classes", "accuracy", "log_loss", "precision", "recall",
+                           "f1", "confusion"}  # fmt: skip
+    assert scores["rows"] == 150 and sum(map(sum, scores["confusion"])) == 150
+
+
+def test_number_codes_are_classified_unless_told_to_regress(capsys, tmp_path):
+    data = tmp_path / "codes.csv"
+    data.write_text("x,smoker\n" + "".join(f"{i},{int(i > 20)}\n" for i in range(40)))
+    code, out, err = run(capsys, "train", "--csv", str(data), "--targets", "smoker",
+                         "--epochs", "5", "--json")  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["classes"] == ["0", "1"]
+    code, out, err = run(capsys, "train", "--csv", str(data), "--targets", "smoker",
+                         "--task", "regression", "--epochs", "5", "--json")  # fmt: skip
+    assert code == 0 and json.loads(out)["task"] == "regression"

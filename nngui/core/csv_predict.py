@@ -19,9 +19,17 @@ __all__ = ["CancelledError", "PredictedRows", "evaluate_csv", "predict_csv"]
 
 import numpy as np
 
+from nngui.core.classification import Classes, classification_metrics
 from nngui.core.csv_dialect import CancelledError, CsvError, Dialect
 from nngui.core.csv_source import one_hot
-from nngui.core.csv_table import header_names, number_text, parser_problem, read_table, records
+from nngui.core.csv_table import (
+    Table,
+    header_names,
+    number_text,
+    parser_problem,
+    read_table,
+    records,
+)
 from nngui.core.data import InputColumn
 from nngui.core.losses import regression_metrics
 from nngui.core.model import Model
@@ -120,7 +128,9 @@ def predict_csv(
     on_rows: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> PredictedRows:  # fmt: skip
-    """Write every row of ``path`` to ``out`` with the model's predictions appended.
+    """Write every row of ``path`` to ``out`` with the model's predictions appended: a
+    ``predicted_<target>`` column per output, or for a classifier the predicted class and a
+    ``p_<target>=<class>`` column per class.
 
     ``on_rows(n)`` hears the rows written so far after each chunk; ``cancelled()`` is asked
     before each chunk, and True raises CancelledError.
@@ -138,15 +148,16 @@ def predict_csv(
             names = header_names(list(frame.columns), False)
         if first and header:  # the header as the file has it, then a column per output
             out.write(delimiter.join(_quoted(h, delimiter, dialect.quote) for h in header))
-            out.write("".join(delimiter + f"predicted_{t}" for t in model.output_names) + "\n")
+            added = [_quoted(n, delimiter, dialect.quote) for n in predicted_columns(model)]
+            out.write("".join(delimiter + n for n in added) + "\n")
         x = encode_chunk(columns, frame, names, dialect, path)
         ok = ~np.isnan(x).any(axis=1)
-        y = np.full((len(x), len(model.output_names)), np.nan)
+        y = np.full((len(x), model.network.n_outputs), np.nan)
         if ok.any():
             with np.errstate(all="ignore"):
                 y[ok] = model.predict(x[ok])
-        for k, target in enumerate(model.output_names):
-            frame[f"predicted_{target}"] = [_shown(v, dialect.decimal) for v in y[:, k]]
+        for name, values in zip(predicted_columns(model), _predicted(model, y, ok), strict=True):
+            frame[name] = [v if isinstance(v, str) else _shown(v, dialect.decimal) for v in values]
         frame.to_csv(
             out, sep=delimiter, quotechar=dialect.quote, header=False, index=False,
             lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
@@ -159,6 +170,25 @@ def predict_csv(
     if rows == 0:
         raise CsvError(f"{path}: no data rows")
     return PredictedRows(rows, missing)
+
+
+def predicted_columns(model: Model) -> list[str]:
+    """The names of the columns ``predict_csv`` appends."""
+    if model.task == "classification":
+        target = model.output_names[0]
+        return [f"predicted_{target}", *(f"p_{target}={c}" for c in model.classes)]
+    return [f"predicted_{t}" for t in model.output_names]
+
+
+def _predicted(model: Model, y: np.ndarray, ok: np.ndarray) -> list[list[Any]]:
+    """The appended columns' values (NaN or "" where a row has no prediction)."""
+    if model.task != "classification":
+        return [list(y[:, k]) for k in range(y.shape[1])]
+    classes = Classes(model.classes)
+    p = classes.class_probabilities(y)
+    best = np.argmax(np.nan_to_num(p, nan=-1.0), axis=1)
+    names = [classes.names[i] if keep else "" for i, keep in zip(best, ok, strict=True)]
+    return [names, *(list(p[:, k]) for k in range(classes.k))]
 
 
 def header_fields(path: str, dialect: Dialect) -> list[str]:
@@ -187,9 +217,12 @@ def _shown(value: float, decimal: str) -> str:
 
 
 def evaluate_csv(model: Model, path: str, dialect: Dialect) -> dict[str, Any]:
-    """Metrics of the model on the rows of ``path`` that hold every input and target."""
+    """Metrics of the model on the rows of ``path`` that hold every input and target (for a
+    classifier: accuracy, log loss, per-class precision, recall and F1, confusion)."""
     table = read_table(path, dialect)
     x = model.table_inputs(table)
+    if model.task == "classification":
+        return _evaluate_classes(model, table, x, path)
     targets = []
     for name in model.output_names:
         c = table.column(name)
@@ -206,3 +239,22 @@ def evaluate_csv(model: Model, path: str, dialect: Dialect) -> dict[str, Any]:
         "rows": int(ok.sum()), "skipped": int((~ok).sum()), "outputs": list(model.output_names),
         "rmse": m["rmse"], "mae": m["mae"], "r2": m["r2"], "max_error": m["max_error"],
     }  # fmt: skip
+
+
+def _evaluate_classes(model: Model, table: Table, x: np.ndarray, path: str) -> dict[str, Any]:
+    """``evaluate_csv`` of a classifier: its label column's classes must be the model's."""
+    classes = Classes(model.classes)
+    labels = table.column(model.output_names[0]).texts()
+    present = np.array([v is not None for v in labels])
+    ok = present & ~np.isnan(x).any(axis=1)
+    if not ok.any():
+        raise CsvError(f"{path}: no row holds every input and the label of the model")
+    try:
+        true = classes.index(list(labels[ok]))
+    except ValueError as exc:
+        raise CsvError(f"{path}: {exc}") from None
+    with np.errstate(all="ignore"):
+        p = classes.class_probabilities(model.predict(x[ok]))
+    m = classification_metrics(p, true, classes.k).to_dict()
+    return {"rows": int(ok.sum()), "skipped": int((~ok).sum()), "classes": list(classes.names),
+            **m}  # fmt: skip

@@ -44,6 +44,8 @@ from nngui.core.run_text import plural
 from nngui.core.scaling import Scaler
 
 MISSING_POLICIES = ("drop", "mean")
+#: A CSV data set's task: "" finds it from the target (categories: classification).
+TASKS = ("", "regression", "classification")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,9 @@ class CsvSpec:
     shuffle_seed: int = 0
     train_ratio: float = 0.7
     val_ratio: float = 0.0
+    #: "" (found from the target: a categorical one is classified), "regression" (number
+    #: codes as numbers) or "classification".
+    task: str = ""
     #: The file's size and SHA-256 when it was read (not settings: equal specs may differ).
     size: int | None = field(default=None, compare=False)
     sha256: str | None = field(default=None, compare=False)
@@ -79,6 +84,10 @@ class CsvSpec:
             raise CsvError("validation ratio must be between 0 and 0.5")
         if not 0 <= self.shuffle_seed < 2**32:
             raise CsvError("shuffle seed must be a whole number from 0 to 4294967295")
+        if self.task not in TASKS:
+            raise CsvError(f"the task must be regression or classification, not {self.task!r}")
+        if self.task == "classification" and len(self.targets) != 1:
+            raise CsvError("a classifier learns one label column: give one target")
 
     @property
     def seed(self) -> int:
@@ -93,7 +102,7 @@ class CsvSpec:
             "inputs": list(self.inputs), "targets": list(self.targets),
             "missing_policy": self.missing_policy, "shuffle": self.shuffle,
             "shuffle_seed": self.shuffle_seed, "train_ratio": self.train_ratio,
-            "val_ratio": self.val_ratio,
+            "val_ratio": self.val_ratio, "task": self.task,
         }  # fmt: skip
 
     @classmethod
@@ -111,7 +120,7 @@ class CsvSpec:
                 targets=tuple(str(n) for n in d["targets"]), dialect=dialect,
                 missing_policy=str(d["missing_policy"]), shuffle=bool(d["shuffle"]),
                 shuffle_seed=int(d["shuffle_seed"]), train_ratio=float(d["train_ratio"]),
-                val_ratio=float(d["val_ratio"]),
+                val_ratio=float(d["val_ratio"]), task=str(d.get("task", "")),
                 size=None if d.get("size") is None else int(d["size"]),
                 sha256=None if d.get("sha256") is None else str(d["sha256"]),
             )  # fmt: skip
@@ -288,6 +297,27 @@ def incomplete_rows(
     return dropped
 
 
+def table_task(table: Table, spec: CsvSpec) -> str:
+    """The task of ``spec`` on ``table``: as given, else classification for one categorical
+    target (strings, or number codes such as 0/1) and regression otherwise."""
+    if spec.task:
+        return spec.task
+    if len(spec.targets) == 1 and table.column(spec.targets[0]).kind == "categorical":
+        return "classification"
+    return "regression"
+
+
+def label_targets(table: Table, name: str, classes: tuple[str, ...]) -> np.ndarray:
+    """What the network learns of label column ``name``: 0/1 for two classes, one-hot for
+    more; NaN in a row whose label is missing (dropped like a missing target)."""
+    c = table.column(name)
+    codes = one_hot(c.texts(), classes)
+    if len(classes) == 2:
+        out: np.ndarray = codes[:, 1:2]
+        return out
+    return codes
+
+
 def check_magnitudes(table: Table, names: list[str]) -> None:
     """Refuse a value beyond ±MAX_MAGNITUDE in the numeric columns ``names``: its square
     would overflow the scaler's variance (and every value of the column would then be 0)."""
@@ -320,9 +350,18 @@ def make_csv_dataset(
         if not inputs:
             raise CsvError(f"{spec.path}: no column is usable as an input")
     columns = tuple(input_column(table, name) for name in inputs)
-    check_magnitudes(table, [c.name for c in columns if c.kind == "numeric"] + list(spec.targets))
+    task = table_task(table, spec)
+    classes: tuple[str, ...] = ()
+    numeric_targets = list(spec.targets) if task == "regression" else []
+    check_magnitudes(table, [c.name for c in columns if c.kind == "numeric"] + numeric_targets)
     x = encode(columns, table)
-    y = np.stack([target_values(table, name) for name in spec.targets], axis=1)
+    if task == "classification":
+        classes = input_column(table, spec.targets[0]).categories
+        if len(classes) < 2:
+            raise CsvError(f"{spec.path}: the label column {spec.targets[0]!r} holds one class")
+        y = label_targets(table, spec.targets[0], classes)
+    else:
+        y = np.stack([target_values(table, name) for name in spec.targets], axis=1)
     keep = ~incomplete_rows(table, inputs, spec.targets, spec.missing_policy)
     dropped = int((~keep).sum())
     x, y = x[keep], y[keep]
@@ -342,19 +381,25 @@ def make_csv_dataset(
     size, sha = fingerprint(spec.path)
     spec = replace(spec, inputs=inputs, size=size, sha256=sha)
     names = tuple(n for col in columns for n in col.encoded_names)
-    dataset = split_dataset(spec, x, y, n_train, n_val, names, spec.targets, columns, dtype)
+    dataset = split_dataset(spec, x, y, n_train, n_val, names, spec.targets, columns, dtype,
+                            scale_targets=not classes)  # fmt: skip
     dataset.dropped = dropped
+    dataset.task, dataset.classes = task, classes
     return CsvData(dataset, spec, tuple(notes), dropped)
 
 
 def split_dataset(
     spec: Any, x: np.ndarray, y: np.ndarray, n_train: int, n_val: int,
     input_names: tuple[str, ...], output_names: tuple[str, ...],
-    columns: tuple[InputColumn, ...], dtype: type = np.float64,
+    columns: tuple[InputColumn, ...], dtype: type = np.float64, scale_targets: bool = True,
 ) -> Dataset:  # fmt: skip
-    """Split rows into train, validation and test and standardise them with train scalers."""
+    """Split rows into train, validation and test and standardise them with train scalers
+    (the inputs always, the targets unless ``scale_targets`` is off: class codes)."""
     n_fit = n_train + n_val
-    x_scaler, y_scaler = Scaler.fit(x[:n_train]), Scaler.fit(y[:n_train])
+    x_scaler = Scaler.fit(x[:n_train])
+    y_scaler = Scaler.fit(y[:n_train]) if scale_targets else Scaler(
+        np.zeros(y.shape[1]), np.ones(y.shape[1])
+    )  # fmt: skip
 
     def part(lo: int, hi: int) -> Split:
         xr, yr = x[lo:hi], y[lo:hi]

@@ -137,7 +137,10 @@ def _parse(members: _Members) -> Model:
     meta = _read_meta(members)
     layers = _layers(meta)
     inputs, outputs = _names(meta, "inputs"), _names(meta, "outputs")
-    dtype = _check_shapes(members, len(inputs), layers, len(outputs), meta.get("dtype"))
+    task, classes = _task(meta, len(outputs), layers[-1])
+    # A classifier's one label column gives a network output per class (one for two).
+    n_net = Classes(classes).outputs if task == "classification" else len(outputs)
+    dtype = _check_shapes(members, len(inputs), layers, n_net, meta.get("dtype"))
     _check_history(members, meta.get("epochs"))  # every size is known before any data is read
     network = _network(members, len(inputs), layers, dtype)
     x_scaler, y_scaler = _scaler(members, "x"), _scaler(members, "y")
@@ -150,7 +153,6 @@ def _parse(members: _Members) -> Model:
     metrics = meta.get("metrics", {})
     if not isinstance(metrics, dict):
         raise _ContentError("metrics must be a JSON object")
-    task, classes = _task(meta, len(outputs), layers[-1])
     return Model(
         network, x_scaler, y_scaler, inputs, outputs, data_spec, train_config, history,
         _nan_for_null(metrics), outcome, _weights_epoch(meta, history.epochs), columns,
@@ -159,7 +161,8 @@ def _parse(members: _Members) -> Model:
 
 
 def _task(meta: dict[str, Any], n_outputs: int, output: LayerSpec) -> tuple[str, tuple[str, ...]]:
-    """The task and classes (regression and none when the file does not say)."""
+    """The task and classes (regression and none when the file does not say); a classifier
+    names its one label column in ``outputs``."""
     task, classes = meta.get("task", "regression"), meta.get("classes", [])
     if task not in ("regression", "classification"):
         raise _ContentError(f"unknown task {task!r}")
@@ -171,8 +174,12 @@ def _task(meta: dict[str, Any], n_outputs: int, output: LayerSpec) -> tuple[str,
             check_cross_entropy_output(output)
         except ValueError as exc:
             raise _ContentError(f"invalid classes: {exc}") from None
-        if codes.outputs != n_outputs:
-            raise _ContentError(f"{codes.k} classes need {codes.outputs} outputs, not {n_outputs}")
+        if n_outputs != 1:
+            raise _ContentError(f"a classifier has one label column, not {n_outputs} outputs")
+        if codes.outputs != output.units:
+            raise _ContentError(
+                f"{codes.k} classes need {codes.outputs} output units, not {output.units}"
+            )
     elif classes:
         raise _ContentError("a regression model has no classes")
     return task, tuple(classes)

@@ -579,6 +579,7 @@ class CsvImportDialog(QDialog):
             missing_policy=self._policy.currentData(), shuffle=self._shuffle.isChecked(),
             shuffle_seed=self._seed.value(), train_ratio=round(self._train.value() / 100, 4),
             val_ratio=round(self._val.value() / 100, 4),
+            task="regression",  # (classifiers come to the window with a later version)
         )  # fmt: skip
 
     @staticmethod

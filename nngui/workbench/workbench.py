@@ -243,10 +243,10 @@ class Workbench:
         starts afresh (a file opened). Raises ValueError (DataSpecError, SettingsError) if the
         model cannot be shown, changing nothing."""
         self._require_idle("show another model")
-        if isinstance(model.data_spec, PlaygroundSpec):
+        if isinstance(model.data_spec, PlaygroundSpec) or model.task == "classification":
             raise SettingsError(
-                f"it was trained on Playground's {model.data_spec.dataset} set, which the window "
-                "shows from a later version of nngui (the command line predicts with it)"
+                "it is a classifier, which the window shows from a later version of nngui "
+                "(nngui info, predict and evaluate work with it on the command line)"
             )
         session = session_from_model(model)
         assert model.data_spec is not None  # session_from_model refuses a model without it

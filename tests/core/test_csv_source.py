@@ -69,10 +69,9 @@ def test_missing_values_are_dropped_or_filled_with_the_training_mean(tmp_path):
     [
         ({"inputs": ("note",)}, "holds the same value in every row"),
         ({"inputs": ("nothing",)}, "no column 'nothing'"),
-        (
-            {"targets": ("colour",)},
-            "target column 'colour' must be numeric, but line 2 holds 'red'",
-        ),
+        ({"targets": ("colour",), "task": "regression"}, "target column 'colour' must be numeric"),
+        ({"targets": ("x", "y"), "task": "classification"}, "learns one label column"),
+        ({"task": "clustering"}, "must be regression or classification"),
         ({"inputs": ("x",), "targets": ("x",)}, "both an input and a target"),
         ({"missing_policy": "guess"}, "missing-value policy must be drop or mean"),
     ],
@@ -184,3 +183,22 @@ def test_values_too_large_to_standardise_are_refused_naming_the_line(tmp_path):
     p.write_text("x,y\n" + "".join(f"{i},{i}\n" for i in range(10)) + "1e308,3\n")
     with pytest.raises(CsvError, match=r"line 12, column 'x' holds 1e\+308, beyond ±1e\+30"):
         make_csv_dataset(spec(p, inputs=("x",)))
+
+
+def test_a_categorical_target_is_a_classification_task_and_codes_override(tmp_path):
+    p = tmp_path / "flowers.csv"
+    kinds = ["setosa", "versicolor", "virginica"]
+    rows = "".join(f"{i % 7},{i % 5},{kinds[i % 3]},{i % 2}\n" for i in range(60))
+    p.write_text("a,b,kind,flag\n" + rows + "1,2,,1\n")
+    data = make_csv_dataset(CsvSpec(str(p), ("a", "b"), ("kind",), shuffle=False))
+    ds = data.dataset
+    assert ds.task == "classification" and ds.classes == tuple(kinds)
+    assert ds.train.y[:3].tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    assert np.array_equal(ds.train.ys, ds.train.y), "class codes are not standardised"
+    assert data.dropped == 1, "a row without a label is dropped"
+    binary = make_csv_dataset(CsvSpec(str(p), ("a", "b"), ("flag",), shuffle=False)).dataset
+    assert binary.classes == ("0", "1") and binary.train.y[:2, 0].tolist() == [0.0, 1.0]
+    counts = CsvSpec(str(p), ("a", "b"), ("flag",), shuffle=False, task="regression")
+    regressed = make_csv_dataset(counts).dataset
+    assert regressed.task == "regression" and regressed.classes == ()
+    assert CsvSpec.from_dict(counts.to_dict()) == counts

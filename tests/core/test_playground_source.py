@@ -103,7 +103,7 @@ def test_a_classifier_saves_and_opens_with_its_task_classes_and_data(classifier,
     [
         ({"task": "clustering"}, "unknown task 'clustering'"),
         ({"classes": ["only"]}, "invalid classes"),
-        ({"classes": ["a", "b", "c"]}, "3 classes need 3 outputs"),
+        ({"classes": ["a", "b", "c"]}, "3 classes need 3 output units, not 1"),
         ({"task": "regression"}, "a regression model has no classes"),
     ],
 )

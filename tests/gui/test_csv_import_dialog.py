@@ -161,7 +161,7 @@ def test_closing_during_a_read_stops_it_and_joins_its_thread(qtbot, tmp_path, mo
 def test_an_earlier_import_gives_the_roles_and_settings_to_start_from(qtbot, mixed):
     spec = CsvSpec(
         str(mixed), ("x",), ("y",), sniff(mixed), missing_policy="mean", shuffle_seed=9,
-        train_ratio=0.6, val_ratio=0.1,
+        train_ratio=0.6, val_ratio=0.1, task="regression",
     )  # fmt: skip
     dialog = opened(qtbot, mixed, spec, spec.dialect)
     assert dialog.roles()["colour"] == "ignore", "left out before, left out now"

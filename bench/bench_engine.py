@@ -30,9 +30,11 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from nngui.core.data import Dataset, DataSpec, make_dataset
+from nngui.core.data import Dataset, DataSpec, Split, make_dataset
 from nngui.core.losses import regression_metrics
 from nngui.core.network import LayerSpec, Network, count_parameters
+from nngui.core.playground_source import PlaygroundSpec, make_playground_dataset
+from nngui.core.scaling import Scaler
 from nngui.core.training import TrainConfig, Trainer
 
 try:
@@ -405,6 +407,103 @@ def seed_task_sklearn(seconds: float) -> None:
     print(f"  RMSE <= {RMSE_GOAL} on every output after: {when} (checked every epoch, untimed)")
 
 
+# ----- classification ---------------------------------------------------------------------------
+#: Classification rows: Playground's spiral (two classes: one sigmoid output, binary
+#: cross-entropy) and three Gaussian clouds (softmax over three, categorical cross-entropy).
+CLASS_POINTS = 10_000
+CLASS_HIDDEN = (64, 64)
+CLASS_BATCHES = (32, 256, 0)
+
+
+def class_data(k: int) -> Dataset:
+    """A classification data set of CLASS_POINTS points with k classes (2: the spiral)."""
+    if k == 2:
+        return make_playground_dataset(PlaygroundSpec("spiral", CLASS_POINTS, 0.1, SEED))
+    rng = np.random.RandomState(SEED)
+    labels = np.arange(CLASS_POINTS) % k
+    centres = rng.normal(0, 3, (k, 2))
+    x = centres[labels] + rng.normal(0, 1, (CLASS_POINTS, 2))
+    y = np.eye(k)[labels]
+    half = CLASS_POINTS // 2
+    scaler = Scaler.fit(x[:half])
+    part = Split(x[:half], y[:half], scaler.transform(x[:half]), y[:half])
+    test = Split(x[half:], y[half:], scaler.transform(x[half:]), y[half:])
+    return Dataset(None, part, None, test, scaler, Scaler(np.zeros(k), np.ones(k)),  # type: ignore[arg-type]
+                   ("x1", "x2"), ("label",), task="classification",
+                   classes=tuple(str(i) for i in range(k)))  # fmt: skip
+
+
+def nngui_classifier(batch: int, dtype: str, data: Dataset, k: int) -> Epoch:
+    """nngui's Trainer on a classification set: cross-entropy fused with its output."""
+    out = LayerSpec(1, "sigmoid") if k == 2 else LayerSpec(k, "softmax")
+    layers = [*(LayerSpec(h, "relu") for h in CLASS_HIDDEN), out]
+    net = Network.initialise(2, layers, np.random.RandomState(SEED), dtype=np.dtype(dtype).type)
+    trainer = Trainer(net, data, TrainConfig(optimizer="sgd", lr=LR, batch_size=batch, dtype=dtype))
+    return lambda: trainer.train_epoch()
+
+
+def torch_classifier(batch: int, dtype: str, data: Dataset, k: int) -> Epoch | None:
+    """The same in a plain PyTorch loop: BCEWithLogitsLoss or CrossEntropyLoss, SGD."""
+    if torch is None:
+        return None
+    x = torch.from_numpy(np.ascontiguousarray(data.train.xs, dtype=dtype))
+    y = np.ascontiguousarray(data.train.ys, dtype=dtype)
+    target = torch.from_numpy(y) if k == 2 else torch.from_numpy(y.argmax(axis=1))
+    n = len(x)
+    bs = n if batch in (0, None) or batch >= n else batch
+    torch.manual_seed(SEED)
+    sizes = (2, *CLASS_HIDDEN, 1 if k == 2 else k)
+    modules: list[torch.nn.Module] = []
+    for i in range(len(sizes) - 1):
+        modules.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
+        if i < len(sizes) - 2:
+            modules.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*modules).to(getattr(torch, dtype))
+    loss_fn = torch.nn.BCEWithLogitsLoss() if k == 2 else torch.nn.CrossEntropyLoss()
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+
+    def epoch() -> None:
+        order = torch.randperm(n) if bs < n else None
+        for start in range(0, n, bs):
+            idx = None if order is None else order[start : start + bs]
+            xb = x if idx is None else x[idx]
+            tb = target if idx is None else target[idx]
+            opt.zero_grad(set_to_none=True)
+            loss_fn(model(xb), tb).backward()
+            opt.step()
+
+    return epoch
+
+
+def classification_table(budget: float, repeat: int) -> None:
+    """Samples per second of nngui and PyTorch on the same classification work, interleaved."""
+    head = f"{'task':<22} {'batch':>5} {'dtype':<7} {'nngui':>9} {'torch':>9}   {'vs torch':>8}"
+    print(head)
+    print("-" * len(head))
+    for k in (2, 3):
+        data = class_data(k)
+        n = len(data.train)
+        name = "spiral, sigmoid+BCE" if k == 2 else "3 clouds, softmax+CE"
+        for batch in CLASS_BATCHES:
+            for dtype in DTYPES:
+                engines = {"nngui": nngui_classifier(batch, dtype, data, k),
+                           "torch": torch_classifier(batch, dtype, data, k)}  # fmt: skip
+                best = dict.fromkeys(engines, float("nan"))
+                for epoch in engines.values():
+                    if epoch is not None:
+                        warm_up(epoch, min(0.2, budget / 2))
+                for _ in range(repeat):
+                    for key, epoch in engines.items():
+                        if epoch is not None:
+                            rate = timed_epochs(epoch, budget, 0.25) * n
+                            best[key] = rate if np.isnan(best[key]) else max(best[key], rate)
+                shown = "full" if batch == 0 else str(batch)
+                print(
+                    f"{name:<22} {shown:>5} {dtype:<7} {rate_text(best['nngui']):>9} "
+                    f"{rate_text(best['torch']):>9}   {ratio_text(best['nngui'], best['torch']):>8}"
+                )
+
+
 # ----- main -----------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> None:
     """Parse the options, print the machine, the matmul peak, the table and the seed task."""
@@ -415,6 +514,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--only", choices=list(ARCHS), help="one architecture (hidden layers)")
     p.add_argument("--threads", type=int, default=2, help="BLAS / torch threads (default 2)")
     p.add_argument("--no-seed-task", action="store_true", help="skip the seed task section")
+    p.add_argument("--classification", action="store_true",
+                   help="only the classification rows (nngui against PyTorch)")  # fmt: skip
     p.add_argument(
         "--seeds",
         default=str(SEED),
@@ -427,6 +528,11 @@ def main(argv: list[str] | None = None) -> None:
         torch.set_num_threads(args.threads)
     with threadpool_limits(args.threads):
         print_machine(args.threads)
+        if args.classification:
+            print(f"\nClassification, samples/s ({CLASS_POINTS // 2:,} training rows; "
+                  f"2-64-64 relu; SGD lr {LR:g}; best of {repeat} × {budget:g} s)\n")  # fmt: skip
+            classification_table(budget, repeat)
+            return
         data = make_dataset(DataSpec(), np.random.RandomState(SEED))
         n = len(data.train)
         size, tries = 2048, 3 if args.quick else 7

@@ -79,7 +79,7 @@ from nngui.core.training import (
 
 DATA_FIELDS = ("samples", "noise", "train_ratio", "val_ratio", "seed")
 TRAIN_FIELDS = ("optimizer", "lr", "batch_size", "momentum", "l2", "epochs", "patience",
-                "time_limit", "init", "dtype")  # fmt: skip
+                "time_limit", "init", "dtype", "class_weight")  # fmt: skip
 #: Options that --init-from cannot take: the saved model fixes its data and layers.
 FIXED_BY_MODEL = ("samples", "low", "high", "targets", "noise", "train_ratio", "val_ratio",
                   "seed", "hidden", "activation", "output_activation", "init", "inputs",
@@ -257,6 +257,7 @@ def fresh_setup(args: argparse.Namespace) -> Setup:
     config = build_config(args, chosen_preset(args).training)
     if config.patience and not spec.val_ratio:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
+    check_class_weight(config, "regression")
     layers = build_layers(args, len(spec.targets))
     check_size(len(spec.ranges), layers, spec.samples)
     ds, net = fresh_start(spec, layers, config.init, config.dtype)
@@ -273,11 +274,18 @@ def playground_setup(args: argparse.Namespace) -> Setup:
     config = build_config(args, base)
     if config.patience and ds.val is None:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
+    check_class_weight(config, ds.task)
     hidden = build_layers(args, ds.n_outputs)
     layers = [*hidden[:-1], output_layer(args, ds, hidden[-1])]
     check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
     ds, net = start_on(ds, layers, config.init, config.dtype)
     return net, ds, config, History(), None
+
+
+def check_class_weight(config: TrainConfig, task: str) -> None:
+    """Refuse class weights for a regression (they weigh classes)."""
+    if config.class_weight != "none" and task != "classification":
+        raise UsageError("--class-weight is for classifiers; this data set is regressed")
 
 
 def csv_setup(args: argparse.Namespace) -> Setup:
@@ -289,6 +297,7 @@ def csv_setup(args: argparse.Namespace) -> Setup:
     config = build_config(args, base)
     if config.patience and ds.val is None:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
+    check_class_weight(config, ds.task)
     hidden = build_layers(args, ds.n_outputs)
     layers = [*hidden[:-1], output_layer(args, ds, hidden[-1])]
     check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))

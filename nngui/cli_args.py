@@ -572,6 +572,12 @@ def _add_training_options(p: argparse.ArgumentParser) -> None:
         help=f"epochs to train (default: {TRAIN.epochs:,})",
     )
     g.add_argument(
+        "--class-weight",
+        choices=("none", "balanced"),
+        help="a classifier's rows: counted alike (none, the default), or balanced so that each "
+        "class weighs as much in the objective (unbalanced data)",
+    )
+    g.add_argument(
         "--patience",
         type=positive_int,
         metavar="N",

@@ -74,6 +74,8 @@ def test_features_noise_and_regression_sets(capsys, tmp_path):
         (["--points", "50"], "--points needs --dataset"),
         (["--dataset", "xor", "--output-activation", "linear"], "follows its task"),
         (["--dataset", "moons"], "invalid choice: 'moons'"),
+        (["--dataset", "plane", "--class-weight", "balanced"], "--class-weight is for classifiers"),
+        (["--class-weight", "balanced"], "--class-weight is for classifiers"),
     ],
 )
 def test_bad_requests_exit_2_with_one_line(capsys, argv, message):

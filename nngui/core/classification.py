@@ -62,6 +62,25 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     return float(np.sum(lse - np.einsum("ij,ij->i", y, z))) / len(z)
 
 
+def row_cross_entropy(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Each row's cross-entropy term (n,), binary for one column, categorical for more."""
+    z = np.asarray(z, dtype=np.float64)
+    if z.shape[1] == 1:
+        out: np.ndarray = (softplus(z) - y * z)[:, 0]
+        return out
+    top = z.max(axis=1, keepdims=True)
+    lse = (top + np.log(np.exp(z - top).sum(axis=1, keepdims=True)))[:, 0]
+    rows: np.ndarray = lse - np.einsum("ij,ij->i", y, z)
+    return rows
+
+
+def row_weights(y: np.ndarray, class_weights: np.ndarray) -> np.ndarray:
+    """Each row's weight: the weight of its class (coded targets ``y``: 0/1 or one-hot)."""
+    index = (y[:, 0] > 0.5).astype(np.int64) if y.shape[1] == 1 else np.argmax(y, axis=1)
+    out: np.ndarray = class_weights[index]
+    return out
+
+
 def cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     """The objective for the targets' coding: binary with one column, categorical with more."""
     return binary_cross_entropy(z, y) if z.shape[1] == 1 else softmax_cross_entropy(z, y)

@@ -14,7 +14,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nngui.core.activations import Activation, get_activation
-from nngui.core.classification import LOSSES, cross_entropy
+from nngui.core.classification import LOSSES, cross_entropy, row_cross_entropy, row_weights
 from nngui.core.network import Network, check_cross_entropy_output, flat_views
 
 
@@ -58,14 +58,19 @@ class Backprop:
     never read, so that act' also runs over whole rows.
     """
 
-    def __init__(self, network: Network, capacity: int, loss: str = "mse") -> None:
+    def __init__(
+        self, network: Network, capacity: int, loss: str = "mse",
+        class_weights: np.ndarray | None = None,
+    ) -> None:  # fmt: skip
         """Buffers for ``network`` and batches of up to ``capacity`` rows; ``loss`` "mse" or
-        "cross_entropy" (fused with the output layer's sigmoid or softmax: dZ = (Ŷ − Y) / m)."""
+        "cross_entropy" (fused with the output layer's sigmoid or softmax: dZ = (Ŷ − Y) / m),
+        each row's term weighed by ``class_weights[its class]`` when given."""
         if loss not in LOSSES:
             raise ValueError(f"loss must be one of {', '.join(LOSSES)}, not {loss!r}")
         if loss == "cross_entropy":
             check_cross_entropy_output(network.layers[-1])
         self.loss = loss
+        self.class_weights = None if class_weights is None else np.asarray(class_weights)
         self.net = network
         self.capacity = int(capacity)
         dt = network.dtype
@@ -139,7 +144,12 @@ class Backprop:
         # output: dZ = (Ŷ − Y)·act'(Z) / m; fused with cross-entropy dZ = (Ŷ − Y) / m
         d = deltas[-1]
         np.subtract(v.out, y, out=d)
-        if self.loss == "cross_entropy":
+        if self.loss == "cross_entropy" and self.class_weights is not None:
+            w = row_weights(y, self.class_weights)
+            with np.errstate(over="ignore"):
+                loss = float(w @ row_cross_entropy(zs[-1], y)) / m
+            d *= w[:, None].astype(d.dtype, copy=False)
+        elif self.loss == "cross_entropy":
             with np.errstate(over="ignore"):
                 loss = cross_entropy(zs[-1], y)
         else:

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nngui.core.activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, Activation, get_activation
-from nngui.core.classification import cross_entropy
+from nngui.core.classification import cross_entropy, row_cross_entropy, row_weights
 
 INIT_SCHEMES = ("he", "xavier")
 MAX_UNITS = 4096
@@ -259,8 +259,9 @@ class Network:
         return steps[::-1]
 
     def gradients(
-        self, xs: np.ndarray, ys: np.ndarray, loss: str = "mse"
-    ) -> tuple[float, list[np.ndarray]]:
+        self, xs: np.ndarray, ys: np.ndarray, loss: str = "mse",
+        class_weights: np.ndarray | None = None,
+    ) -> tuple[float, list[np.ndarray]]:  # fmt: skip
         """The training objective on standardised ``xs``, ``ys`` and its gradient, one [dW; db]
         array per layer (shaped like ``params``). ``loss`` "mse": 0.5·mean_rows Σ_cols (Ŷ − Y)²;
         "cross_entropy": binary or categorical cross-entropy of the output layer's logits (its
@@ -271,8 +272,14 @@ class Network:
         m = len(x)
         if loss == "cross_entropy":
             check_cross_entropy_output(self.layers[-1])
-            value = cross_entropy(cache[-1][0], np.asarray(ys, dtype=np.float64))
-            steps = self.backward(cache, x, error / m, fused=True)
+            y64 = np.asarray(ys, dtype=np.float64)
+            if class_weights is None:
+                value = cross_entropy(cache[-1][0], y64)
+                steps = self.backward(cache, x, error / m, fused=True)
+            else:  # each row's term weighed by its class's weight
+                w = row_weights(y64, np.asarray(class_weights))
+                value = float(w @ row_cross_entropy(cache[-1][0], y64)) / m
+                steps = self.backward(cache, x, error * w[:, None] / m, fused=True)
         else:
             value = 0.5 * float(np.sum(error.astype(np.float64) ** 2)) / m
             steps = self.backward(cache, x, error / m)

@@ -41,6 +41,10 @@ DTYPES = ("float64", "float32")
 SHUFFLE_CHUNK_ROWS = 16384
 
 
+#: How a classifier's rows are weighed in its objective.
+CLASS_WEIGHTS = ("none", "balanced")
+
+
 class TrainConfigError(ValueError):
     """A training setting is out of range; the message says which and what is allowed."""
 
@@ -48,7 +52,9 @@ class TrainConfigError(ValueError):
 @dataclass(frozen=True)
 class TrainConfig:
     """Training settings. ``batch_size`` 0 means full batch; ``patience`` 0 turns early
-    stopping off; ``time_limit`` 0 means no limit (seconds otherwise)."""
+    stopping off; ``time_limit`` 0 means no limit (seconds otherwise); ``class_weight``
+    "balanced" weighs a classifier's rows by n / (K · rows of their class), so that each class
+    counts alike in the objective (unbalanced data), "none" counts every row alike."""
 
     optimizer: str = "gd"
     lr: float = 0.01
@@ -64,6 +70,7 @@ class TrainConfig:
     init: str = "he"
     dtype: str = "float64"
     shuffle_seed: int = 0
+    class_weight: str = "none"
 
     def __post_init__(self) -> None:
         self.validate()
@@ -106,6 +113,7 @@ class TrainConfig:
             ),
             (self.init in INIT_SCHEMES, f"initialisation must be one of {', '.join(INIT_SCHEMES)}"),
             (self.dtype in DTYPES, "dtype must be float64 or float32"),
+            (self.class_weight in CLASS_WEIGHTS, "class weight must be none or balanced"),
         ]
         checks.append(
             (
@@ -342,7 +350,10 @@ class Trainer:
         )
         #: The objective: cross-entropy for a classification data set, else squared error.
         self.loss = "cross_entropy" if dataset.task == "classification" else "mse"
-        self.backprop = Backprop(network, self.batch, self.loss)
+        weights = None
+        if self.loss == "cross_entropy" and config.class_weight == "balanced":
+            weights = balanced_weights(dataset.train.y)
+        self.backprop = Backprop(network, self.batch, self.loss, weights)
         # Shuffled rows for minibatches, a whole number of batches (see _shuffled_batches).
         chunk = min(n, self.batch * max(1, SHUFFLE_CHUNK_ROWS // self.batch))
         self._x_shuffled = np.empty((chunk, self.x_train.shape[1]), dtype=dt)
@@ -617,6 +628,17 @@ class Trainer:
         ):
             self._evaluate(h.epochs)
         return restored, message
+
+
+def balanced_weights(y: np.ndarray) -> np.ndarray:
+    """Per class, n / (K · rows of the class) for coded targets ``y`` (0/1 or one-hot); a
+    class with no training row gets weight 0."""
+    counts = (np.array([len(y) - y[:, 0].sum(), y[:, 0].sum()]) if y.shape[1] == 1
+              else y.sum(axis=0))  # fmt: skip
+    k = len(counts)
+    with np.errstate(divide="ignore"):
+        out: np.ndarray = np.where(counts > 0, len(y) / (k * np.maximum(counts, 1)), 0.0)
+    return out
 
 
 def has_exploded(loss: float, first: float) -> bool:

@@ -97,6 +97,7 @@ TRAINING_LABELS = {
     "momentum": "momentum", "l2": "L2 weight decay", "epochs": "epochs",
     "patience": "early-stopping patience", "time_limit": "time limit",
     "init": "initialisation", "dtype": "precision", "shuffle_seed": "shuffle seed",
+    "class_weight": "class weights",
 }  # fmt: skip
 
 

@@ -106,3 +106,42 @@ def test_a_softmax_trainer_learns_three_classes():
     p = net.forward(ds.test.xs)
     metrics = classification_metrics(p, ds.test.y.argmax(axis=1), 3)
     assert metrics.accuracy >= 0.97 and metrics.confusion.sum() == len(ds.test)
+
+
+@pytest.mark.parametrize("k", [2, 3])
+def test_balanced_class_weights_weigh_rows_alike_in_kernels_and_the_readable_pass(k):
+    from nngui.core.training import balanced_weights
+
+    rng = np.random.RandomState(k)
+    out = LayerSpec(1, "sigmoid") if k == 2 else LayerSpec(k, "softmax")
+    net = Network.initialise(2, [LayerSpec(4, "tanh"), out], rng)
+    x = rng.normal(size=(10, 2))
+    labels = np.array([0] * 7 + [1] * 3) if k == 2 else np.array([0] * 6 + [1] * 3 + [2])
+    y = labels[:, None].astype(float) if k == 2 else np.eye(k)[labels]
+    weights = balanced_weights(y)
+    counts = np.bincount(labels, minlength=k)
+    assert weights == pytest.approx(10 / (k * counts))
+    loss, grads = net.gradients(x, y, "cross_entropy", weights)
+    bp = Backprop(net, 10, "cross_entropy", weights)
+    assert bp.loss_and_gradients(10, y, augment(x)) == pytest.approx(loss)
+    for mine, theirs in zip(bp.grads, grads, strict=True):
+        assert np.allclose(mine, theirs)
+    plain, _ = net.gradients(x, y, "cross_entropy")
+    assert loss != pytest.approx(plain)
+
+
+def test_balanced_weights_find_the_rare_class():
+    rng = np.random.RandomState(4)
+    x = rng.normal(size=(400, 2))
+    labels = ((x[:, 0] > 1.2) & (x[:, 1] > 0)).astype(int)  # about 6 % positive
+    ds = classifier_data(x, labels, ("0", "1"))
+    recalls = {}
+    for weight in ("none", "balanced"):
+        net = Network.initialise(2, [LayerSpec(8, "tanh"), LayerSpec(1, "sigmoid")],
+                                 np.random.RandomState(0), "xavier")  # fmt: skip
+        config = TrainConfig(optimizer="adam", lr=0.01, batch_size=32, epochs=40,
+                             class_weight=weight)  # fmt: skip
+        Trainer(net, ds, config).run(40)
+        p = Classes(("0", "1")).class_probabilities(net.forward(ds.test.xs))
+        recalls[weight] = classification_metrics(p, ds.test.y[:, 0].astype(int), 2).recall[1]
+    assert recalls["balanced"] >= recalls["none"] and recalls["balanced"] >= 0.8

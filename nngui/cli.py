@@ -66,7 +66,7 @@ from nngui.core.data import Dataset, DataSpec, DataSpecError
 from nngui.core.model import Model
 from nngui.core.model_file import MAX_PARAMETERS, ModelFileError, save_model
 from nngui.core.network import LayerSpec, Network, count_parameters
-from nngui.core.presets import ARTICLE, FAST, Preset, training_on_own_data
+from nngui.core.presets import ARTICLE, FAST, Preset, preset_for_task, training_on_own_data
 from nngui.core.setup import fresh_start, start_on
 from nngui.core.training import (
     History,
@@ -222,10 +222,12 @@ def build_config(args: argparse.Namespace, base: TrainConfig) -> TrainConfig:
     return dataclasses.replace(base, **given(args, TRAIN_FIELDS))
 
 
-def build_layers(args: argparse.Namespace, n_outputs: int) -> list[LayerSpec]:
-    """Hidden layers from --hidden and --activation (default: the preset's), then the output
-    layer."""
-    preset = chosen_preset(args)
+def build_layers(
+    args: argparse.Namespace, n_outputs: int, preset: Preset | None = None
+) -> list[LayerSpec]:
+    """Hidden layers from --hidden and --activation (default: ``preset``'s, else --preset's),
+    then the output layer."""
+    preset = preset if preset is not None else chosen_preset(args)
     if args.hidden is not None:
         default = args.activation or "relu"
         layers = [LayerSpec(units, act or default) for units, act in args.hidden]
@@ -268,14 +270,19 @@ def playground_setup(args: argparse.Namespace) -> Setup:
     """A new network on a Playground set (a classifier on circle, xor, gauss and spiral); its
     weights from RandomState(--seed), like its points."""
     check_no_csv_options(args)
-    preset = chosen_preset(args)
-    ds = playground_dataset(args, preset.data.val_ratio)
+    return own_data_setup(args, playground_dataset(args, chosen_preset(args).data.val_ratio))
+
+
+def own_data_setup(args: argparse.Namespace, ds: Dataset) -> Setup:
+    """A new network on data already read or drawn: the preset as it applies to the task,
+    fitted to the rows (batches, early stopping), the output layer the task's."""
+    preset = preset_for_task(chosen_preset(args), ds.task)
     base = training_on_own_data(preset, len(ds.train), ds.val is not None)
     config = build_config(args, base)
     if config.patience and ds.val is None:
         raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
     check_class_weight(config, ds.task)
-    hidden = build_layers(args, ds.n_outputs)
+    hidden = build_layers(args, ds.n_outputs, preset)
     layers = [*hidden[:-1], output_layer(args, ds, hidden[-1])]
     check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
     ds, net = start_on(ds, layers, config.init, config.dtype)
@@ -290,19 +297,8 @@ def check_class_weight(config: TrainConfig, task: str) -> None:
 
 def csv_setup(args: argparse.Namespace) -> Setup:
     """A new network on a CSV file's columns; its weights from RandomState(--shuffle-seed)."""
-    preset = chosen_preset(args)
-    ds = csv_dataset(args, _note(args), val_ratio=preset.data.val_ratio)
     # A good default on own data too: batches to the rows, early stopping.
-    base = training_on_own_data(preset, len(ds.train), ds.val is not None)
-    config = build_config(args, base)
-    if config.patience and ds.val is None:
-        raise UsageError("--patience needs a validation split: give --val-ratio too, e.g. 0.15")
-    check_class_weight(config, ds.task)
-    hidden = build_layers(args, ds.n_outputs)
-    layers = [*hidden[:-1], output_layer(args, ds, hidden[-1])]
-    check_size(ds.n_inputs, layers, len(ds.train) + len(ds.test))
-    ds, net = start_on(ds, layers, config.init, config.dtype)
-    return net, ds, config, History(), None
+    return own_data_setup(args, csv_dataset(args, _note(args), chosen_preset(args).data.val_ratio))
 
 
 #: The most values one full-batch pass may hold in a layer's activations (about 1.6 GB as

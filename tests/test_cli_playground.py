@@ -81,3 +81,17 @@ def test_features_noise_and_regression_sets(capsys, tmp_path):
 def test_bad_requests_exit_2_with_one_line(capsys, argv, message):
     code, _, err = run(capsys, "train", *argv)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_the_fast_preset_has_its_own_shape_for_a_classifier(capsys, tmp_path):
+    from nngui.core.presets import FAST, FAST_CLASSIFIER, preset_for_task
+
+    assert preset_for_task(FAST, "classification") is FAST_CLASSIFIER
+    assert preset_for_task(FAST, "regression") is FAST
+    path = tmp_path / "spiral.npz"
+    code, _, err = run(capsys, "train", "--dataset", "spiral", "--preset", "fast",
+                         "--epochs", "50", "--out", path, "--quiet")  # fmt: skip
+    assert code == 0, err
+    model = load_model(path)
+    assert [layer.units for layer in model.network.layers] == [32, 32, 1]
+    assert model.train_config.lr == 0.01 and model.train_config.batch_size == 53

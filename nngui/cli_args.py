@@ -375,11 +375,13 @@ infinite, or 10^8 times its first value) is not an error either: the last good w
 restored, saved and reported with outcome "diverged", and a note goes to stderr. Exit status 2
 means a bad argument or file, 1 that the trained model could not be saved.
 
---json prints one object on stdout: epochs (trained in total), epochs_run (by this command),
-seconds, params, outcome (completed, early_stopped, time_limit, diverged, interrupted),
-restored_epoch, message, outputs, train_loss, val_loss, test_loss and test_seed_loss
-(standardised units; test_seed_loss is the article's reported loss), test_rmse, test_mae and
-test_r2 (one per output, original units), metrics (every split) and out.
+--json prints one object on stdout: task (regression or classification), epochs (trained in
+total), epochs_run (by this command), seconds, params, outcome (completed, early_stopped,
+time_limit, diverged, interrupted), restored_epoch, message, outputs, train_loss, val_loss,
+test_loss; then for a regression test_seed_loss (standardised units; the article's reported
+loss), test_rmse, test_mae and test_r2 (one per output, original units), and for a
+classifier classes, test_accuracy, test_log_loss and confusion (rows: the true class); and
+metrics (every split) and out.
 
 examples:
   nngui train --out article.npz

@@ -89,6 +89,8 @@ def model_info(model: Model, path: str) -> dict[str, Any]:
         "params": model.network.parameter_count(),
         "inputs": list(model.input_names),
         "outputs": list(model.output_names),
+        "task": model.task,
+        "classes": list(model.classes),
         "data": model.data_spec.to_dict() if model.data_spec else None,
         "training": model.train_config.to_dict() if model.train_config else None,
         "epochs": model.history.epochs,

@@ -40,6 +40,9 @@ def test_info_predict_and_evaluate_speak_of_classes(capsys, circle):
     path, report = circle
     code, out, _ = run(capsys, "info", path)
     assert code == 0 and "Playground's circle: 500 points" in out
+    code, info, _ = run(capsys, "info", path, "--json")
+    assert json.loads(info)["task"] == "classification"
+    assert json.loads(info)["classes"] == ["-1", "1"]
     assert "test  accuracy" in out and "confusion (rows: true class" in out
     code, out, _ = run(capsys, "predict", path, "0,0", "4.5,0")
     first, second = out.splitlines()

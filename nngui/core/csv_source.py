@@ -39,9 +39,8 @@ from nngui.core.csv_table import (
     number_text,
     read_table,
 )
-from nngui.core.data import MAX_MAGNITUDE, Dataset, InputColumn, Split, split_counts
+from nngui.core.data import MAX_MAGNITUDE, Dataset, InputColumn, split_counts, split_dataset
 from nngui.core.run_text import plural
-from nngui.core.scaling import Scaler
 
 MISSING_POLICIES = ("drop", "mean")
 #: A CSV data set's task: "" finds it from the target (categories: classification).
@@ -382,35 +381,9 @@ def make_csv_dataset(
     spec = replace(spec, inputs=inputs, size=size, sha256=sha)
     names = tuple(n for col in columns for n in col.encoded_names)
     dataset = split_dataset(spec, x, y, n_train, n_val, names, spec.targets, columns, dtype,
-                            scale_targets=not classes)  # fmt: skip
+                            task, classes)  # fmt: skip
     dataset.dropped = dropped
-    dataset.task, dataset.classes = task, classes
     return CsvData(dataset, spec, tuple(notes), dropped)
-
-
-def split_dataset(
-    spec: Any, x: np.ndarray, y: np.ndarray, n_train: int, n_val: int,
-    input_names: tuple[str, ...], output_names: tuple[str, ...],
-    columns: tuple[InputColumn, ...], dtype: type = np.float64, scale_targets: bool = True,
-) -> Dataset:  # fmt: skip
-    """Split rows into train, validation and test and standardise them with train scalers
-    (the inputs always, the targets unless ``scale_targets`` is off: class codes)."""
-    n_fit = n_train + n_val
-    x_scaler = Scaler.fit(x[:n_train])
-    y_scaler = Scaler.fit(y[:n_train]) if scale_targets else Scaler(
-        np.zeros(y.shape[1]), np.ones(y.shape[1])
-    )  # fmt: skip
-
-    def part(lo: int, hi: int) -> Split:
-        xr, yr = x[lo:hi], y[lo:hi]
-        xs: np.ndarray = x_scaler.transform(xr).astype(dtype, copy=False)
-        return Split(xr, yr, xs, y_scaler.transform(yr).astype(dtype, copy=False))
-
-    return Dataset(
-        spec=spec, train=part(0, n_train), val=part(n_train, n_fit) if n_val else None,
-        test=part(n_fit, len(x)), x_scaler=x_scaler, y_scaler=y_scaler,
-        input_names=input_names, output_names=output_names, columns=columns,
-    )  # fmt: skip
 
 
 def formatted_hint(c: Column) -> str:

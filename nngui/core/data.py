@@ -272,9 +272,22 @@ def make_dataset(
     if spec.noise > 0:
         y = y + rng.randn(*y.shape) * spec.noise
     n_train, n_val, _ = spec.split_sizes()
+    return split_dataset(spec, x, y, n_train, n_val, INPUT_NAMES, spec.targets, dtype=dtype)
+
+
+def split_dataset(
+    spec: DataSpec | CsvSpec | PlaygroundSpec, x: np.ndarray, y: np.ndarray, n_train: int,
+    n_val: int, input_names: tuple[str, ...], output_names: tuple[str, ...],
+    columns: tuple[InputColumn, ...] = (), dtype: type = np.float64, task: str = "regression",
+    classes: tuple[str, ...] = (),
+) -> Dataset:  # fmt: skip
+    """Split rows into train (the leading ``n_train``), validation (the next ``n_val``) and
+    test (the rest), standardised with scalers fitted on the training rows: the inputs always,
+    the targets unless they code ``classes`` (0/1 or one-hot, kept as they are)."""
     n_fit = n_train + n_val
     x_scaler = Scaler.fit(x[:n_train])
-    y_scaler = Scaler.fit(y[:n_train])
+    k = y.shape[1]
+    y_scaler = Scaler(np.zeros(k), np.ones(k)) if classes else Scaler.fit(y[:n_train])
 
     def part(lo: int, hi: int) -> Split:
         xr, yr = x[lo:hi], y[lo:hi]
@@ -286,15 +299,11 @@ def make_dataset(
         )
 
     return Dataset(
-        spec=spec,
-        train=part(0, n_train),
-        val=part(n_train, n_fit) if n_val else None,
-        test=part(n_fit, spec.samples),
-        x_scaler=x_scaler,
-        y_scaler=y_scaler,
-        input_names=INPUT_NAMES,
-        output_names=spec.targets,
-    )
+        spec=spec, train=part(0, n_train), val=part(n_train, n_fit) if n_val else None,
+        test=part(n_fit, len(x)), x_scaler=x_scaler, y_scaler=y_scaler,
+        input_names=input_names, output_names=output_names, columns=columns, task=task,
+        classes=classes,
+    )  # fmt: skip
 
 
 def true_outputs(x: np.ndarray, targets: tuple[str, ...]) -> np.ndarray:

@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from nngui.core.classification import Classes
-from nngui.core.data import Dataset, DataSpecError, Split, split_counts
+from nngui.core.data import Dataset, DataSpecError, split_counts, split_dataset
 from nngui.core.playground import CLASSIFICATION_SETS, MAX_NOISE, PLAYGROUND_SETS, playground_points
-from nngui.core.scaling import Scaler
 
 #: Input features by name, computed from the points' x1 and x2.
 FEATURES = {
@@ -129,17 +128,5 @@ def make_playground_dataset(spec: PlaygroundSpec, dtype: type = np.float64) -> D
     else:
         y = label[:, None]
     n_train, n_val, _ = split_counts(len(x), spec.train_ratio, spec.val_ratio)
-    x_scaler = Scaler.fit(x[:n_train])
-    y_scaler = Scaler(np.zeros(1), np.ones(1)) if classes else Scaler.fit(y[:n_train])
-    n_fit = n_train + n_val
-
-    def part(lo: int, hi: int) -> Split:
-        xr, yr = x[lo:hi], y[lo:hi]
-        xs: np.ndarray = x_scaler.transform(xr).astype(dtype, copy=False)
-        return Split(xr, yr, xs, y_scaler.transform(yr).astype(dtype, copy=False))
-
-    return Dataset(
-        spec=spec, train=part(0, n_train), val=part(n_train, n_fit) if n_val else None,
-        test=part(n_fit, len(x)), x_scaler=x_scaler, y_scaler=y_scaler,
-        input_names=spec.features, output_names=(LABEL,), task=spec.task, classes=classes,
-    )  # fmt: skip
+    return split_dataset(spec, x, y, n_train, n_val, spec.features, (LABEL,), dtype=dtype,
+                         task=spec.task, classes=classes)  # fmt: skip

@@ -30,11 +30,10 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_info, threadpool_limits
 
-from nngui.core.data import Dataset, DataSpec, Split, make_dataset
+from nngui.core.data import Dataset, DataSpec, make_dataset, split_dataset
 from nngui.core.losses import regression_metrics
 from nngui.core.network import LayerSpec, Network, count_parameters
 from nngui.core.playground_source import PlaygroundSpec, make_playground_dataset
-from nngui.core.scaling import Scaler
 from nngui.core.training import TrainConfig, Trainer
 
 try:
@@ -423,14 +422,9 @@ def class_data(k: int) -> Dataset:
     labels = np.arange(CLASS_POINTS) % k
     centres = rng.normal(0, 3, (k, 2))
     x = centres[labels] + rng.normal(0, 1, (CLASS_POINTS, 2))
-    y = np.eye(k)[labels]
-    half = CLASS_POINTS // 2
-    scaler = Scaler.fit(x[:half])
-    part = Split(x[:half], y[:half], scaler.transform(x[:half]), y[:half])
-    test = Split(x[half:], y[half:], scaler.transform(x[half:]), y[half:])
-    return Dataset(None, part, None, test, scaler, Scaler(np.zeros(k), np.ones(k)),  # type: ignore[arg-type]
-                   ("x1", "x2"), ("label",), task="classification",
-                   classes=tuple(str(i) for i in range(k)))  # fmt: skip
+    classes = tuple(str(i) for i in range(k))
+    return split_dataset(None, x, np.eye(k)[labels], CLASS_POINTS // 2, 0, ("x1", "x2"),  # type: ignore[arg-type]
+                         ("label",), task="classification", classes=classes)  # fmt: skip
 
 
 def nngui_classifier(batch: int, dtype: str, data: Dataset, k: int) -> Epoch:

@@ -7,11 +7,10 @@ import numpy as np
 import pytest
 
 from nngui.core.classification import Classes, classification_metrics
-from nngui.core.data import Dataset, Split
+from nngui.core.data import Dataset, split_dataset
 from nngui.core.kernels import Backprop, augment
 from nngui.core.network import LayerSpec, Network
 from nngui.core.playground import playground_points
-from nngui.core.scaling import Scaler
 from nngui.core.training import TrainConfig, Trainer
 
 
@@ -20,19 +19,8 @@ def classifier_data(x: np.ndarray, labels: np.ndarray, names: tuple[str, ...]) -
     classes = Classes(names)
     y = classes.targets(classes.index([str(v) for v in labels]))
     order = np.random.RandomState(0).permutation(len(x))
-    x, y = x[order], y[order]
-    n_train = len(x) // 2
-    xs_scaler = Scaler.fit(x[:n_train])
-    ys_scaler = Scaler(np.zeros(y.shape[1]), np.ones(y.shape[1]))
-
-    def part(lo: int, hi: int) -> Split:
-        return Split(x[lo:hi], y[lo:hi], xs_scaler.transform(x[lo:hi]), y[lo:hi])
-
-    return Dataset(
-        spec=None, train=part(0, n_train), val=None, test=part(n_train, len(x)),
-        x_scaler=xs_scaler, y_scaler=ys_scaler, input_names=("x1", "x2"), output_names=("label",),
-        task="classification", classes=names,
-    )  # fmt: skip
+    return split_dataset(None, x[order], y[order], len(x) // 2, 0, ("x1", "x2"), ("label",),
+                         task="classification", classes=names)  # fmt: skip
 
 
 def three_clouds(n: int = 300) -> tuple[np.ndarray, np.ndarray]:

@@ -131,13 +131,20 @@ def slow_read(started: list[float]):
     return read
 
 
-def test_a_long_read_shows_progress_and_stops_on_request(qtbot, tmp_path, monkeypatch):
+@pytest.fixture
+def slow(qtbot, tmp_path, monkeypatch) -> tuple[CsvImportDialog, list[float]]:
+    """An import view shown over a read that goes on until it is stopped."""
     started: list[float] = []
     monkeypatch.setattr(csv_import_dialog, "cached_table", slow_read(started))
     path = write(tmp_path, "x,y\n1,2\n3,4\n")
     dialog = CsvImportDialog(str(path), sniff(path))
     qtbot.addWidget(dialog)
     dialog.show()
+    return dialog, started
+
+
+def test_a_long_read_shows_progress_and_stops_on_request(qtbot, slow):
+    dialog, _ = slow
     qtbot.waitUntil(lambda: named(dialog, "Reading progress").value() == 500, timeout=5000)
     assert dialog.reading() and named(dialog, "Reading progress").isVisible()
     button(dialog, "Stop reading").click()
@@ -145,13 +152,8 @@ def test_a_long_read_shows_progress_and_stops_on_request(qtbot, tmp_path, monkey
     assert not button(dialog, "Use data").isEnabled()
 
 
-def test_closing_during_a_read_stops_it_and_joins_its_thread(qtbot, tmp_path, monkeypatch):
-    started: list[float] = []
-    monkeypatch.setattr(csv_import_dialog, "cached_table", slow_read(started))
-    path = write(tmp_path, "x,y\n1,2\n3,4\n")
-    dialog = CsvImportDialog(str(path), sniff(path))
-    qtbot.addWidget(dialog)
-    dialog.show()
+def test_closing_during_a_read_stops_it_and_joins_its_thread(qtbot, slow):
+    dialog, started = slow
     qtbot.waitUntil(lambda: bool(started), timeout=5000)
     threads = [t for t in dialog.findChildren(QThread)] + list(dialog._threads)
     dialog.reject()

@@ -49,7 +49,7 @@ from nngui.core.run_text import plural
 from nngui.gui.background_task import BackgroundTask, start_task
 from nngui.gui.data_errors import window_words
 from nngui.gui.number_box import refused_entries
-from nngui.gui.widgets import describe, float_spin, hint_label, int_spin, read_only_item
+from nngui.gui.widgets import describe, hint_label, int_spin, read_only_item, share_boxes
 
 PREVIEW_ROWS = 10
 MAX_SEED = 2**31 - 1  # QSpinBox holds a C int
@@ -268,17 +268,7 @@ class CsvImportDialog(QDialog):
         shuffle_row.addWidget(self._seed)
         shuffle_row.addStretch(1)
         form.addRow("Order:", shuffle_row)
-        self._train = float_spin(
-            5.0, 95.0, 70.0, name="Training share", step=5.0, suffix=" %",
-            tip="Leading share of the rows used to fit the network, from 5 to 95 %; the rest "
-            "is the test set.",
-        )  # fmt: skip
-        self._val = float_spin(
-            0.0, 50.0, 0.0, name="Validation share", step=5.0, suffix=" %",
-            tip="Trailing share of the training part held out to watch for overfitting "
-            "(needed for early stopping), from 0 to 50 %.",
-        )  # fmt: skip
-        self._val.setSpecialValueText("None")
+        self._train, self._val = share_boxes("rows")
         self._sizes = QLabel()
         self._sizes.setAccessibleName("Split sizes")
         split_row = QHBoxLayout()

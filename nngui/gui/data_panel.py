@@ -43,6 +43,7 @@ from nngui.gui.widgets import (
     hint_label,
     int_spin,
     run_preview,
+    share_boxes,
 )
 from nngui.workbench import Settings, SettingsError, Workbench
 
@@ -223,17 +224,7 @@ class DataPanel(QWidget):
         box = QGroupBox("Split")
         form = QFormLayout(box)
         self._forms.append(form)
-        self._train = float_spin(
-            5.0, 95.0, 70.0, name="Training share", step=5.0, suffix=" %",
-            tip="Leading share of the samples used to fit the network, from 5 to 95 %; the "
-            "rest is the test set.",
-        )  # fmt: skip
-        self._val = float_spin(
-            0.0, 50.0, 0.0, name="Validation share", step=5.0, suffix=" %",
-            tip="Trailing share of the training part held out to watch for overfitting "
-            "(needed for early stopping), from 0 to 50 %. 0 = no validation set.",
-        )  # fmt: skip
-        self._val.setSpecialValueText("None")
+        self._train, self._val = share_boxes("samples")
         form.addRow("Tr&aining:", self._train)
         form.addRow("Val&idation:", self._val)
         self._sizes = QLabel()

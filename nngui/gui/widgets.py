@@ -356,3 +356,19 @@ def scrolled(widget: QWidget) -> QScrollArea:
     area.setFrameShape(QScrollArea.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     return area
+
+
+def share_boxes(rows: str) -> tuple[FloatBox, FloatBox]:
+    """The training and validation share boxes of a split (in per cent) of ``rows``."""
+    train = float_spin(
+        5.0, 95.0, 70.0, name="Training share", step=5.0, suffix=" %",
+        tip=f"Leading share of the {rows} used to fit the network, from 5 to 95 %; the rest "
+        "is the test set.",
+    )  # fmt: skip
+    val = float_spin(
+        0.0, 50.0, 0.0, name="Validation share", step=5.0, suffix=" %",
+        tip="Trailing share of the training part held out to watch for overfitting "
+        "(needed for early stopping), from 0 to 50 %. 0 = no validation set.",
+    )  # fmt: skip
+    val.setSpecialValueText("None")
+    return train, val

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QLabel,
-    QSizePolicy,
     QStackedLayout,
     QVBoxLayout,
     QWidget,
@@ -45,7 +44,7 @@ from nngui.core.error_map import (
 )
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import View, ViewState
-from nngui.gui.views.heat_map import heat_map
+from nngui.gui.views.heat_map import heat_map, map_readout
 from nngui.gui.views.response_map_page import ResponseMap
 from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin, run_preview
@@ -146,13 +145,10 @@ class ErrorMapView(View):
         self.notice.hide()
         layout.addWidget(self.notice)
         layout.addWidget(self._plot(), 1)
-        self.readout = describe(
-            QLabel(), "Error readout",
+        self.readout = map_readout(
+            "Error readout",
             "Inputs, prediction, true value and absolute error under the mouse pointer.",
-        )  # fmt: skip
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.readout.setContentsMargins(6, 0, 6, 4)
+        )
         layout.addWidget(self.readout)
         return page
 

@@ -1,5 +1,5 @@
-"""The plot both maps share: an image over two inputs, a dashed training-range outline and a
-colour bar, in the palette's text colour."""
+"""What both maps share: the plot (an image over two inputs, a dashed training-range outline
+and a colour bar, in the palette's text colour) and the readout under it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from nngui.gui.widgets import describe
 
@@ -25,6 +25,15 @@ class HeatMap:
     outline: pg.PlotCurveItem
     colour_bar: pg.ColorBarItem
     text_colour: QColor
+
+
+def map_readout(name: str, tip: str) -> QLabel:
+    """The selectable one-line readout under a map (what the pointer is over)."""
+    readout = describe(QLabel(), name, tip)
+    readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+    readout.setContentsMargins(6, 0, 6, 4)
+    return readout
 
 
 def heat_map(owner: QWidget, name: str, tip: str, label: str = "") -> HeatMap:

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QSignalBlocker, Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QPointF, QRectF, QSignalBlocker
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from nngui.core.data import InputColumn, Split
 from nngui.core.error_map import DEFAULT_RESOLUTION, MAX_EXTEND
@@ -30,7 +30,7 @@ from nngui.core.response_map import (
 )
 from nngui.gui.predict_panel import format_value
 from nngui.gui.views.base import ViewState
-from nngui.gui.views.heat_map import COLOUR_MAP, heat_map
+from nngui.gui.views.heat_map import COLOUR_MAP, heat_map, map_readout
 from nngui.gui.views.stepwise import StepwiseJob
 from nngui.gui.widgets import FlowLayout, describe, hint_label, int_spin
 
@@ -74,14 +74,11 @@ class ResponseMap(QWidget):
         self.held_note.setContentsMargins(6, 0, 6, 0)
         layout.addWidget(self.held_note)
         layout.addWidget(self._plot(), 1)
-        self.readout = describe(
-            QLabel(), "Response readout",
+        self.readout = map_readout(
+            "Response readout",
             "The row or the point under the mouse pointer: inputs, truth, prediction, error. "
             "A dot whose colour stands out from the map around it is a row predicted badly.",
-        )  # fmt: skip
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.readout.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.readout.setContentsMargins(6, 0, 6, 4)
+        )
         layout.addWidget(self.readout)
 
     # ----- construction -------------------------------------------------------------------

@@ -229,6 +229,11 @@ class Dataset:
     classes: tuple[str, ...] = ()
 
     @property
+    def rows(self) -> int:
+        """Rows in every split together (a CSV file's: those kept after missing values)."""
+        return len(self.train) + len(self.test) + (len(self.val) if self.val is not None else 0)
+
+    @property
     def n_inputs(self) -> int:
         """Number of input columns."""
         return len(self.input_names)

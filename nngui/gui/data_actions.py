@@ -153,7 +153,7 @@ class DataActions(QObject):
         session = self.workbench.session
         if session is not None:
             ds = session.dataset
-            n = len(ds.train) + len(ds.test) + (len(ds.val) if ds.val is not None else 0)
+            n = ds.rows
             dropped = f", {plural(ds.dropped, 'row')} dropped" if ds.dropped else ""
             self.window.statusBar().showMessage(
                 f"Using {os.path.basename(spec.path)}: {plural(n, 'row')}{dropped}, "

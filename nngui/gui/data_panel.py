@@ -313,7 +313,7 @@ class DataPanel(QWidget):
         csv = isinstance(ds.spec, CsvSpec)
         self._summary.setTitle("Data read" if csv else "Generated data")
         if isinstance(ds.spec, CsvSpec):
-            used = len(ds.train) + n_val + len(ds.test)
+            used = ds.rows
             dropped = ds.dropped
             left_out = f"; {plural(dropped, 'row')} dropped for missing values" if dropped else ""
             order = (

@@ -159,18 +159,11 @@ class Workbench:
         if not isinstance(data, CsvSpec):
             return self.edit(preset, f"Apply preset {name}")
         data = dataclasses.replace(data, val_ratio=preset.data.val_ratio)
-        rows = self._rows_kept()
+        rows = self._session.dataset.rows if self._session is not None else 0
         n_train = split_counts(rows, data.train_ratio, data.val_ratio)[0]
         training = training_on_own_data(PRESETS[name], n_train, data.val_ratio > 0)
         settings = self._fitted(preset.replace(training=training), data=data)
         return self.edit(settings, f"Apply preset {name}")
-
-    def _rows_kept(self) -> int:
-        """The rows of the session's data (after dropping those missing values)."""
-        ds = self._session.dataset if self._session is not None else None
-        if ds is None:
-            return 0
-        return len(ds.train) + len(ds.test) + (len(ds.val) if ds.val is not None else 0)
 
     def load(self, settings: Settings) -> None:
         """Take ``settings`` as they are and forget the undo history (a fresh network follows

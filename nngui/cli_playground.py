@@ -15,6 +15,7 @@ from nngui.cli_args import DEFAULT_POINTS, UsageError
 from nngui.core.data import Dataset, DataSpecError
 from nngui.core.network import LayerSpec
 from nngui.core.playground_source import PlaygroundSpec, make_playground_dataset
+from nngui.core.setup import task_output
 
 #: The formulas' options that mean nothing for a Playground set.
 NOT_FOR_PLAYGROUND = ("samples", "low", "high", "targets", "csv")
@@ -61,9 +62,7 @@ def output_layer(args: argparse.Namespace, ds: Dataset, regression: LayerSpec) -
     --output-activation's)."""
     if ds.task != "classification":
         return regression
-    output = LayerSpec(1, "sigmoid") if len(ds.classes) == 2 else LayerSpec(
-        len(ds.classes), "softmax"
-    )  # fmt: skip
+    output = task_output(ds.task, ds.classes, regression)
     if getattr(args, "output_activation", None) not in (None, output.activation):
         raise UsageError(
             "--output-activation: a classifier's output follows its task (one sigmoid unit "

@@ -206,6 +206,7 @@ def chosen_preset(args: argparse.Namespace) -> Preset:
 def build_spec(args: argparse.Namespace) -> DataSpec:
     """The data settings: the preset's (the article's by default), overridden by the options."""
     base = chosen_preset(args).data
+    assert isinstance(base, DataSpec)  # --preset's presets draw the formulas
     low = args.low or [lo for lo, _ in base.ranges]
     high = args.high or [hi for _, hi in base.ranges]
     changes = given(args, DATA_FIELDS)

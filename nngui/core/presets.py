@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from nngui.core.data import DataSpec
+from nngui.core.data import DataSpec, split_counts
 from nngui.core.network import LayerSpec, seed_layers
+from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.training import TrainConfig
 
 
@@ -19,7 +20,7 @@ class Preset:
 
     name: str
     description: str
-    data: DataSpec
+    data: DataSpec | PlaygroundSpec
     layers: tuple[LayerSpec, ...]
     training: TrainConfig
 
@@ -56,7 +57,6 @@ FAST = Preset(
     ),
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (ARTICLE, FAST)}
 #: What the fast preset adds on own data: early stopping on its validation split.
 FAST_OWN_DATA_PATIENCE = 1000
 
@@ -90,6 +90,30 @@ def training_on_own_data(preset: Preset, n_train: int, validation: bool) -> Trai
         preset.training, batch_size=min(preset.training.batch_size, max(1, n_train // 4)),
         patience=FAST_OWN_DATA_PATIENCE if validation else 0,
     )  # fmt: skip
+
+
+def playground_preset(dataset: str) -> Preset:
+    """The fast classifier on Playground's ``dataset`` (500 points, noise 0, half of them to
+    train, a validation share to stop on): the boundary within a few seconds
+    (bench_playground.py)."""
+    data = PlaygroundSpec(dataset=dataset, val_ratio=FAST.data.val_ratio)
+    n_train = split_counts(data.points, data.train_ratio, data.val_ratio)[0]
+    return Preset(
+        name=f"Playground: {dataset}",
+        description=(
+            f"Playground's {dataset} set (500 points, no noise, half of them to train) and "
+            "the fast classifier: two hidden layers of 32 relu units, Adam, early stopping "
+            "on a validation share with the best weights kept."
+        ),
+        data=data,
+        layers=FAST_CLASSIFIER.layers,
+        training=training_on_own_data(FAST_CLASSIFIER, n_train, validation=True),
+    )
+
+
+PRESETS: dict[str, Preset] = {
+    p.name: p for p in (ARTICLE, FAST, playground_preset("circle"), playground_preset("spiral"))
+}
 
 
 def matching_preset(

@@ -1,13 +1,14 @@
 """The data panel: the data's source, its settings, and a summary of the Dataset.
 
-The source is the article's formulas or a CSV file. For the formulas the panel edits the
-settings itself; for a CSV file it shows the file, its columns' roles and split, and asks the
-window (``open_csv_requested``, ``import_requested``) to open a file or the import view. The
+The source is the article's formulas, one of TensorFlow Playground's sets or a CSV file. For
+the formulas and the Playground sets (``PlaygroundSettings``) the panel edits the settings
+itself; for a CSV file it shows the file, its columns' roles and split, and asks the window
+(``open_csv_requested``, ``import_requested``) to open a file or the import view. The
 panel binds to a Workbench: a finished edit of usable settings is a workbench edit (named
 and undoable; the edits of one visit to a box merge into one step), and every change of the
 workbench's data settings, whoever made it (an undo, a preset, an opened model), is shown.
 Settings that cannot be used stay shown with the reason and change nothing until corrected.
-Drawing the data is the core's job (``nngui.core.data.make_dataset``), called by the window.
+Drawing the data is the core's job (``nngui.core.setup.build_dataset``), called by the window.
 """
 
 from __future__ import annotations
@@ -33,8 +34,10 @@ from PySide6.QtWidgets import (
 from nngui.core.csv_dialect import DELIMITER_NAMES
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import INPUT_NAMES, MAX_SAMPLES, TARGETS, Dataset, DataSpec, DataSpecError
+from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.run_text import plural
 from nngui.gui.number_box import FloatBox, IntBox
+from nngui.gui.playground_settings import PlaygroundSettings
 from nngui.gui.widgets import (
     FitTable,
     align_form_labels,
@@ -46,6 +49,7 @@ from nngui.gui.widgets import (
     share_boxes,
 )
 from nngui.workbench import Settings, SettingsError, Workbench
+from nngui.workbench.settings import DataSource
 
 #: Bounds of every range box; the core takes any finite range, these keep the boxes readable.
 RANGE_LIMIT = 1e9
@@ -82,9 +86,13 @@ class DataPanel(QWidget):
         self._forms: list[QFormLayout] = []
         self._formulas = DataSpec()  # the formulas' settings last shown, for the source combo
         self._last_csv: CsvSpec | None = None  # … and the CSV file's
+        self._playground = PlaygroundSpec(val_ratio=0.15)  # … and the Playground set's
         self._source_box = self._source_group()
         self._formula_groups = [self._inputs_group(), self._targets_group(), self._split_group()]
-        self._settings = [self._source_box, *self._formula_groups]
+        self._playground_box = PlaygroundSettings()
+        self._playground_box.edited.connect(self._playground_edited)
+        self._forms.append(self._playground_box.form)
+        self._settings = [self._source_box, *self._formula_groups, self._playground_box]
         layout = QVBoxLayout(self)
         for group in self._settings:
             layout.addWidget(group)
@@ -111,10 +119,12 @@ class DataPanel(QWidget):
         self._source_form = form
         self._source = describe(
             QComboBox(), "Data source",
-            "Where the data comes from: the article's formulas (a, b → a+b, a-b, |a-b|) or "
-            "the columns of a CSV file.",
+            "Where the data comes from: the article's formulas (a, b → a+b, a-b, |a-b|), "
+            "one of TensorFlow Playground's sets (points of two classes in a plane) or the "
+            "columns of a CSV file.",
         )  # fmt: skip
         self._source.addItem("The article's formulas", "formulas")
+        self._source.addItem("Playground set", "playground")
         self._source.addItem("CSV file…", "csv")
         self._source.activated.connect(self._source_chosen)
         source_label = QLabel("Sou&rce:")
@@ -312,6 +322,10 @@ class DataPanel(QWidget):
         )
         csv = isinstance(ds.spec, CsvSpec)
         self._summary.setTitle("Data read" if csv else "Generated data")
+        if ds.task == "classification":
+            counts = [int((ds.train.y[:, 0] == k).sum()) for k in range(len(ds.classes))]
+            shares = ", ".join(f"{name} {n:,}" for name, n in zip(ds.classes, counts, strict=True))
+            self._counts.setText(f"{self._counts.text()}\nTraining classes: {shares}")
         if isinstance(ds.spec, CsvSpec):
             used = ds.rows
             dropped = ds.dropped
@@ -323,16 +337,18 @@ class DataPanel(QWidget):
         self._show_scalers(ds)
         self._show_preview(ds)
 
-    def _show_source(self, data: DataSpec | CsvSpec) -> None:
+    def _show_source(self, data: DataSource) -> None:
         """Show where the data comes from, and the settings of that source."""
         csv = isinstance(data, CsvSpec)
+        playground = isinstance(data, PlaygroundSpec)
         with QSignalBlocker(self._source):
-            self._source.setCurrentIndex(1 if csv else 0)
+            self._source.setCurrentIndex(2 if csv else 1 if playground else 0)
         for widget in self._csv_rows_widgets:
             self._source_form.setRowVisible(widget, csv)
         self._edit_import.setVisible(csv)
         for group in self._formula_groups:
-            group.setVisible(not csv)
+            group.setVisible(not (csv or playground))
+        self._playground_box.setVisible(playground)
         if isinstance(data, CsvSpec):
             self._last_csv = data
             d = data.dialect
@@ -341,25 +357,30 @@ class DataPanel(QWidget):
             self._csv_file.setToolTip(data.path)
             inputs = ", ".join(data.inputs) or "every usable column"
             self._csv_roles.setText(f"{', '.join(data.targets)} from {inputs}")
+        elif isinstance(data, PlaygroundSpec):
+            self._playground = data
+            self._playground_box.show_spec(data)
         else:
             self._formulas = data
             self._show_spec(data)
 
     def _source_chosen(self, index: int) -> None:
-        """The source combo: the formulas' settings shown last, or a CSV file (the one shown
-        last if any, else the window asks for one)."""
+        """The source combo: the formulas' or the Playground set's settings shown last, or a
+        CSV file (the one shown last if any, else the window asks for one)."""
         data = self.workbench.settings.data
         wanted = self._source.itemData(index)
         self._show_source(data)  # the combo follows the workbench, not the click
-        if wanted == "formulas" and isinstance(data, CsvSpec):
+        if wanted == "formulas" and not isinstance(data, DataSpec):
             self._use(self._formulas)
+        elif wanted == "playground" and not isinstance(data, PlaygroundSpec):
+            self._use(self._playground)
         elif wanted == "csv" and not isinstance(data, CsvSpec):
             if self._last_csv is not None:
                 self._use(self._last_csv)
             else:
                 self.open_csv_requested.emit()
 
-    def _use(self, data: DataSpec | CsvSpec) -> None:
+    def _use(self, data: DataSource) -> None:
         try:
             self.workbench.set_data_spec(data)
         except (ValueError, OSError) as exc:  # a file gone or changed, settings refused
@@ -397,7 +418,15 @@ class DataPanel(QWidget):
         """Show the workbench's data settings when they changed and differ from those shown."""
         if old.data == new.data:
             return
-        if isinstance(new.data, CsvSpec) or isinstance(old.data, CsvSpec):
+        if isinstance(new.data, PlaygroundSpec):
+            try:
+                same = self._playground_box.spec() == new.data
+            except DataSpecError:
+                same = False
+            if not (same and isinstance(old.data, PlaygroundSpec)):
+                self._show_source(new.data)
+            return
+        if not isinstance(new.data, DataSpec) or not isinstance(old.data, DataSpec):
             self._show_source(new.data)
             return
         try:
@@ -419,6 +448,17 @@ class DataPanel(QWidget):
         except (DataSpecError, SettingsError) as exc:
             self._split_hint.setText(f"These settings cannot be used: {exc}.")
             self._split_hint.show()
+
+    def _playground_edited(self, key: object) -> None:
+        """Make the Playground settings shown the workbench's (the group checked them)."""
+        try:
+            spec = self._playground_box.spec()
+            self.workbench.set_data_spec(spec, merge_key=key)
+        except (DataSpecError, SettingsError) as exc:
+            self._playground_box.show_problem(f"These settings cannot be used: {exc}.")
+            return
+        self._playground = spec
+        self.changed.emit()
 
     # ----- reactions to edits -------------------------------------------------------------
     def _edited(self, box: str) -> None:

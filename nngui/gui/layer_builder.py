@@ -62,6 +62,8 @@ class LayerBuilder(QWidget):
         self._output, self._init = "linear", "he"
         self._n_inputs, self._input_names = len(INPUT_NAMES), list(INPUT_NAMES)
         self._output_names: list[str] = []
+        self._output_units = 0
+        self._classes: tuple[str, ...] = ()  # a classifier's: its output follows its task
         self._n_train = 0
         self._editable = True
         self._focus_session = 0
@@ -244,13 +246,13 @@ class LayerBuilder(QWidget):
 
     def layers(self) -> list[LayerSpec]:
         """Every layer after the input: the hidden layers, then the output layer."""
-        return [*self._hidden, LayerSpec(len(self._output_names), self._output)]
+        return [*self._hidden, LayerSpec(self._output_units, self._output)]
 
     def set_editable(self, on: bool) -> None:
         """Allow or forbid edits (forbidden while training), undo and redo included."""
         self._editable = on
         self._table.setEnabled(on)
-        self._output_combo.setEnabled(on)
+        self._output_combo.setEnabled(on and not self._classes)
         self._init_combo.setEnabled(on)
         self._update_buttons()
 
@@ -292,6 +294,8 @@ class LayerBuilder(QWidget):
         data = settings.data
         self._hidden = list(settings.hidden)
         self._output = settings.layers[-1].activation
+        self._output_units = settings.layers[-1].units
+        self._classes = ()
         self._init = settings.training.init
         if isinstance(data, DataSpec):
             self._n_inputs = len(data.ranges)
@@ -303,6 +307,7 @@ class LayerBuilder(QWidget):
                 ds = session.dataset
                 self._n_inputs, self._input_names = ds.n_inputs, list(ds.input_names)
                 self._n_train = len(ds.train)
+                self._classes = ds.classes if ds.task == "classification" else ()
         self._output_names = list(data.targets)
         self._sync_table()
         self._sync_combos()
@@ -387,7 +392,7 @@ class LayerBuilder(QWidget):
     def _on_output_chosen(self, index: int) -> None:
         name = self._output_combo.itemData(index)
         if name != self._output:
-            output = LayerSpec(len(self._output_names), name)
+            output = LayerSpec(self._output_units, name)
             with self._selecting(self.selected_row()):
                 self._edit(
                     lambda: self.workbench.set_layers(
@@ -442,16 +447,30 @@ class LayerBuilder(QWidget):
             QWidget.setTabOrder(first, second)
 
     def _sync_combos(self) -> None:
-        with QSignalBlocker(self._output_combo), QSignalBlocker(self._init_combo):
-            self._output_combo.setCurrentIndex(self._output_combo.findData(self._output))
+        combo = self._output_combo
+        with QSignalBlocker(combo), QSignalBlocker(self._init_combo):
+            if combo.findData(self._output) < 0:  # softmax: shown for a classifier only
+                combo.addItem(self._output, self._output)
+            combo.setCurrentIndex(combo.findData(self._output))
             self._init_combo.setCurrentIndex(self._init_combo.findData(self._init))
+        combo.setEnabled(self._editable and not self._classes)
+        combo.setToolTip(
+            "A classifier's output follows its task: one sigmoid unit for two classes, a "
+            "softmax unit per class for more, trained with cross-entropy."
+            if self._classes
+            else "Activation of the output layer; linear suits regression."
+        )
 
     def _refresh(self) -> None:
         """Update the input, output, architecture and parameter labels."""
         names = f" ({', '.join(self._input_names)})" if self._input_names else ""
         self._input_label.setText(f"Input: {self._n_inputs}{names}")
         outs = ", ".join(self._output_names)
-        self._output_label.setText(f"Output: {len(self._output_names)} ({outs})")
+        if self._classes:
+            outs = f"{outs}: {' or '.join(self._classes)}"
+            if len(self._classes) > 3:
+                outs = f"{', '.join(self._output_names)}: {len(self._classes)} classes"
+        self._output_label.setText(f"Output: {self._output_units} ({outs})")
         steps = [str(self._n_inputs)] + [f"{s.units} {s.activation}" for s in self.layers()]
         self._arch.setText(" → ".join(steps))
         n = self.parameter_count()

@@ -66,8 +66,8 @@ class RunRecord:
         if its parts do not fit together (settings a run was trained with always do)."""
         model = session.model(config)
         try:
-            if model.data_spec is None or isinstance(model.data_spec, PlaygroundSpec):
-                return None  # (Playground's sets come to the window with a later version)
+            if model.data_spec is None:
+                return None
             settings = Settings(model.data_spec, tuple(model.network.layers), config)
             history = copy_history(model.history)
             kept = history.epochs if model.weights_epoch is None else model.weights_epoch
@@ -90,14 +90,20 @@ class RunRecord:
         s = self.settings
         if isinstance(s.data, DataSpec):
             n_inputs = len(s.data.ranges)
+        elif isinstance(s.data, PlaygroundSpec):
+            n_inputs = len(s.data.features)
         else:  # one-hot columns: the first layer's parameters say (its weights, then biases)
             n_inputs = len(self.params[0]) - 1 if self.params else len(s.data.inputs)
         sizes = "-".join(str(n) for n in [n_inputs, *(layer.units for layer in s.layers)])
         acts = sorted({layer.activation for layer in s.hidden}) or ["no hidden layers"]
         t = s.training
         batch = "full batch" if not t.batch_size else f"batch {t.batch_size:,}"
-        data = (f"{s.data.samples:,} samples" if isinstance(s.data, DataSpec)
-                else os.path.basename(s.data.path))  # fmt: skip
+        if isinstance(s.data, DataSpec):
+            data = f"{s.data.samples:,} samples"
+        elif isinstance(s.data, PlaygroundSpec):
+            data = f"{s.data.dataset}, {s.data.points:,} points"
+        else:
+            data = os.path.basename(s.data.path)
         return f"{sizes} {'/'.join(acts)} · {t.optimizer}, lr {t.lr:g}, {batch} · {data}"
 
     def model(self) -> Model:

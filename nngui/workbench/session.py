@@ -17,7 +17,8 @@ from nngui.core.data import Dataset, DataSpec
 from nngui.core.fit import SPLITS
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
-from nngui.core.setup import fresh_start
+from nngui.core.playground_source import PlaygroundSpec
+from nngui.core.setup import fresh_start, start_on
 from nngui.core.training import History, TrainConfig, Trainer
 
 
@@ -65,10 +66,18 @@ class Session:
 
 
 def fresh_session(
-    spec: DataSpec | CsvSpec, layers: list[LayerSpec], init: str, dtype: str = "float64"
-) -> Session:
+    spec: DataSpec | CsvSpec | PlaygroundSpec, layers: list[LayerSpec], init: str,
+    dtype: str = "float64",
+) -> Session:  # fmt: skip
     """Draw the data, then the initial weights, as the command line does (``fresh_start``)."""
     ds, net = fresh_start(spec, layers, init, dtype)
+    return Session(ds, net)
+
+
+def session_on(dataset: Dataset, layers: list[LayerSpec], init: str, dtype: str) -> Session:
+    """A new network on a data set already read (``start_on``: the weights as a fresh
+    start on that file would draw them)."""
+    ds, net = start_on(dataset, layers, init, dtype)
     return Session(ds, net)
 
 
@@ -103,10 +112,13 @@ def can_reuse(old: TrainConfig, new: TrainConfig) -> bool:
 
 def summary_metrics(metrics: dict[str, Any], article: bool = True) -> str:
     """A short text of the test metrics for the status bar, e.g. "test RMSE 0.12, 0.3", with
-    the article's loss (``article``: the formulas' data) or else R²."""
+    the article's loss (``article``: the formulas' data) or else R²; a classifier's test
+    accuracy and log loss."""
     test = metrics.get("test")
     if not test:
         return ""
+    if "accuracy" in test:
+        return f"test accuracy {test['accuracy']:.1%} · test log loss {test['log_loss']:.4g}"
     rmse = ", ".join(f"{v:.4g}" for v in test["rmse"])
     if not article:
         return f"test RMSE {rmse} · test R² {', '.join(f'{v:.3f}' for v in test['r2'])}"

@@ -1,10 +1,12 @@
 """Settings: everything the user edits, as one immutable, validated value.
 
-``data`` (a DataSpec), ``layers`` (the layers after the input, the output layer last) and
-``training`` (a TrainConfig, whose ``init`` and ``dtype`` say how the network starts). Building
-one checks that the parts fit together (the output layer has a unit per target, at most
-MAX_LAYERS layers); DataSpec and TrainConfig check themselves. ``describe_change`` names an
-edit for the Edit menu, and ``starts_new_network`` says whether an edit needs fresh weights.
+``data`` (the article's formulas, a Playground set or a CSV file), ``layers`` (the layers after
+the input, the output layer last) and ``training`` (a TrainConfig, whose ``init`` and ``dtype``
+say how the network starts). Building one checks that the parts fit together (the output layer
+is the task's: a unit per target for a regression, one sigmoid or a softmax per class for a
+classifier; at most MAX_LAYERS layers); the data specs and TrainConfig check themselves.
+``describe_change`` names an edit for the Edit menu, and ``starts_new_network`` says whether
+an edit needs fresh weights.
 """
 
 from __future__ import annotations
@@ -17,8 +19,13 @@ from typing import Any
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpec
 from nngui.core.network import MAX_LAYERS, LayerSpec, seed_layers
+from nngui.core.playground_source import PLAYGROUND_CLASSES, PlaygroundSpec
 from nngui.core.presets import PRESETS, matching_preset
+from nngui.core.setup import CLASSIFIER_OUTPUTS, check_output
 from nngui.core.training import TrainConfig
+
+#: Every kind of data the window trains on.
+DataSource = DataSpec | CsvSpec | PlaygroundSpec
 
 
 class SettingsError(ValueError):
@@ -29,7 +36,7 @@ class SettingsError(ValueError):
 class Settings:
     """The data, the layers after the input (output last) and the training settings."""
 
-    data: DataSpec | CsvSpec = field(default_factory=DataSpec)
+    data: DataSource = field(default_factory=DataSpec)
     layers: tuple[LayerSpec, ...] = tuple(seed_layers(3))
     training: TrainConfig = field(default_factory=TrainConfig)
 
@@ -42,11 +49,10 @@ class Settings:
             raise SettingsError(f"at most {MAX_LAYERS} layers, got {len(layers)}")
         if not all(isinstance(layer, LayerSpec) for layer in layers):
             raise SettingsError("every layer must be a LayerSpec")
-        outputs, targets = layers[-1].units, len(self.data.targets)
-        if outputs != targets:
-            raise SettingsError(
-                f"the output layer has {outputs} units but the data has {targets} targets"
-            )
+        try:
+            check_data_output(self.data, layers[-1])
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
 
     @classmethod
     def from_preset(cls, name: str) -> Settings:
@@ -71,6 +77,23 @@ class Settings:
         return dataclasses.replace(self, **parts)
 
 
+def check_data_output(data: DataSource, output: LayerSpec) -> None:
+    """Refuse an output layer that cannot fit ``data`` (ValueError). A CSV file's task may
+    only be known once it is read: there a classifier's output (one sigmoid unit, or a
+    softmax unit per class) passes, and reading the file checks it (core.setup.start_on)."""
+    if isinstance(data, PlaygroundSpec):
+        classes = PLAYGROUND_CLASSES if data.task == "classification" else ()
+        check_output(output, data.targets, data.task, classes)
+        return
+    if isinstance(data, CsvSpec) and data.task != "regression":
+        one_label = len(data.targets) == 1 and output.activation in CLASSIFIER_OUTPUTS
+        if one_label and (output.activation == "sigmoid") == (output.units == 1):
+            return
+        if data.task == "classification":
+            raise ValueError("a classifier's output layer is one sigmoid unit or a softmax")
+    check_output(output, data.targets, "regression", ())
+
+
 def starts_new_network(old: Settings, new: Settings) -> bool:
     """Whether going from ``old`` to ``new`` needs new data or weights: the data, the layers,
     the initialisation or the precision changed (other training settings keep the network)."""
@@ -91,6 +114,10 @@ CSV_LABELS = {
     "path": "CSV file", "inputs": "inputs", "targets": "targets", "dialect": "reader settings",
     "missing_policy": "missing values", "shuffle": "shuffle", "shuffle_seed": "shuffle seed",
     "train_ratio": "training share", "val_ratio": "validation share",
+}  # fmt: skip
+PLAYGROUND_LABELS = {
+    "dataset": "data set", "points": "points", "noise": "noise", "seed": "random seed",
+    "features": "features", "train_ratio": "training share", "val_ratio": "validation share",
 }  # fmt: skip
 TRAINING_LABELS = {
     "optimizer": "optimiser", "lr": "learning rate", "batch_size": "batch size",
@@ -132,8 +159,14 @@ def describe_change(old: Settings, new: Settings) -> str:
     if type(old.data) is not type(new.data):
         if isinstance(new.data, CsvSpec):
             return f"Use the data of {os.path.basename(new.data.path)}"
+        if isinstance(new.data, PlaygroundSpec):
+            return f"Use Playground's {new.data.dataset} set"
         return "Use the article's formulas"
-    labels = CSV_LABELS if isinstance(new.data, CsvSpec) else DATA_LABELS
+    if isinstance(new.data, PlaygroundSpec) and new.data.dataset != old.data.dataset:  # type: ignore[union-attr]
+        return f"Use Playground's {new.data.dataset} set"
+    labels = {CsvSpec: CSV_LABELS, PlaygroundSpec: PLAYGROUND_LABELS}.get(
+        type(new.data), DATA_LABELS
+    )
     changes = _changed_fields(old.data, new.data, labels)
     changes += _changed_fields(old.training, new.training, TRAINING_LABELS)
     # The output layer's units follow the targets: only the rest of the layers is an edit.

@@ -7,7 +7,9 @@ the settings back exactly. Listeners get ``(old, new)`` after every change, whoe
 (an edit, an undo, a redo, ``load``), and ``starts_new_network(old, new)`` tells them whether
 the network must start over.
 
-An edit that changes the targets resizes the output layer to match (its activation kept).
+An edit of the data makes the output layer its task's: a unit per target for a regression (its
+activation kept, linear after a classifier's), one sigmoid unit or a softmax per class for a
+classifier (a CSV file is read to know its classes, once: the network is made on what was read).
 
 The session is the network being worked on, with its data and history; ``state`` says what its
 training is doing (a RunState). An edit that ``starts_new_network`` (an undo or redo of one
@@ -26,11 +28,12 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from nngui.core.csv_source import CsvSpec
-from nngui.core.data import DataSpec, DataSpecError, split_counts
+from nngui.core.data import Dataset, DataSpec, DataSpecError, split_counts
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec
-from nngui.core.playground_source import PlaygroundSpec
-from nngui.core.presets import PRESETS, training_on_own_data
+from nngui.core.playground_source import PLAYGROUND_CLASSES, PlaygroundSpec
+from nngui.core.presets import PRESETS, preset_for_task, training_on_own_data
+from nngui.core.setup import build_dataset, task_output
 from nngui.core.training import (
     RunResult,
     TrainConfig,
@@ -47,9 +50,16 @@ from nngui.workbench.session import (
     copy_history,
     fresh_session,
     session_from_model,
+    session_on,
     trainer_for,
 )
-from nngui.workbench.settings import Settings, SettingsError, describe_change, starts_new_network
+from nngui.workbench.settings import (
+    DataSource,
+    Settings,
+    SettingsError,
+    describe_change,
+    starts_new_network,
+)
 
 SettingsListener = Callable[[Settings, Settings], None]
 #: Called with the session replaced (None at first) and the new one.
@@ -84,6 +94,8 @@ class Workbench:
         self._modified_changed: Listeners[[bool]] = Listeners()
         #: The new network an edit made before pushing its step (for the step's first redo).
         self._prepared: tuple[Settings, Session] | None = None
+        #: A CSV file read to fit the output layer to it, for the network made next.
+        self._read: tuple[CsvSpec, Dataset] | None = None
 
     @property
     def settings(self) -> Settings:
@@ -105,20 +117,28 @@ class Workbench:
             return False
         # Refused during a run, and a network that cannot be made (a CSV file that cannot be
         # read) raises, before anything is pushed; the one made is the one the step shows.
-        if self._starts_over(old, new):
-            self._prepared = (new, self._fresh_session(new))
+        try:
+            if self._starts_over(old, new):
+                self._prepared = (new, self._fresh_session(new))
+        finally:
+            self._read = None
         name = text or describe_change(old, new)
         self.stack.push(
             Command(name, lambda: self._apply(new), lambda: self._apply(old), merge_key, old, new)
         )
         return True
 
-    def set_data_spec(self, data: DataSpec | CsvSpec, merge_key: Hashable | None = None) -> bool:
-        """Change the data settings to ``data`` (the output layer follows its targets)."""
-        return self.edit(self._fitted(self._settings, data=data), merge_key=merge_key)
+    def set_data_spec(self, data: DataSource, merge_key: Hashable | None = None) -> bool:
+        """Change the data settings to ``data`` (the output layer follows its task and targets;
+        class weights are for classifiers only)."""
+        try:
+            s = self._settings
+            return self.edit(self._fitted(s.layers, s.training, data), merge_key=merge_key)
+        finally:
+            self._read = None
 
     def set_data(self, merge_key: Hashable | None = None, **changes: Any) -> bool:
-        """Change data settings (DataSpec fields: ``samples=5000``, ``seed=7`` …)."""
+        """Change data settings (fields of the data's spec: ``samples=5000``, ``seed=7`` …)."""
         try:
             data = dataclasses.replace(self._settings.data, **changes)
         except TypeError as exc:
@@ -151,19 +171,28 @@ class Workbench:
         return self.set_layers([*hidden, self._settings.layers[-1]], text, merge_key)
 
     def apply_preset(self, name: str) -> bool:
-        """Replace every setting with the preset ``name``'s, as one step. On a CSV file's
-        data the file and its columns stay: the preset gives its validation share, layers
-        (the output layer sized to the targets) and training settings, fitted to the rows."""
+        """Replace every setting with the preset ``name``'s, as one step. On own data (a CSV
+        file, a Playground set) the data stay, unless the preset has a Playground set of its
+        own: the preset gives its validation share, layers (the output layer the task's) and
+        training settings (the classifier's shape for a classifier), fitted to the rows."""
         preset = Settings.from_preset(name)
         data = self._settings.data
-        if not isinstance(data, CsvSpec):
+        if isinstance(data, DataSpec) or isinstance(preset.data, PlaygroundSpec):
             return self.edit(preset, f"Apply preset {name}")
         data = dataclasses.replace(data, val_ratio=preset.data.val_ratio)
         rows = self._session.dataset.rows if self._session is not None else 0
+        if isinstance(data, PlaygroundSpec):
+            rows, task = data.points, data.task
+        else:
+            task = self._session.dataset.task if self._session is not None else "regression"
         n_train = split_counts(rows, data.train_ratio, data.val_ratio)[0]
-        training = training_on_own_data(PRESETS[name], n_train, data.val_ratio > 0)
-        settings = self._fitted(preset.replace(training=training), data=data)
-        return self.edit(settings, f"Apply preset {name}")
+        chosen = preset_for_task(PRESETS[name], task)
+        training = training_on_own_data(chosen, n_train, data.val_ratio > 0)
+        try:
+            settings = self._fitted(chosen.layers, training, data)
+            return self.edit(settings, f"Apply preset {name}")
+        finally:
+            self._read = None
 
     def load(self, settings: Settings) -> None:
         """Take ``settings`` as they are and forget the undo history (a fresh network follows
@@ -236,11 +265,6 @@ class Workbench:
         starts afresh (a file opened). Raises ValueError (DataSpecError, SettingsError) if the
         model cannot be shown, changing nothing."""
         self._require_idle("show another model")
-        if isinstance(model.data_spec, PlaygroundSpec) or model.task == "classification":
-            raise SettingsError(
-                "it is a classifier, which the window shows from a later version of nngui "
-                "(nngui info, predict and evaluate work with it on the command line)"
-            )
         session = session_from_model(model)
         assert model.data_spec is not None  # session_from_model refuses a model without it
         settings = Settings(
@@ -331,19 +355,36 @@ class Workbench:
             self._state_changed(state)
 
     # ----- internals ------------------------------------------------------------------------
-    @staticmethod
-    def _fitted(settings: Settings, data: DataSpec | CsvSpec) -> Settings:
-        """``settings`` with ``data``, the output layer resized to its targets."""
-        out = settings.layers[-1]
-        layers = settings.layers
-        if out.units != len(data.targets):
-            layers = (*settings.hidden, LayerSpec(len(data.targets), out.activation))
-        return settings.replace(data=data, layers=layers)
+    def _fitted(
+        self, layers: Sequence[LayerSpec], training: TrainConfig, data: DataSource
+    ) -> Settings:
+        """Settings of ``data``, ``layers`` and ``training``, the output layer the data's
+        task's (a CSV file is read to know it: kept in ``_read`` for the network made next),
+        class weights off for a regression."""
+        out = layers[-1]
+        regression = LayerSpec(len(data.targets), out.activation)
+        classes: tuple[str, ...]
+        if isinstance(data, PlaygroundSpec):
+            classes = PLAYGROUND_CLASSES if data.task == "classification" else ()
+            task = data.task
+        elif isinstance(data, CsvSpec):
+            dataset = build_dataset(data)  # raises ValueError or OSError: nothing changes
+            self._read = (data, dataset)
+            task, classes = dataset.task, dataset.classes
+        else:
+            task, classes = "regression", ()
+        fitted = (*layers[:-1], task_output(task, classes, regression))
+        if task != "classification" and training.class_weight != "none":
+            training = dataclasses.replace(training, class_weight="none")
+        return Settings(data, fitted, training)
 
     def _fresh_session(self, settings: Settings) -> Session:
         """A new network on ``settings``' data (raises ValueError or OSError when the data
-        cannot be made or read)."""
+        cannot be made or read); on the CSV file just read if it is that one."""
         s = settings
+        read = self._read
+        if read is not None and read[0] == s.data:
+            return session_on(read[1], list(s.layers), s.training.init, s.training.dtype)
         return fresh_session(s.data, list(s.layers), s.training.init, s.training.dtype)
 
     def _apply(self, new: Settings) -> None:

@@ -50,9 +50,9 @@ def test_the_source_combo_goes_back_to_the_formulas_and_to_the_file(qtbot, main_
     read(qtbot, main_window.data.open_path(str(path)))
     button(main_window.data.dialog, "Use data").click()
     source = combo(main_window.data_panel, "Data source")
-    source.activated.emit(0)
+    source.activated.emit(source.findData("formulas"))
     assert main_window.workbench.settings.data == DataSpec()
-    source.activated.emit(1)
+    source.activated.emit(source.findData("csv"))
     assert isinstance(main_window.workbench.settings.data, CsvSpec)
 
 

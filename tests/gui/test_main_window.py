@@ -512,15 +512,13 @@ def test_a_changed_data_file_not_located_changes_nothing(main_window, answers, t
     assert main_window.session is before and main_window.files.path is None
 
 
-def test_a_classifier_says_the_window_shows_it_later_and_changes_nothing(
-    main_window, answers, tmp_path
-):
+def test_a_classifier_trained_on_the_command_line_opens_in_the_window(main_window, tmp_path):
     from nngui.cli import main
 
     model = tmp_path / "circle.npz"
     assert main(["train", "--dataset", "circle", "--epochs", "2", "--quiet",
                  "--out", str(model)]) == 0  # fmt: skip
-    before = main_window.session
-    assert not main_window.files.open_path(str(model))
-    assert "it is a classifier" in answers.asked("warning")[0]
-    assert main_window.session is before
+    assert main_window.files.open_path(str(model))
+    session = main_window.session
+    assert session.dataset.task == "classification" and session.history.epochs == 2
+    assert main_window.workbench.settings.data.dataset == "circle"

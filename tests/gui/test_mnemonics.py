@@ -54,8 +54,10 @@ def window(main_window, qtbot):
     return main_window
 
 
-@pytest.mark.parametrize("source", ["formulas", "csv"])
+@pytest.mark.parametrize("source", ["formulas", "playground", "csv"])
 def test_every_mnemonic_on_screen_is_unique(window, source, tmp_path):
+    if source == "playground":
+        window.apply_preset("Playground: spiral")
     if source == "csv":  # the data panel shows the file and its buttons instead
         data = tmp_path / "d.csv"
         data.write_text("x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(30)))

@@ -431,17 +431,14 @@ class ErrorMapView(View):
 
 
 if __name__ == "__main__":
-    from nngui.core.data import make_dataset
     from nngui.core.model import Model
-    from nngui.core.network import Network
     from nngui.core.presets import ARTICLE
+    from nngui.core.setup import fresh_start
     from nngui.core.training import Trainer
 
     def _make() -> ErrorMapView:
         # The article's network, trained a few thousand epochs (a couple of seconds).
-        rng = np.random.RandomState(ARTICLE.data.seed)
-        dataset = make_dataset(ARTICLE.data, rng)
-        net = Network.initialise(2, ARTICLE.layers, rng)
+        dataset, net = fresh_start(ARTICLE.data, ARTICLE.layers)
         trainer = Trainer(net, dataset, ARTICLE.training)
         trainer.run(3000)
         view = ErrorMapView()

@@ -517,17 +517,14 @@ def _style(plot: pg.PlotItem, text: QColor, bottom: str, left: str) -> None:
 
 
 if __name__ == "__main__":
-    from nngui.core.data import make_dataset
     from nngui.core.model import Model
-    from nngui.core.network import Network
     from nngui.core.presets import ARTICLE
+    from nngui.core.setup import fresh_start
     from nngui.core.training import Trainer
     from nngui.gui.widgets import run_preview
 
     def _make() -> FitView:
-        rng = np.random.RandomState(ARTICLE.data.seed)
-        ds = make_dataset(ARTICLE.data, rng)
-        net = Network.initialise(ds.n_inputs, ARTICLE.layers, rng)
+        ds, net = fresh_start(ARTICLE.data, ARTICLE.layers)
         Trainer(net, ds, ARTICLE.training).run(epochs=300)
         view = FitView()
         view.show_state(ViewState(Model.from_dataset(net, ds), ds, epoch=300))

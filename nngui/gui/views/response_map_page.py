@@ -109,7 +109,7 @@ class ResponseMap(QWidget):
         self.lock_check.toggled.connect(lambda _on: self._redraw())
         groups = [
             ("O&utput:", self.output_combo), ("Acro&ss:", self.x_combo),
-            ("U&p:", self.y_combo), ("Ro&ws:", self.rows_combo), ("E&xtend:", self.extend_spin),
+            ("Up:", self.y_combo), ("Rows:", self.rows_combo), ("E&xtend:", self.extend_spin),
         ]  # fmt: skip
         for text, widget in groups:
             label = QLabel(text)

@@ -9,12 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QPushButton, QSpinBox
 from widget_actions import named, pages
 
-from nngui.core.data import Dataset, DataSpec, Split, make_dataset
+from nngui.core.data import Dataset, DataSpec, Split
 from nngui.core.gradient_check import engine_gradients
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
 from nngui.core.presets import PRESETS
 from nngui.core.scaling import Scaler
+from nngui.core.setup import fresh_start
 from nngui.gui.views.base import ViewState
 from nngui.gui.views.inside_view import FAIL_COLOUR, PASS_COLOUR, STALE_COLOUR, InsideView
 
@@ -316,10 +317,8 @@ def test_every_control_is_described(view: InsideView) -> None:
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_show_state_works_on_both_pages_for_the_presets(view: InsideView, name: str) -> None:
     preset = PRESETS[name]
-    dtype = np.dtype(preset.training.dtype).type
-    rng = np.random.RandomState(preset.data.seed)
-    ds = make_dataset(preset.data, rng, dtype=dtype)
-    net = Network.initialise(2, list(preset.layers), rng, preset.training.init, dtype)
+    t = preset.training
+    ds, net = fresh_start(preset.data, preset.layers, t.init, t.dtype)
     s = ViewState(Model.from_dataset(net, ds), ds, 0)
     view.show()
     for page in (view.steps, view.histograms):

@@ -29,7 +29,7 @@ from nngui.gui.layer_builder import LayerBuilder
 from nngui.gui.loss_plot import LossPlot
 from nngui.gui.number_box import refused_entries
 from nngui.gui.predict_csv_action import PredictCsvAction
-from nngui.gui.predict_panel import PredictPanel
+from nngui.gui.predict_panel import PredictPanel, class_probabilities
 from nngui.gui.run_controller import RunController
 from nngui.gui.runs_binding import RunsBinding
 from nngui.gui.status_line import StatusLine
@@ -37,6 +37,8 @@ from nngui.gui.training_panel import TrainingPanel
 from nngui.gui.training_run import TrainingRun
 from nngui.gui.undo_stack import QtCommandStack, UndoActions
 from nngui.gui.views.base import ViewState
+from nngui.gui.views.confusion_view import ConfusionView
+from nngui.gui.views.decision_map_view import DecisionMapView
 from nngui.gui.views.error_map_view import ErrorMapView
 from nngui.gui.views.fit_view import FitView
 from nngui.gui.views.inside_view import InsideView
@@ -89,9 +91,11 @@ class MainWindow(QMainWindow):
         self.tabs.setMinimumWidth(360)
         # The plot takes the space; the predict panel keeps the height it needs.
         self.error_map = ErrorMapView()
-        self.views = ViewTabs(
-            self.loss_plot, "L&oss", [NetworkView(), FitView(), self.error_map, InsideView()]
-        )
+        self.decision_map = DecisionMapView()
+        self.confusion = ConfusionView()
+        views = [self.decision_map, NetworkView(), FitView(), self.error_map, InsideView()]
+        views.append(self.confusion)
+        self.views = ViewTabs(self.loss_plot, "L&oss", views)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.views)
         right.addWidget(self.predict_panel)
@@ -141,9 +145,7 @@ class MainWindow(QMainWindow):
                     self, "Cannot undo or redo", f"{message}\n\nNothing was changed."
                 )
             )
-        self.predict_panel.inputs_changed.connect(
-            lambda: self.error_map.set_held(self.predict_panel.inputs())
-        )
+        self.predict_panel.inputs_changed.connect(self._hold_inputs)
         self.data_panel.open_csv_requested.connect(self.data.open_data)
         self.data_panel.import_requested.connect(self.data.edit_import)
         tp = self.training_panel
@@ -193,8 +195,9 @@ class MainWindow(QMainWindow):
             self.training_panel.show_progress(new.history.epochs, new.history.epochs, 0.0, None)
         else:
             self.loss_plot.clear()
+        self._show_task_views(new.dataset.task == "classification")
         self.show_network()
-        self.error_map.set_held(self.predict_panel.inputs())  # the values the panel shows
+        self._hold_inputs()  # the values the panel shows
         self.show_metrics()
         kept = self.workbench.replaced_run
         if old is not None and old.trained and kept is not None and not new.trained:
@@ -253,6 +256,17 @@ class MainWindow(QMainWindow):
         self.runner.stop_and_wait()
 
     # ----- display ------------------------------------------------------------------------
+    def _hold_inputs(self) -> None:
+        """The maps hold the inputs that are not their axes at the Predict panel's values."""
+        values = self.predict_panel.inputs()
+        self.error_map.set_held(values)
+        self.decision_map.set_held(values)
+
+    def _show_task_views(self, classifier: bool) -> None:
+        """The views of a classifier (its decision map …) are tabs only for a classifier."""
+        for view in (self.decision_map, self.confusion):
+            self.views.setTabVisible(self.views.indexOf(view), classifier)
+
     def show_network(self, live: bool = False) -> None:
         """Show the session's network in the predict panel and the views (``live``: training)."""
         s = self.session
@@ -264,6 +278,7 @@ class MainWindow(QMainWindow):
                 list(model.input_names), list(model.output_names), model.predict,
                 model.input_columns,
             )  # fmt: skip
+            self.predict_panel.set_classifier(model.classes, class_probabilities(model))
         epoch = self.loss_plot.epochs if live else s.kept_epoch
         self.views.set_state(ViewState(model, s.dataset, epoch), live=live)
 

@@ -188,3 +188,14 @@ class PlaygroundSettings(QGroupBox):
         n_train, n_val, n_test = split_counts(spec.points, spec.train_ratio, spec.val_ratio)
         self._sizes.setText(f"{n_train:,} train · {n_val:,} validation · {n_test:,} test")
         return True
+
+
+if __name__ == "__main__":
+    from nngui.gui.widgets import run_preview
+
+    def _make() -> PlaygroundSettings:
+        group = PlaygroundSettings()
+        group.edited.connect(lambda _key: print(group.spec()))
+        return group
+
+    run_preview(_make, "Playground settings preview")

@@ -6,6 +6,10 @@ snapshot while training runs. It follows the data's columns: a number box per nu
 and a drop-down list per categorical one (its categories, one-hot encoded for the network),
 in a grid that scrolls when a file has many; the fields start at the training medians (the
 most frequent category), the formulas' at the article's example.
+
+For a classifier (``set_classifier``) the outputs table gives way to the predicted class (the
+most probable one) and a bar per class showing its probability, from a second callable that
+gives class probabilities (n, K) for raw inputs (``class_probabilities`` makes it of a Model).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -22,12 +27,15 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from nngui.core.classification import Classes
 from nngui.core.data import INPUT_NAMES, SEED_TARGETS, TARGETS, InputColumn, true_outputs
+from nngui.core.model import Model
 from nngui.gui.number_box import FloatBox
 from nngui.gui.widgets import FitTable, describe, float_spin, hint_label, run_preview
 
@@ -40,6 +48,32 @@ NAMED_OUTSIDE = 2
 DEFAULT_INPUTS = {"a": 30.0, "b": 70.0}  # the article's example
 NO_VALUE = "—"
 HEADERS = ["Output", "Predicted", "True", "Abs. error"]
+#: A probability bar's steps (0 … 1 in thousandths).
+BAR_STEPS = 1000
+#: Probability bars per column, and columns at most; more classes scroll.
+BARS_PER_COLUMN = 5
+BAR_COLUMNS = 2
+
+
+def class_probabilities(model: Model) -> Predictor | None:
+    """For a classifier: raw inputs (n, n_inputs) → class probabilities (n, K), in the order
+    of ``model.classes`` (two classes: 1 − p and p of the one sigmoid output). None for a
+    regression model."""
+    if model.task != "classification" or len(model.classes) < 2:
+        return None
+    classes = Classes(tuple(model.classes))
+
+    def probabilities(x: np.ndarray) -> np.ndarray:
+        return classes.class_probabilities(np.asarray(model.predict(x), dtype=np.float64))
+
+    return probabilities
+
+
+def probability_text(name: str, p: float | None) -> str:
+    """A probability bar's text: "p(setosa) = 0.930" (nan spelt out; None, no model: "—")."""
+    if p is None:
+        return f"p({name}) = {NO_VALUE}"
+    return f"p({name}) = {p:.3f}" if np.isfinite(p) else f"p({name}) = {p}"
 
 
 def format_value(v: float) -> str:
@@ -111,6 +145,9 @@ class PredictPanel(QWidget):
         self._columns: tuple[InputColumn, ...] = ()
         self._output_names: list[str] = []
         self._predict: Predictor | None = None
+        self._classes: tuple[str, ...] = ()  # empty: a regression, the outputs table
+        self._probabilities: Predictor | None = None
+        self._bars: list[QProgressBar] = []
         self._ranges: list[tuple[float, float]] | None = None
         self._starts: np.ndarray | None = None  # the training medians (modes) of the inputs
         self._fields: list[InputField] = []
@@ -146,6 +183,23 @@ class PredictPanel(QWidget):
         )  # fmt: skip
         self._table.verticalHeader().hide()
         box.addWidget(self._table)
+        self._predicted = describe(
+            hint_label(warning=False, keep_height=True), "Predicted class",
+            "The class the network predicts for these inputs: the most probable one.",
+        )  # fmt: skip
+        self._predicted.setForegroundRole(QPalette.ColorRole.WindowText)  # not a quiet note
+        self._predicted.hide()
+        box.addWidget(self._predicted)
+        self._bars_scroll = QScrollArea()
+        self._bars_scroll.setWidgetResizable(True)
+        self._bars_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._bars_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bars_holder = QWidget()
+        self._bars_grid = QGridLayout(bars_holder)
+        self._bars_grid.setContentsMargins(0, 0, 0, 0)
+        self._bars_scroll.setWidget(bars_holder)
+        self._bars_scroll.hide()
+        box.addWidget(self._bars_scroll)
         self._status = hint_label(warning=False)
         self._status.setAccessibleName("Prediction status")
         box.addWidget(self._status)
@@ -164,13 +218,62 @@ class PredictPanel(QWidget):
         per category); without them every input is a number. None means there is no model
         yet: predictions show "—". Call again to refresh with new weights; the typed inputs
         are kept while the inputs stay the same.
+
+        It forgets the classifier's probabilities (they belong to the old weights): for a
+        classifier call ``set_classifier`` after it, with every new predictor.
         """
         columns = tuple(columns) or tuple(InputColumn(n) for n in input_names)
         if list(input_names) != self._input_names or columns != self._columns:
             self._build_inputs(list(input_names), columns)
         self._output_names = list(output_names)
         self._predict = predict
+        self._probabilities = None
         self._update()
+
+    def set_classifier(
+        self, classes: Sequence[str] | None, probabilities: Predictor | None
+    ) -> None:
+        """Show the network as a classifier of ``classes``: the predicted class and one bar
+        per class with its probability, from ``probabilities`` (raw inputs (n, n_inputs) →
+        class probabilities (n, K), in the order of ``classes``; ``class_probabilities``
+        makes it of a Model). None (or no classes): a regression, the outputs table. None
+        for ``probabilities`` with classes: no model yet, the bars show "—".
+
+        Call it after ``set_predictor`` (which forgets the probabilities), with the same
+        inputs; the bars are rebuilt only when the classes change.
+        """
+        classes = tuple(classes or ())
+        if classes != self._classes:
+            self._build_bars(classes)
+        self._probabilities = probabilities if classes else None
+        self._update()
+
+    def classes(self) -> tuple[str, ...]:
+        """The classes shown as bars (empty: a regression)."""
+        return self._classes
+
+    def probabilities(self) -> np.ndarray | None:
+        """The class probabilities for the typed inputs (K,), None without a classifier."""
+        if not self._classes or self._probabilities is None:
+            return None
+        with np.errstate(all="ignore"):  # diverged weights: NaN, an honest answer
+            p = np.asarray(self._probabilities(self.inputs()[None, :]), dtype=np.float64)
+        return p.reshape(-1)[: len(self._classes)]
+
+    def predicted_class(self) -> str | None:
+        """The class shown as predicted (None: no classifier, no model or no finite
+        probability)."""
+        return self._best(self.probabilities())
+
+    def _best(self, p: np.ndarray | None) -> str | None:
+        """The most probable class of ``p`` (NaN never wins; None if none is finite)."""
+        if p is None or not np.isfinite(p).any():
+            return None
+        return self._classes[int(np.argmax(np.nan_to_num(p, nan=-1.0)))]
+
+    def probability_bar(self, name: str) -> QProgressBar:
+        """The probability bar of class ``name``."""
+        return self._bars[self._classes.index(name)]
 
     def set_training_ranges(self, ranges: Sequence[tuple[float, float]] | None) -> None:
         """The (low, high) range of each input seen in training, to flag extrapolation."""
@@ -307,8 +410,70 @@ class PredictPanel(QWidget):
             return None
         return true_outputs(x[None, :], tuple(self._output_names))[0]
 
+    def _build_bars(self, classes: tuple[str, ...]) -> None:
+        """One probability bar per class, in columns of BARS_PER_COLUMN (BAR_COLUMNS at
+        most, then the bars scroll)."""
+        for bar in self._bars:
+            self._bars_grid.removeWidget(bar)
+            bar.setParent(None)  # gone from the panel now, deleted later
+            bar.deleteLater()
+        self._bars = []
+        columns = min(BAR_COLUMNS, max(1, -(-len(classes) // BARS_PER_COLUMN)))
+        rows = -(-len(classes) // columns) if classes else 0
+        for i, name in enumerate(classes):
+            bar = describe(
+                QProgressBar(), f"Probability of {name}",
+                f"The probability the network gives class {name} for these inputs.",
+            )  # fmt: skip
+            bar.setRange(0, BAR_STEPS)
+            bar.setTextVisible(True)
+            bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            bar.setFixedHeight(bar.fontMetrics().height() + 6)  # compact: the plots need height
+            column, row = divmod(i, rows)
+            self._bars_grid.addWidget(bar, row, column)
+            self._bars.append(bar)
+        for column in range(BAR_COLUMNS):
+            self._bars_grid.setColumnStretch(column, 1 if column < columns else 0)
+        self._classes = classes
+        tallest = max((bar.sizeHint().height() for bar in self._bars), default=0)
+        spacing = max(self._bars_grid.verticalSpacing(), 0)
+        shown = min(rows, BARS_PER_COLUMN)
+        height = shown * tallest + max(shown - 1, 0) * spacing
+        self._bars_scroll.setMinimumHeight(height)
+        self._bars_scroll.setMaximumHeight(height if rows > shown else 16_777_215)
+
+    def _show_probabilities(self) -> None:
+        """The predicted class and every class's bar, for the typed inputs."""
+        p = self.probabilities()
+        best = self._best(p)
+        for i, (name, bar) in enumerate(zip(self._classes, self._bars, strict=True)):
+            value = None if p is None else float(p[i])
+            steps = 0 if value is None or not np.isfinite(value) else value * BAR_STEPS
+            bar.setValue(round(min(max(steps, 0.0), BAR_STEPS)))
+            text = probability_text(name, value)
+            bar.setFormat(text)
+            bar.setToolTip(f"{text}: the probability the network gives class {name}.")
+        if p is None:
+            said = f"Predicted class: {NO_VALUE}"
+        elif best is None:
+            said = "Predicted class: none (the network's outputs are not finite)"
+        else:
+            said = f"Predicted class: {best} (p = {p[self._classes.index(best)]:.3f})"
+        self._predicted.setText(said)
+        self._status.setText("" if p is not None else "No model yet: train to predict.")
+        self._status.setVisible(p is None)
+
     def _update(self) -> None:
-        """Recompute the table and the extrapolation note from the typed inputs."""
+        """Recompute the table (or the class probabilities) and the extrapolation note from
+        the typed inputs."""
+        classifier = bool(self._classes)
+        self._table.setVisible(not classifier)
+        self._predicted.setVisible(classifier)
+        self._bars_scroll.setVisible(classifier)
+        if classifier:
+            self._show_probabilities()
+            self._show_extrapolation(self.inputs())
+            return
         x = self.inputs()
         pred, truth = self._predictions(x), self._truth(x)
         rows = []

@@ -37,9 +37,17 @@ def shown_params(view: InsideView) -> list[np.ndarray]:
 
 
 def test_the_views_are_tabs_beside_the_loss_plot(window):
-    titles = [window.views.tabText(i) for i in range(window.views.count())]
-    assert titles == ["L&oss", "Network", "Fit", "Error map", "Inside", "Runs"]
-    assert window.views.currentWidget() is window.loss_plot
+    tabs = window.views
+    titles = [tabs.tabText(i) for i in range(tabs.count())]
+    assert titles == [
+        "L&oss", "Decision map", "Network", "Fit", "Error map", "Inside", "Confusion", "Runs",
+    ]  # fmt: skip
+    assert tabs.currentWidget() is window.loss_plot
+    shown = [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]
+    assert "Decision map" not in shown and "Confusion" not in shown, "a regression's tabs"
+    window.apply_preset("Playground: circle")
+    shown = [tabs.tabText(i) for i in range(tabs.count()) if tabs.isTabVisible(i)]
+    assert "Decision map" in shown and "Confusion" in shown
 
 
 def test_a_training_step_updates_the_visible_view_and_the_others_on_showing(window, qtbot):

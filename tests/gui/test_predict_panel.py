@@ -177,3 +177,141 @@ def test_many_inputs_scroll_and_the_note_counts_those_outside(panel):
     assert "9 inputs are outside their training range" in note(panel).text()
     assert "c8 = 5 is outside [0, 2]" in note(panel).toolTip()
     assert box(panel, "Input c0").height() >= box(panel, "Input c0").sizeHint().height()
+
+
+# ----- classifiers: the predicted class and a probability bar per class ----------------------
+@pytest.fixture(scope="module")
+def iris_model():
+    """A three-class softmax classifier on the shipped iris data, trained briefly."""
+    from nngui.core.csv_dialect import sniff
+    from nngui.core.csv_source import CsvSpec, make_csv_dataset
+    from nngui.core.examples import example_path
+    from nngui.core.model import Model
+    from nngui.core.network import LayerSpec
+    from nngui.core.setup import start_on
+    from nngui.core.training import TrainConfig, Trainer
+
+    path = example_path("iris.csv")
+    ds = make_csv_dataset(CsvSpec(path, (), ("species",), sniff(path))).dataset
+    ds, net = start_on(ds, [LayerSpec(8, "tanh"), LayerSpec(3, "softmax")])
+    Trainer(net, ds, TrainConfig(optimizer="adam", lr=0.03, epochs=60)).run()
+    return Model.from_dataset(net, ds)
+
+
+@pytest.fixture(scope="module")
+def spiral_model():
+    """A two-class sigmoid classifier on the Playground spiral (classes "-1" and "1")."""
+    from nngui.core.model import Model
+    from nngui.core.network import LayerSpec
+    from nngui.core.playground_source import PlaygroundSpec, make_playground_dataset
+    from nngui.core.setup import start_on
+    from nngui.core.training import TrainConfig, Trainer
+
+    ds = make_playground_dataset(PlaygroundSpec(dataset="spiral", points=300))
+    ds, net = start_on(ds, [LayerSpec(8, "tanh"), LayerSpec(8, "tanh"), LayerSpec(1, "sigmoid")])
+    Trainer(net, ds, TrainConfig(optimizer="adam", lr=0.03, epochs=200)).run()
+    return Model.from_dataset(net, ds)
+
+
+def show_model(panel: PredictPanel, model) -> None:
+    """What the main window does with a model: the predictor, then the classifier."""
+    from nngui.gui.predict_panel import class_probabilities
+
+    panel.set_predictor(
+        list(model.input_names), list(model.output_names), model.predict, model.input_columns
+    )
+    panel.set_classifier(model.classes, class_probabilities(model))
+
+
+def core_probabilities(model, x) -> np.ndarray:
+    from nngui.core.classification import Classes
+
+    return Classes(model.classes).class_probabilities(model.predict(np.array([x])))[0]
+
+
+def bars(panel: PredictPanel, classes) -> list:
+    from PySide6.QtWidgets import QProgressBar
+
+    return [named(panel, f"Probability of {name}", QProgressBar) for name in classes]
+
+
+def test_typed_inputs_give_cores_class_probabilities(panel, qtbot, iris_model):
+    show_model(panel, iris_model)
+    classes = list(iris_model.classes)
+    assert not panel.table().isVisible()
+    for typed in (
+        {},  # the fields' start values
+        {"petal_length": "1.4", "petal_width": "0.2"},
+        {"petal_length": "6", "petal_width": "2.3", "sepal_length": "7.1"},
+    ):
+        for name, text in typed.items():
+            type_into(qtbot, box(panel, f"Input {name}"), text)
+        x = panel.inputs()
+        expected = core_probabilities(iris_model, x)
+        shown = bars(panel, classes)
+        assert [b.value() for b in shown] == [round(p * 1000) for p in expected]
+        assert [b.text() for b in shown] == [
+            f"p({c}) = {p:.3f}" for c, p in zip(classes, expected, strict=True)
+        ]
+        assert sum(float(b.text().split("= ")[1]) for b in shown) == pytest.approx(1.0, abs=2e-3)
+        best = classes[int(np.argmax(expected))]
+        assert panel.predicted_class() == best
+        assert named(panel, "Predicted class").text() == (
+            f"Predicted class: {best} (p = {expected.max():.3f})"
+        )
+    assert panel.predicted_class() != "setosa", "long petals: not a setosa"
+
+
+def test_two_classes_show_both_probabilities(panel, qtbot, spiral_model):
+    show_model(panel, spiral_model)
+    assert panel.classes() == ("-1", "1")
+    type_into(qtbot, box(panel, "Input x1"), "2.5")
+    p1 = float(spiral_model.predict(np.array([panel.inputs()]))[0, 0])
+    low, high = bars(panel, ("-1", "1"))
+    assert high.value() == round(p1 * 1000) and low.value() == round((1 - p1) * 1000)
+    assert low.value() + high.value() in (999, 1000, 1001)
+    assert (
+        named(panel, "Predicted class")
+        .text()
+        .startswith(f"Predicted class: {'1' if p1 > 0.5 else '-1'} ")
+    )
+
+
+def test_a_new_predictor_forgets_the_old_probabilities(panel, spiral_model):
+    from nngui.gui.predict_panel import class_probabilities
+
+    show_model(panel, spiral_model)
+    calls = []
+    old = class_probabilities(spiral_model)
+    panel.set_classifier(spiral_model.classes, lambda x: calls.append(x) or old(x))
+    panel.set_inputs([0.5, 0.5])
+    assert [x.tolist() for x in calls] == [[[0.0, 0.0]], [[0.5, 0.5]]], "one call an update"
+    panel.set_predictor(["x1", "x2"], ["label"], spiral_model.predict)
+    panel.set_inputs([1.0, 1.0])
+    assert len(calls) == 2, "the old weights' probabilities were asked for"
+    assert [b.text() for b in bars(panel, ("-1", "1"))] == ["p(-1) = —", "p(1) = —"]
+    assert named(panel, "Predicted class").text() == "Predicted class: —"
+
+
+def test_regression_is_unchanged_after_a_classifier(panel, iris_model):
+    show_model(panel, iris_model)
+    assert len(bars(panel, iris_model.classes)) == 3
+    panel.set_predictor(["a", "b"], list(SEED_TARGETS), FakeNetwork(0.5))
+    panel.set_classifier(None, None)
+    assert panel.classes() == () and panel.probabilities() is None
+    assert panel.table().isVisible() and not named(panel, "Predicted class").isVisible()
+    assert panel.outputs_text() == ["100.5000", "-39.5000", "40.5000"]
+    assert column(panel, 3) == ["0.5000", "0.5000", "0.5000"]
+    with pytest.raises(AssertionError):
+        named(panel, "Probability of setosa")
+
+
+def test_nan_weights_leave_the_class_open(panel, iris_model):
+    net = iris_model.network.copy()
+    net.params[0][0, 0] = np.nan
+    from dataclasses import replace
+
+    show_model(panel, replace(iris_model, network=net))  # warnings are errors here
+    assert panel.predicted_class() is None
+    assert "not finite" in named(panel, "Predicted class").text()
+    assert all(b.value() == 0 and b.text().endswith("nan") for b in bars(panel, iris_model.classes))

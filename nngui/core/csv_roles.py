@@ -1,11 +1,10 @@
 """The role of each column of a CSV table: input, target or ignored, and which it may take.
 
-A column may be a target when it is numeric or holds number codes such as 0/1 (classification
-comes with a later version), an input when it is numeric or categorical with at least two
-distinct values; text, empty and
-constant columns can only be ignored. ``default_roles`` proposes what an import view starts
-with: the last numeric column the target, every other usable column an input; roles chosen
-before are kept for the columns still there.
+A numeric or categorical column with at least two distinct values may be an input (categories
+one-hot) or a target (a numeric one regressed, a categorical one classified: a label column);
+text, empty and constant columns can only be ignored. ``default_roles`` proposes what an
+import view starts with: the last usable column the target, every other usable column an
+input; roles chosen before are kept for the columns still there.
 """
 
 from __future__ import annotations
@@ -39,14 +38,7 @@ def role_choice(c: Column) -> RoleChoice:
         )
     if c.distinct < 2:
         return RoleChoice(("ignore",), "every row holds the same value: it tells nothing")
-    if c.kind == "categorical" and c.numbers:
-        return RoleChoice(ROLES)  # number codes: one-hot as inputs, numbers as targets
-    if c.kind == "categorical":
-        return RoleChoice(
-            ("input", "ignore"),
-            "categories: an input (one-hot); as a target it needs classification, which comes "
-            "with a later version",
-        )
+    # Categories: one-hot as inputs, classes as a target (number codes may be regressed).
     return RoleChoice(ROLES)
 
 
@@ -59,7 +51,7 @@ def default_roles(table: Table, previous: Mapping[str, str] | None = None) -> di
         for name, choice in choices.items()
     }
     if "target" not in roles.values():
-        numeric = [c.name for c in table.columns if "target" in choices[c.name].roles]
+        numeric = [c.name for c in table.columns if "target" in choices[c.name].roles]  # usable
         if numeric and not roles[numeric[-1]]:
             roles[numeric[-1]] = "target"
     for name, role in roles.items():

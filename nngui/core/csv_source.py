@@ -32,6 +32,7 @@ import numpy as np
 
 from nngui.core.csv_dialect import CsvError, Dialect
 from nngui.core.csv_table import (
+    MAX_CATEGORIES,
     Column,
     Table,
     formatted_numbers,
@@ -240,7 +241,7 @@ def target_values(table: Table, name: str) -> np.ndarray:
     """The numeric values of target column ``name``; refuses other kinds, naming a value."""
     c = table.column(name)
     if c.kind == "numeric" or (c.kind == "categorical" and c.numbers):
-        return c.values  # (number codes are numbers to learn, until classification lands)
+        return c.values  # number codes regressed as numbers (the task says so)
     if c.kind == "empty":
         raise CsvError(f"{table.path}: target column {name!r} is empty")
     raise _not_numeric(table, c, "target")
@@ -306,6 +307,30 @@ def table_task(table: Table, spec: CsvSpec) -> str:
     return "regression"
 
 
+def label_classes(table: Table, name: str) -> tuple[str, ...]:
+    """The classes of label column ``name``: its categories, or the whole numbers of a numeric
+    column with at most MAX_CATEGORIES of them (classes 0 … 9 of digits); raises CsvError for
+    other columns (measurements are regressed, not classified)."""
+    c = table.column(name)
+    if c.kind == "numeric":
+        present = c.values[~np.isnan(c.values)]
+        whole = bool(np.all(present == np.round(present)))
+        if not whole or c.distinct > MAX_CATEGORIES:
+            raise CsvError(
+                f"{table.path}: {name} holds {c.distinct:,} different numbers, not classes: a "
+                f"classifier needs a label column (categories, or at most {MAX_CATEGORIES} "
+                "whole numbers); choose the task regression for it"
+            )
+        codes = sorted({float(v) for v in present})
+        return tuple(str(number_text(v)) for v in codes)
+    if c.kind != "categorical":
+        input_column(table, name)  # says why text or empty columns cannot be used
+    classes = input_column(table, name).categories
+    if len(classes) < 2:
+        raise CsvError(f"{table.path}: the label column {name!r} holds one class")
+    return classes
+
+
 def label_targets(table: Table, name: str, classes: tuple[str, ...]) -> np.ndarray:
     """What the network learns of label column ``name``: 0/1 for two classes, one-hot for
     more; NaN in a row whose label is missing (dropped like a missing target)."""
@@ -355,9 +380,7 @@ def make_csv_dataset(
     check_magnitudes(table, [c.name for c in columns if c.kind == "numeric"] + numeric_targets)
     x = encode(columns, table)
     if task == "classification":
-        classes = input_column(table, spec.targets[0]).categories
-        if len(classes) < 2:
-            raise CsvError(f"{spec.path}: the label column {spec.targets[0]!r} holds one class")
+        classes = label_classes(table, spec.targets[0])
         y = label_targets(table, spec.targets[0], classes)
     else:
         y = np.stack([target_values(table, name) for name in spec.targets], axis=1)
@@ -417,7 +440,7 @@ def _not_numeric(table: Table, c: Column, role: str) -> CsvError:
     if table.dialect.decimal == "." and re.fullmatch(r"[-+]?\d+,\d+", value.strip()):
         hint = "; it looks like a decimal comma: give --decimal ,"
     elif role == "target":
-        hint = " (classification comes with a later version of nngui)"
+        hint = " (a label column is classified: make it the only target, task classification)"
     return CsvError(
         f"{table.path}: {role} column {c.name!r} must be numeric, but line {line} holds "
         f"{value!r}{hint}"

@@ -5,8 +5,10 @@ freezes: a big UTF-8 file, which pandas reads with several threads at full speed
 bar, and Stop leaves its read to end unseen) and shows what it found: the detected reader
 settings, each editable (the file is read again and the preview follows), one row per column
 with its kind, missing and distinct counts and a role (input, target or ignore: text, empty and
-constant columns can only be ignored, and say why), the first rows, the missing-value policy
-with the rows it drops, the shuffle and the split. ``spec()`` is the CsvSpec it describes once
+constant columns can only be ignored, and say why), the task (automatic: a label column is
+classified, numbers regressed; either can be chosen, since an integer column may be a count to
+regress), the first rows, the missing-value policy with the rows it drops, the shuffle and the
+split. ``spec()`` is the CsvSpec it describes once
 accepted; Use Data is off, with the reason beside it, until the choices can make a data set.
 """
 
@@ -42,7 +44,13 @@ from PySide6.QtWidgets import (
 
 from nngui.core.csv_dialect import DELIMITER_NAMES, ENCODINGS, CsvError, Dialect
 from nngui.core.csv_roles import ROLES, chosen, default_roles, role_choice
-from nngui.core.csv_source import CsvSpec, cached_table, incomplete_rows
+from nngui.core.csv_source import (
+    CsvSpec,
+    cached_table,
+    incomplete_rows,
+    label_classes,
+    table_task,
+)
 from nngui.core.csv_table import Table, reads_in_parallel
 from nngui.core.data import split_counts
 from nngui.core.run_text import plural
@@ -57,6 +65,11 @@ ROLE_TEXT = {"input": "Input", "target": "Target", "ignore": "Ignore"}
 POLICY_TEXT = {
     "drop": "Drop rows with a missing value",
     "mean": "Fill missing inputs with the training mean",
+}
+TASK_TEXT = {
+    "": "Automatic",
+    "regression": "Regression (numbers)",
+    "classification": "Classification (classes)",
 }
 QUOTES = {'"': 'double (")', "'": "single (')"}
 DECIMALS = {".": "point (1.5)", ",": "comma (1,5)"}
@@ -107,6 +120,7 @@ class CsvImportDialog(QDialog):
         self._others_ignored = spec is not None  # columns an earlier import left out stay out
         if spec is not None:
             self._chosen = {n: "input" for n in spec.inputs} | {n: "target" for n in spec.targets}
+        self._given_task = spec.task if spec is not None else ""
         self._threads: list[QThread] = []
         self._task: BackgroundTask | None = None
         self._size = max(os.path.getsize(path), 1) if os.path.exists(path) else 1
@@ -225,6 +239,23 @@ class CsvImportDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self._columns.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         layout.addWidget(self._columns)
+        task_row = QHBoxLayout()
+        self._task_combo = _combo(
+            "Task", "What the network learns: Automatic classifies one label column "
+            "(categories) and regresses numbers; choose Regression to learn number codes "
+            "(a count) as numbers, Classification to learn them as classes.", TASK_TEXT,
+        )  # fmt: skip
+        _select(self._task_combo, self._given_task)
+        self._task_combo.currentIndexChanged.connect(self._update)
+        task_label = QLabel("Tas&k:")
+        task_label.setBuddy(self._task_combo)
+        self._task_note = QLabel()
+        self._task_note.setAccessibleName("Task found")
+        self._task_note.setWordWrap(True)
+        task_row.addWidget(task_label)
+        task_row.addWidget(self._task_combo)
+        task_row.addWidget(self._task_note, 1)
+        layout.addLayout(task_row)
         return box
 
     def _preview_group(self) -> QGroupBox:
@@ -345,11 +376,41 @@ class CsvImportDialog(QDialog):
             spec = self._spec()
         except CsvError as exc:
             return str(exc)
+        task_problem = self._task_problem(spec)
+        if task_problem:
+            return task_problem
         n_train, n_val, n_test = split_counts(
             self.table.rows - self.dropped(), spec.train_ratio, spec.val_ratio
         )
         if min(n_train, n_test) < 1 or (spec.val_ratio > 0 and n_val < 1):
             return "too few rows are left to split into training and test rows"
+        return ""
+
+    def task(self) -> str:
+        """The task the choices give: "classification" or "regression" ("" before a read)."""
+        if self.table is None or not chosen(self._roles, "target"):
+            return ""
+        try:
+            return table_task(self.table, self._spec())
+        except CsvError:
+            return ""
+
+    def _task_problem(self, spec: CsvSpec) -> str:
+        """Why the task cannot learn the targets chosen ("" when it can)."""
+        assert self.table is not None
+        task = table_task(self.table, spec)
+        for name in spec.targets:
+            c = self.table.column(name)
+            if task == "regression" and c.kind == "categorical" and not c.numbers:
+                return (
+                    f"{name} holds categories, which are classified, not regressed: make it "
+                    "the only target with the task Automatic or Classification"
+                )
+        if task == "classification" and len(spec.targets) == 1:
+            try:
+                label_classes(self.table, spec.targets[0])
+            except CsvError as exc:
+                return str(exc).removeprefix(f"{self.table.path}: ")
         return ""
 
     def dropped(self) -> int:
@@ -552,6 +613,7 @@ class CsvImportDialog(QDialog):
             table.rows - dropped, self._train.value() / 100, self._val.value() / 100
         )
         self._sizes.setText(f"{n_train:,} train · {n_val:,} validation · {n_test:,} test")
+        self._show_task()
         problem = self.problem()
         self._use.setEnabled(not problem)
         self._use.setToolTip(
@@ -562,14 +624,29 @@ class CsvImportDialog(QDialog):
         else:
             self._problem.hide()
 
+    def _show_task(self) -> None:
+        """Say what the network will learn: which classes, or numbers."""
+        task, table = self.task(), self.table
+        targets = chosen(self._roles, "target")
+        if not task or table is None:
+            self._task_note.setText("")
+        elif task == "classification":
+            try:
+                k = len(label_classes(table, targets[0]))
+            except CsvError:
+                self._task_note.setText("")
+            else:
+                self._task_note.setText(f"classifies {targets[0]} into {k:,} classes")
+        else:
+            self._task_note.setText(f"regresses {', '.join(targets)}")
+
     def _spec(self) -> CsvSpec:
         return CsvSpec(
             path=self.path, inputs=chosen(self._roles, "input"),
             targets=chosen(self._roles, "target"), dialect=self.dialect(),
             missing_policy=self._policy.currentData(), shuffle=self._shuffle.isChecked(),
             shuffle_seed=self._seed.value(), train_ratio=round(self._train.value() / 100, 4),
-            val_ratio=round(self._val.value() / 100, 4),
-            task="regression",  # (classifiers come to the window with a later version)
+            val_ratio=round(self._val.value() / 100, 4), task=self._task_combo.currentData(),
         )  # fmt: skip
 
     @staticmethod

@@ -27,12 +27,6 @@ from nngui.gui.file_actions import DATA_FILTER
 from nngui.workbench import Workbench
 
 LAST_DATA_DIR_KEY = "last_data_directory"
-#: Said when an example's target needs classification (a later version of nngui).
-CLASSIFICATION_NOTE = (
-    "Iris is a classification set: its target, species, is a category, which nngui learns "
-    "once classification lands. Until then the import view proposes petal_width (a number) as "
-    "the target, with species as an input."
-)
 
 
 def dropped_data(event: QDragEnterEvent | QDropEvent) -> str | None:
@@ -95,10 +89,7 @@ class DataActions(QObject):
 
     def open_example(self, name: str) -> CsvImportDialog | None:
         """File ▸ Open Example: import the shipped example ``name``."""
-        dialog = self.open_path(example_path(name), remember=False)
-        if dialog is not None and name == "iris.csv":
-            self.window.statusBar().showMessage(CLASSIFICATION_NOTE, 15000)
-        return dialog
+        return self.open_path(example_path(name), remember=False)
 
     def open_path(self, path: str, remember: bool = True) -> CsvImportDialog | None:
         """Show the import view of ``path`` (None, after saying why, if it cannot be read)."""

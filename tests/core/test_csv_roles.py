@@ -16,7 +16,7 @@ def test_defaults_make_the_last_number_the_target_and_usable_columns_inputs(tmp_
         "a": "input", "kind": "input", "name": "ignore", "one": "ignore", "y": "target",
         "id": "ignore",
     }  # fmt: skip
-    assert role_choice(table.column("kind")).roles == ("input", "ignore")
+    assert role_choice(table.column("kind")).roles == ("input", "target", "ignore")  # a label
     assert "same value" in role_choice(table.column("one")).reason
     assert chosen(roles, "input") == ("a", "kind")
     kept = default_roles(table, {"a": "target", "y": "input", "name": "target"})

@@ -202,3 +202,17 @@ def test_a_categorical_target_is_a_classification_task_and_codes_override(tmp_pa
     regressed = make_csv_dataset(counts).dataset
     assert regressed.task == "regression" and regressed.classes == ()
     assert CsvSpec.from_dict(counts.to_dict()) == counts
+
+
+def test_whole_numbers_may_be_classes_when_the_task_says_so(tmp_path):
+    path = tmp_path / "digits.csv"
+    path.write_text("x,digit,size\n" + "".join(f"{i / 7:.3f},{i % 4},{i / 3:.2f}\n"
+                                               for i in range(60)))  # fmt: skip
+    spec = CsvSpec(str(path), ("x",), ("digit",), sniff(path))
+    assert make_csv_dataset(spec).dataset.task == "regression", "numbers: regressed by default"
+    ds = make_csv_dataset(CsvSpec(str(path), ("x",), ("digit",), sniff(path),
+                                  task="classification")).dataset  # fmt: skip
+    assert ds.task == "classification" and ds.classes == ("0", "1", "2", "3")
+    np.testing.assert_array_equal(ds.train.y.sum(axis=1), 1.0)
+    with pytest.raises(CsvError, match="size holds 60 different numbers, not classes"):
+        make_csv_dataset(CsvSpec(str(path), ("x",), ("size",), sniff(path), task="classification"))

@@ -61,9 +61,34 @@ def test_columns_that_cannot_be_used_can_only_be_ignored_and_say_why(qtbot, mixe
         dialog.set_role("comment", "target")
     with pytest.raises(ValueError, match="cannot be input"):
         dialog.set_role("const", "input")
-    with pytest.raises(ValueError, match="cannot be target"):
-        dialog.set_role("colour", "target")  # categories: classification comes later
     assert "same value" in combo(dialog, "Role of const").toolTip()
+
+
+def test_a_label_column_is_classified_and_the_task_can_be_chosen(qtbot, tmp_path):
+    rows = "".join(f"{i / 4},{i % 3},{'abc'[i % 3]}\n" for i in range(40))
+    dialog = opened(qtbot, write(tmp_path, "x,count,kind\n" + rows))
+    assert dialog.roles()["kind"] == "target", "the last usable column"
+    assert dialog.task() == "classification" and dialog.spec().task == ""
+    assert named(dialog, "Task found").text() == "classifies kind into 3 classes"
+    task = combo(dialog, "Task")
+    task.setCurrentIndex(task.findData("regression"))
+    assert not button(dialog, "Use data").isEnabled()
+    assert "kind holds categories, which are classified" in dialog.problem()
+    dialog.set_role("kind", "ignore")
+    dialog.set_role("count", "target")  # number codes: regressed as a count …
+    assert dialog.task() == "regression" and dialog.spec().task == "regression"
+    assert named(dialog, "Task found").text() == "regresses count"
+    task.setCurrentIndex(task.findData("classification"))  # … or classified
+    assert dialog.task() == "classification" and not dialog.problem()
+    assert named(dialog, "Task found").text() == "classifies count into 3 classes"
+    assert dialog.spec().task == "classification"
+    dialog.set_role("count", "input")
+    dialog.set_role("x", "target")
+    task.setCurrentIndex(task.findData("classification"))
+    assert "x holds 40 different numbers, not classes" in dialog.problem()
+    dialog.set_role("kind", "input")
+    dialog.set_role("count", "target")
+    assert "one label column" in dialog.problem()
 
 
 def test_roles_policy_and_split_make_the_spec(qtbot, mixed):

@@ -9,6 +9,7 @@ from widget_actions import button, combo, named
 
 from nngui.core.csv_source import CsvSpec
 from nngui.core.data import DataSpec
+from nngui.core.network import LayerSpec
 from nngui.gui.csv_import_dialog import CsvImportDialog
 
 
@@ -90,16 +91,18 @@ def test_a_dropped_csv_file_opens_the_import_view(qtbot, main_window, tmp_path):
     assert dialog.path == str(path)
 
 
-def test_the_examples_open_and_iris_says_classification_comes_later(qtbot, main_window):
+def test_the_examples_open_and_iris_is_classified(qtbot, main_window):
     actions = main_window.data.examples_menu.actions()
     assert [a.text().replace("&", "").split(" (")[0] for a in actions] == ["Diabetes", "Iris"]
     actions[1].trigger()
     dialog = read(qtbot, main_window.data.dialog)
-    assert "classification" in main_window.statusBar().currentMessage()
-    assert dialog.roles()["species"] == "input" and dialog.roles()["petal_width"] == "target"
+    assert dialog.roles()["species"] == "target" and dialog.roles()["petal_width"] == "input"
+    assert dialog.task() == "classification"
+    assert named(dialog, "Task found").text() == "classifies species into 3 classes"
     button(dialog, "Use data").click()
-    names = main_window.session.dataset.input_names
-    assert names[-3:] == ("species=setosa", "species=versicolor", "species=virginica")
+    ds = main_window.session.dataset
+    assert ds.task == "classification" and ds.classes == ("setosa", "versicolor", "virginica")
+    assert main_window.workbench.settings.layers[-1] == LayerSpec(3, "softmax")
     actions[0].trigger()
     diabetes = read(qtbot, main_window.data.dialog)
     assert diabetes.roles()["progression"] == "target" and diabetes.table.rows == 442

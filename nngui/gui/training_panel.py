@@ -106,8 +106,11 @@ class TrainingPanel(QWidget):
         self._show_config(self.workbench.settings.training)
         self.show_preset(self.workbench.settings.preset)
         self.set_state("idle")
-        self._unsubscribe = self.workbench.subscribe(self._on_settings)
-        self.destroyed.connect(lambda *_: self._unsubscribe())
+        stops = [
+            self.workbench.subscribe(self._on_settings),
+            self.workbench.subscribe_session(lambda _old, _new: self._update_enabled()),
+        ]
+        self.destroyed.connect(lambda *_: [stop() for stop in stops])
 
     # ----- construction -------------------------------------------------------------------
     def _preset_group(self) -> QGroupBox:
@@ -164,12 +167,21 @@ class TrainingPanel(QWidget):
         )  # fmt: skip
         for name in DTYPES:
             self._dtype.addItem(DTYPE_LABELS.get(name, name), name)
+        self._class_weight = describe(
+            QComboBox(), "Class weights",
+            "For a classifier of unbalanced data: Balanced weighs each row by the inverse of "
+            "its class's share of the training rows, so a rare class counts as much as a "
+            "common one. (A regression has no classes.)",
+        )  # fmt: skip
+        self._class_weight.addItem("None: every row the same", "none")
+        self._class_weight.addItem("Balanced: rarer classes weigh more", "balanced")
         form.addRow("O&ptimiser:", self._optimizer)
         form.addRow("Le&arning rate:", self._lr)
         form.addRow("&Batch size:", self._batch)
         form.addRow("&Momentum:", self._momentum)
         form.addRow("L&2 weight decay:", self._l2)
         form.addRow("P&recision:", self._dtype)
+        form.addRow("Class &weights:", self._class_weight)
         return box
 
     def _stopping_group(self) -> QGroupBox:
@@ -251,7 +263,8 @@ class TrainingPanel(QWidget):
         """Show ``cfg`` in the widgets without emitting ``changed``."""
         spins: tuple[IntBox | FloatBox, ...] = (self._lr, self._batch, self._momentum, self._l2)
         spins += (self._epochs, self._patience, self._time)
-        blockers = [QSignalBlocker(w) for w in (*spins, self._optimizer, self._dtype)]
+        combos = (self._optimizer, self._dtype, self._class_weight)
+        blockers = [QSignalBlocker(w) for w in (*spins, *combos)]
         self._optimizer.setCurrentIndex(self._optimizer.findData(cfg.optimizer))
         self._lr.setValue(cfg.lr)
         self._batch.setValue(min(cfg.batch_size, MAX_BATCH))
@@ -261,6 +274,7 @@ class TrainingPanel(QWidget):
         self._patience.setValue(min(cfg.patience, MAX_EPOCHS))
         self._time.setValue(cfg.time_limit)
         self._dtype.setCurrentIndex(self._dtype.findData(cfg.dtype))
+        self._class_weight.setCurrentIndex(self._class_weight.findData(cfg.class_weight))
         for blocker in blockers:
             blocker.unblock()
         self._update_enabled()
@@ -342,6 +356,9 @@ class TrainingPanel(QWidget):
         self._apply.setEnabled(free and self._preset.currentIndex() >= 0)
         self._stopping_box.setEnabled(free)
         self._momentum.setEnabled(free and self._optimizer.currentData() == "momentum")
+        session = self.workbench.session
+        classifier = session is not None and session.dataset.task == "classification"
+        self._class_weight.setEnabled(free and classifier)
 
     # ----- binding ------------------------------------------------------------------------
     def _bind(self) -> None:
@@ -354,7 +371,8 @@ class TrainingPanel(QWidget):
         for name, box in boxes.items():
             box.valueChanged.connect(lambda v, n=name, b=box: self._edited(b, n, v))
             box.editingFinished.connect(self._end_visit)
-        for name, combo in (("optimizer", self._optimizer), ("dtype", self._dtype)):
+        combos = {"optimizer": self._optimizer, "dtype": self._dtype}
+        for name, combo in (combos | {"class_weight": self._class_weight}).items():
             combo.activated.connect(lambda _i, n=name, c=combo: self._edited(c, n, c.currentData()))
 
     def _on_settings(self, old: Settings, new: Settings) -> None:
@@ -367,7 +385,7 @@ class TrainingPanel(QWidget):
     def _edited(self, widget: QWidget, name: str, value: Any) -> None:
         """Make ``name = value`` (shown in ``widget``) the workbench's setting, or say why not."""
         # Arrowing through a list is one choice; so are the edits of one visit to a box.
-        combo = name in ("optimizer", "dtype")
+        combo = name in ("optimizer", "dtype", "class_weight")
         key = ("training", name) if combo else ("training", name, self._visit)
         try:
             self.workbench.set_training(merge_key=key, **{name: value})

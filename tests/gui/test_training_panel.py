@@ -285,3 +285,26 @@ def test_the_keyboard_focus_follows_the_run_not_the_tab_order(panel, qtbot):
     assert button(panel, "Pause").hasFocus(), "not the learning-rate box"
     panel.set_state("finished")
     assert train.hasFocus()
+
+
+def test_class_weights_are_a_classifiers_choice(qtbot):
+    from nngui.core.playground_source import PlaygroundSpec
+    from nngui.workbench import Workbench
+
+    bench = Workbench()
+    bench.start_fresh()
+    p = TrainingPanel(bench)
+    qtbot.addWidget(p)
+    weights = combo(p, "Class weights")
+    assert not weights.isEnabled(), "a regression has no classes"
+    bench.set_data_spec(PlaygroundSpec(dataset="gauss"))
+    assert weights.isEnabled()
+    weights.setCurrentIndex(weights.findData("balanced"))
+    weights.activated.emit(weights.currentIndex())
+    assert bench.settings.training.class_weight == "balanced"
+    assert bench.stack.undo_text() == "Set class weights to balanced"
+    p.set_state("training")
+    assert not weights.isEnabled()
+    p.set_state("idle")
+    bench.stack.undo()
+    assert weights.currentData() == "none"

@@ -17,6 +17,7 @@ import contextlib
 import itertools
 import os
 
+import numpy as np
 from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -396,19 +397,23 @@ class DataPanel(QWidget):
 
     # ----- summary tables -----------------------------------------------------------------
     def _show_scalers(self, ds: Dataset) -> None:
-        names = [*ds.input_names, *ds.output_names]
-        mean = [*ds.x_scaler.mean, *ds.y_scaler.mean]
-        std = [*ds.x_scaler.std, *ds.y_scaler.std]
+        classifier = ds.task == "classification"  # its classes are learnt as they are
+        names = [*ds.input_names, *([] if classifier else ds.output_names)]
+        mean = [*ds.x_scaler.mean, *([] if classifier else ds.y_scaler.mean)]
+        std = [*ds.x_scaler.std, *([] if classifier else ds.y_scaler.std)]
         rows = [[n, f"{m:,.4f}", f"{s:,.4f}"] for n, m, s in zip(names, mean, std, strict=True)]
         self._scalers.fill(["Column", "Train mean", "Train std"], rows, right_from=1)
         self._scalers.show()
 
     def _show_preview(self, ds: Dataset) -> None:
         n = min(PREVIEW_ROWS, len(ds.train))
-        rows = [
-            [f"{v:.{PREVIEW_DECIMALS}f}" for v in (*ds.train.x[r], *ds.train.y[r])]
-            for r in range(n)
-        ]
+        x, y = ds.train.x[:n], ds.train.y[:n]
+        if ds.task == "classification":
+            index = y[:, 0].astype(int) if y.shape[1] == 1 else np.argmax(y, axis=1)
+            targets = [[ds.classes[k]] for k in index]
+        else:
+            targets = [[f"{v:.{PREVIEW_DECIMALS}f}" for v in row] for row in y]
+        rows = [[f"{v:.{PREVIEW_DECIMALS}f}" for v in x[r]] + targets[r] for r in range(n)]
         self._preview.fill([*ds.input_names, *ds.output_names], rows)
         self._preview.shrink_columns_to_contents()
         self._preview.show()

@@ -91,7 +91,7 @@ def test_a_dropped_csv_file_opens_the_import_view(qtbot, main_window, tmp_path):
     assert dialog.path == str(path)
 
 
-def test_the_examples_open_and_iris_is_classified(qtbot, main_window):
+def test_the_examples_open_and_iris_is_classified(qtbot, main_window, answers):
     actions = main_window.data.examples_menu.actions()
     assert [a.text().replace("&", "").split(" (")[0] for a in actions] == ["Diabetes", "Iris"]
     actions[1].trigger()
@@ -103,6 +103,16 @@ def test_the_examples_open_and_iris_is_classified(qtbot, main_window):
     ds = main_window.session.dataset
     assert ds.task == "classification" and ds.classes == ("setosa", "versicolor", "virginica")
     assert main_window.workbench.settings.layers[-1] == LayerSpec(3, "softmax")
+    preview = named(main_window.data_panel, "Preview")
+    last = preview.columnCount() - 1
+    assert preview.horizontalHeaderItem(last).text() == "species"
+    shown = {preview.item(r, last).text() for r in range(preview.rowCount())}
+    assert shown <= set(ds.classes) and shown, "the class names, not their codes"
+    scalers = named(main_window.data_panel, "Train-set scalers")
+    assert scalers.rowCount() == 4, "the inputs' scalers: classes are not scaled"
+    main_window.apply_preset("Fast and accurate")
+    qtbot.wait(10)  # (a step that fails says so a moment later)
+    assert not answers.asked("warning")
     actions[0].trigger()
     diabetes = read(qtbot, main_window.data.dialog)
     assert diabetes.roles()["progression"] == "target" and diabetes.table.rows == 442

@@ -19,6 +19,8 @@ is left to the GUI thread), so that the comparison is of the GUI's overhead alon
 
     python bench/bench_gui.py                     # the article's 2-4-4-3 network
     python bench/bench_gui.py --hidden 64 64      # a wider one
+    python bench/bench_gui.py --dataset spiral --hidden 8 8   # a classifier: its decision
+                                                  # map and confusion matrix too
 """
 
 from __future__ import annotations
@@ -37,15 +39,24 @@ from PySide6.QtWidgets import QMessageBox
 
 from nngui.core.data import DataSpec, make_dataset
 from nngui.core.network import LayerSpec, Network
+from nngui.core.playground_source import PlaygroundSpec
+from nngui.core.setup import fresh_start
 from nngui.core.training import TrainConfig, Trainer
 from nngui.gui.app import make_app
 from nngui.gui.worker import TrainingWorker, blas_threads_for_worker, join, start_worker
 
 BIG = 100_000_000
+#: The views a regression's window does not show.
+CLASSIFIER_VIEWS = ("Decision map", "Confusion")
 
 
-def setup(hidden: list[int]) -> tuple[Trainer, int]:
-    """A fresh trainer on the article's data; returns it and the training rows."""
+def setup(hidden: list[int], data: PlaygroundSpec | None = None) -> tuple[Trainer, int]:
+    """A fresh trainer on the article's data (or the Playground set ``data``, a classifier);
+    returns it and the training rows."""
+    if data is not None:
+        layers = [*(LayerSpec(u, "relu") for u in hidden), LayerSpec(1, "sigmoid")]
+        ds, net = fresh_start(data, layers)
+        return Trainer(net, ds, TrainConfig(epochs=BIG)), len(ds.train)
     spec = DataSpec()
     rng = np.random.RandomState(spec.seed)
     ds = make_dataset(spec, rng)
@@ -54,9 +65,9 @@ def setup(hidden: list[int]) -> tuple[Trainer, int]:
     return Trainer(net, ds, TrainConfig(epochs=BIG)), len(ds.train)
 
 
-def headless(hidden: list[int], seconds: float) -> float:
+def headless(hidden: list[int], seconds: float, data: PlaygroundSpec | None = None) -> float:
     """Epochs per second of Trainer.run alone."""
-    trainer, _ = setup(hidden)
+    trainer, _ = setup(hidden, data)
     with blas_threads_for_worker():
         result = trainer.run(BIG, time_limit=seconds)
     return result.epochs_run / result.seconds
@@ -78,9 +89,9 @@ def pump(until, limit: float) -> None:
     poll.stop()
 
 
-def in_worker(app, hidden: list[int], seconds: float) -> float:
+def in_worker(app, hidden: list[int], seconds: float, data: PlaygroundSpec | None = None) -> float:
     """Epochs per second of the worker thread, signals delivered to an idle event loop."""
-    trainer, _ = setup(hidden)
+    trainer, _ = setup(hidden, data)
     trainer.config = dataclasses.replace(trainer.config, time_limit=seconds)
     worker = TrainingWorker(trainer, BIG)
     reports: list[object] = []
@@ -96,8 +107,9 @@ def in_worker(app, hidden: list[int], seconds: float) -> float:
 
 
 def in_window(
-    app, hidden: list[int], seconds: float, view: int | None = None
-) -> tuple[float, list[float], float]:
+    app, hidden: list[int], seconds: float, view: int | None = None,
+    data: PlaygroundSpec | None = None,
+) -> tuple[float, list[float], float]:  # fmt: skip
     """Epochs per second in the full window, the 10 ms timer's gaps while training (seconds),
     and its longest wait once the run has ended (the window adopts the network and refreshes
     every label and the view shown, in one event-loop turn).
@@ -109,6 +121,8 @@ def in_window(
     w = MainWindow()
     w.resize(1280, 800)
     w.show()
+    if data is not None:
+        w.workbench.set_data_spec(data)
     if view is not None:
         w.views.show_view(w.views.views[view])
     w.workbench.set_hidden([LayerSpec(u, "relu") for u in hidden])  # a new network at once
@@ -160,15 +174,22 @@ def measure(
     timer gaps of each window configuration while training, and its end-of-run waits."""
     from nngui.gui.main_window import MainWindow
 
-    names = [v.title for v in MainWindow().views.views]
+    data = PlaygroundSpec(dataset=args.dataset, points=args.points) if args.dataset else None
+    window = MainWindow()
+    classifier = data is not None  # (a regression's window has no decision map …)
+    names = [v.title for v in window.views.views if classifier or v.title not in CLASSIFIER_VIEWS]
+    indices = [window.views.views.index(next(v for v in window.views.views if v.title == n))
+               for n in names]  # fmt: skip
+    close_unsaved(window)
     rates: dict[str, list[float]] = {}
     gaps: dict[str, list[float]] = {}
     ends: dict[str, list[float]] = {}
     for _ in range(args.repeat):
-        rates.setdefault("headless", []).append(headless(args.hidden, args.seconds))
-        rates.setdefault("worker", []).append(in_worker(app, args.hidden, args.seconds))
-        for i, name in [(None, "window"), *((i, f"+ {n}") for i, n in enumerate(names))]:
-            rate, round_gaps, end = in_window(app, args.hidden, args.seconds, view=i)
+        rates.setdefault("headless", []).append(headless(args.hidden, args.seconds, data))
+        rates.setdefault("worker", []).append(in_worker(app, args.hidden, args.seconds, data))
+        views = [(None, "window"), *((i, f"+ {n}") for i, n in zip(indices, names, strict=True))]
+        for i, name in views:
+            rate, round_gaps, end = in_window(app, args.hidden, args.seconds, i, data)
             rates.setdefault(name, []).append(rate)
             gaps.setdefault(name, []).extend(round_gaps)
             ends.setdefault(name, []).append(end)
@@ -181,14 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hidden", type=int, nargs="*", default=[4, 4], help="hidden units")
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per measurement")
     parser.add_argument("--repeat", type=int, default=3, help="rounds (the median is shown)")
+    parser.add_argument("--dataset", choices=("circle", "xor", "gauss", "spiral"),
+                        help="a Playground set: train a classifier on it instead")  # fmt: skip
+    parser.add_argument("--points", type=int, default=500, help="its points")
     args = parser.parse_args(argv)
     app = make_app()
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # leave the user's settings alone
     QSettings.setPath(
         QSettings.Format.IniFormat, QSettings.Scope.UserScope, "/tmp/nngui-bench-settings"
     )
-    _, rows = setup(args.hidden)
-    sizes = "-".join(str(u) for u in [2, *args.hidden, 3])
+    data = PlaygroundSpec(dataset=args.dataset, points=args.points) if args.dataset else None
+    _, rows = setup(args.hidden, data)
+    sizes = "-".join(str(u) for u in [2, *args.hidden, 1 if data else 3])
+    if data is not None:
+        sizes += f" classifier on {data.dataset}"
     print(f"network {sizes}, {rows:,} training rows, full-batch gradient descent, "
           f"{args.seconds:g} s each, median of {args.repeat}, {os.cpu_count()} CPUs")  # fmt: skip
     rates, gaps, ends = measure(app, args)

@@ -9,7 +9,9 @@ Measured in the GUI thread with nothing else running (offscreen):
 - gradient check (``core.gradient_check.check_gradients``) of each preset's network, fresh and
   after 30 epochs (target: under 1 s: the button answers at once);
 - loss plot: 40 appends of 25,000 epochs with a redraw each, up to a million epochs (target:
-  under 10 s in all).
+  under 10 s in all);
+- Decision map and Confusion views: ``show_state`` and a paint, the "Playground: spiral"
+  preset's 2-32-32-1 classifier on its 500 points (target: under 30 ms, as the Network view).
 
     python bench/bench_views.py [--repeat 5]
 """
@@ -17,6 +19,7 @@ Measured in the GUI thread with nothing else running (offscreen):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import time
 from collections.abc import Callable
@@ -30,6 +33,7 @@ from nngui.core.gradient_check import check_gradients
 from nngui.core.model import Model
 from nngui.core.network import LayerSpec, Network
 from nngui.core.presets import PRESETS
+from nngui.core.setup import fresh_start
 from nngui.core.training import Trainer
 from nngui.gui.app import make_app
 from nngui.gui.views.base import ViewState
@@ -48,10 +52,9 @@ def best(run: Callable[[], None], repeat: int, per: int = 1) -> float:
 def preset_state(name: str, seed_shift: int = 0) -> tuple[ViewState, Network, Dataset]:
     """A fresh network of the preset ``name``, its data and a view state of both."""
     preset = PRESETS[name]
-    dtype = np.dtype(preset.training.dtype).type
-    rng = np.random.RandomState(preset.data.seed + seed_shift)
-    ds = make_dataset(preset.data, rng, dtype=dtype)
-    net = Network.initialise(2, list(preset.layers), rng, preset.training.init, dtype)
+    t = preset.training
+    data = dataclasses.replace(preset.data, seed=preset.data.seed + seed_shift)
+    ds, net = fresh_start(data, preset.layers, t.init, t.dtype)
     return ViewState(Model.from_dataset(net, ds), ds, 0), net, ds
 
 
@@ -141,6 +144,34 @@ def loss_plot(repeat: int) -> float:
     return best(million, max(1, repeat // 2))
 
 
+def classifier_views(repeat: int) -> dict[str, float]:
+    """Seconds per show_state + paint of the Decision map and Confusion views."""
+    from nngui.gui.views.confusion_view import ConfusionView
+    from nngui.gui.views.decision_map_view import DecisionMapView
+
+    name = "Playground: spiral"
+    states = []
+    for epochs in (30, 31):  # two networks in turn, as live training sends new weights
+        _, net, ds = preset_state(name)
+        Trainer(net, ds, PRESETS[name].training).run(epochs=epochs, time_limit=0)
+        states.append(ViewState(Model.from_dataset(net.copy(), ds), ds, epochs))
+    result = {}
+    for view in (DecisionMapView(), ConfusionView()):
+        view.resize(900, 600)
+        view.show()
+        view.show_state(states[0])
+
+        def ten(v: DecisionMapView | ConfusionView = view) -> None:
+            for i in range(10):
+                v.show_state(states[i % 2])
+                v.grab()
+
+        result[f"{view.title} view, show_state + paint (2-32-32-1, 500 points)"] = best(
+            ten, repeat, per=10
+        )
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     """Measure and print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -153,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     rows += [(f"Inside view, {k}", v, 0.1) for k, v in inside_view(args.repeat).items()]
     rows += [(f"gradient check, {k}", v, 1.0) for k, v in gradient_checks(args.repeat).items()]
     rows.append(("loss plot, 1M epochs in 40 appends + redraws", loss_plot(args.repeat), 10.0))
+    rows += [(k, v, 0.03) for k, v in classifier_views(args.repeat).items()]
     width = max(len(r[0]) for r in rows)
     print(f"{'what':<{width}}  {'best':>10}  {'target':>8}")
     for what, seconds, target in rows:

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from nngui.core.classification import Classes
 from nngui.core.data import INPUT_NAMES, SEED_TARGETS, TARGETS, InputColumn, true_outputs
 from nngui.core.model import Model
+from nngui.gui.class_colours import class_qcolours
 from nngui.gui.number_box import FloatBox
 from nngui.gui.widgets import FitTable, describe, float_spin, hint_label, run_preview
 
@@ -420,6 +421,7 @@ class PredictPanel(QWidget):
         self._bars = []
         columns = min(BAR_COLUMNS, max(1, -(-len(classes) // BARS_PER_COLUMN)))
         rows = -(-len(classes) // columns) if classes else 0
+        colours = class_qcolours(classes) if classes else []
         for i, name in enumerate(classes):
             bar = describe(
                 QProgressBar(), f"Probability of {name}",
@@ -429,6 +431,9 @@ class PredictPanel(QWidget):
             bar.setTextVisible(True)
             bar.setAlignment(Qt.AlignmentFlag.AlignCenter)
             bar.setFixedHeight(bar.fontMetrics().height() + 6)  # compact: the plots need height
+            palette = bar.palette()  # the class's colour, as the decision map draws it
+            palette.setColor(QPalette.ColorRole.Highlight, colours[i])
+            bar.setPalette(palette)
             column, row = divmod(i, rows)
             self._bars_grid.addWidget(bar, row, column)
             self._bars.append(bar)

@@ -4,13 +4,15 @@ changes, find the core's classes in its colours, save, start anew, open, the sam
 from __future__ import annotations
 
 import numpy as np
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QFileDialog
 from widget_actions import box, button, click, combo, named, type_into
 
 from nngui.core.data import DataSpec
 from nngui.core.decision_map import decision_grid, playground_plane
 from nngui.core.network import LayerSpec
-from nngui.gui.views.decision_map_view import RESOLUTION, class_colours, map_image
+from nngui.gui.class_colours import class_colours
+from nngui.gui.views.decision_map_view import RESOLUTION, map_image
 
 
 def shown_map(window) -> np.ndarray:
@@ -54,6 +56,8 @@ def test_a_spiral_journey(main_window, answers, qtbot, monkeypatch, tmp_path):
         colour = trained[j, i, :3].astype(float)
         nearer_blue = np.abs(colour - blue).sum() < np.abs(colour - orange).sum()
         assert nearer_blue == (p1 >= 0.5), (j, i, p1, colour)
+    bar = window.predict_panel.probability_bar("-1")
+    assert bar.palette().color(QPalette.ColorRole.Highlight) == QColor(*orange.astype(int))
     accuracy = model.evaluate(window.session.dataset)["test"]["accuracy"]
     assert accuracy > 0.9
     assert f"test accuracy {accuracy:.1%}" in window.status.metrics_label.text()

@@ -32,16 +32,11 @@ from nngui.core.decision_map import (
 )
 from nngui.core.playground_source import PLAYGROUND_CLASSES, PlaygroundSpec
 from nngui.core.response_map import numeric_inputs
+from nngui.gui.class_colours import class_colours
 from nngui.gui.views.base import View, ViewState
 from nngui.gui.views.heat_map import map_readout
 from nngui.gui.widgets import FlowLayout, describe, hint_label
 
-#: Playground's colours (its class -1 orange, 1 blue), and a palette for other classes.
-PLAYGROUND_COLOURS = ("#f59322", "#0877bd")
-PALETTE = (
-    "#0877bd", "#f59322", "#2ca02c", "#d62728", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
-)  # fmt: skip
 #: How strongly the surest cells take their class's colour (the points stay visible on it).
 MAX_SHADE = 0.7
 RESOLUTION = 80
@@ -51,13 +46,6 @@ NOT_A_CLASSIFIER = (
     "The decision map is for classifiers: choose a Playground set (circle, xor, gauss, "
     "spiral) or a CSV file with a label column in the Data tab."
 )
-
-
-def class_colours(classes: Sequence[str]) -> np.ndarray:
-    """(K, 3) RGB colours (0–255) of ``classes``: Playground's for its two, else a palette."""
-    hexes = PLAYGROUND_COLOURS if tuple(classes) == PLAYGROUND_CLASSES else PALETTE
-    picked = [hexes[i % len(hexes)] for i in range(len(classes))]
-    return np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in picked], dtype=float)
 
 
 def map_image(grid: DecisionGrid, colours: np.ndarray, discretize: bool = False) -> np.ndarray:

@@ -14,13 +14,13 @@ from nngui.core.network import LayerSpec
 from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.setup import fresh_start
 from nngui.core.training import TrainConfig, Trainer
+from nngui.gui.class_colours import class_colours
 from nngui.gui.views.base import ViewState
 from nngui.gui.views.decision_map_view import (
     MAX_SHADE,
     NOT_A_CLASSIFIER,
     RESOLUTION,
     DecisionMapView,
-    class_colours,
     map_image,
 )
 

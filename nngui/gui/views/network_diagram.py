@@ -7,6 +7,13 @@ scale, so a fill as deep as the widest line means a bias as large as that weight
 Hovering a neuron or a line shows its value (a tooltip and the ``hovered`` signal); clicking a
 neuron highlights its incoming and outgoing weights.
 
+With neuron maps (``set_maps``, from ``core.neuron_maps``) every drawn neuron is a square
+thumbnail of its activation over the input plane instead of a bias-filled circle: one diverging
+map in the sign colours (blue above the activation's midpoint — 0, or 0.5 for sigmoid — orange
+below, the background colour at it), each neuron scaled by its own largest |activation −
+midpoint| on the grid; grey where the value is not finite. Hovering a neuron then also draws its
+map four times bigger beside it, with its name and the map's min and max.
+
 The geometry, elision of wide layers and styles come from ``diagram_layout`` (pure NumPy); this
 module only paints them. A new snapshot with the same layer sizes only restyles the lines, so
 live training at a few updates a second costs well under a millisecond plus one repaint.
@@ -23,6 +30,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -33,6 +41,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from nngui.core.network import Network
+from nngui.core.neuron_maps import NeuronMaps, activation_centre, diverging_strength
 from nngui.gui.views import diagram_layout as dl
 
 EMPTY_MESSAGE = "No network to show yet: build one in the layer builder or open a model."
@@ -46,6 +55,9 @@ NAN_COLOUR = "#9a9a9a"
 #: highlight is drawn. Lines are opaque, pre-blended with the background: antialiased
 #: translucent lines cost several times more to paint.
 DIMMED_OPACITY = 0.12
+#: The hovered neuron's enlarged map: this many times its thumbnail, within these pixels.
+ENLARGE = 4.0
+ENLARGED_SIDE = (96.0, 176.0)
 
 #: ("neuron", column, unit) | ("edge", matrix, line index) | ("marker" | "header", column, 0)
 Target = tuple[str, int, int]
@@ -83,6 +95,48 @@ class Colours:
         return QColor(self.negative if strength < 0 else self.positive)
 
 
+@dataclass(frozen=True)
+class Enlarged:
+    """The hovered neuron's enlarged map as drawn: which neuron, where (``card``: the whole
+    box, ``image``: the map in it, both in pixels), its title and its value range's text."""
+
+    layer: int
+    unit: int
+    card: QRectF
+    image: QRectF
+    title: str
+    range_text: str
+
+
+def map_rgba(strength: np.ndarray, colours: Colours) -> np.ndarray:
+    """The (n_y, n_x, 4) RGBA image of a map on the diverging scale ``strength`` (n_y, n_x)
+    in [-1, 1] (or (n_y, n_x, k, 4) for k maps (n_y, n_x, k)): the background colour blended
+    towards the sign colour by |strength|, grey for NaN. Row 0 of an image is the *top* (the
+    largest y: rows are flipped)."""
+    s = np.flipud(np.asarray(strength, dtype=np.float64))
+
+    def rgb(c: QColor) -> np.ndarray:
+        return np.array([c.red(), c.green(), c.blue()], dtype=np.float64)
+
+    base = rgb(colours.base)
+    known = np.isfinite(s)
+    t = np.where(known, np.abs(np.nan_to_num(s)), 0.0)[..., None]
+    sign = np.where((s < 0)[..., None], rgb(colours.negative), rgb(colours.positive))
+    colour = base + (sign - base) * t
+    colour[~known] = rgb(colours.nan)
+    image = np.empty((*s.shape, 4), dtype=np.uint8)
+    image[..., :3] = np.rint(colour)
+    image[..., 3] = 255
+    return image
+
+
+def to_qimage(rgba: np.ndarray) -> QImage:
+    """A QImage (its own copy) of an (h, w, 4) uint8 RGBA array."""
+    data = np.ascontiguousarray(rgba, dtype=np.uint8)
+    h, w = data.shape[:2]
+    return QImage(data.tobytes(), w, h, 4 * w, QImage.Format.Format_RGBA8888).copy()
+
+
 def blend(a: QColor, b: QColor, t: float) -> QColor:
     """The colour a·(1 − t) + b·t."""
     t = float(np.clip(t, 0.0, 1.0))
@@ -118,6 +172,8 @@ class NetworkDiagram(QWidget):
         self._masks: list[np.ndarray] | None = None
         self._hover: Target | None = None
         self._lines: list[tuple[list[QLineF], list[QPen], np.ndarray]] | None = None
+        self._maps: NeuronMaps | None = None
+        self._images: dict[tuple[int, int], tuple[np.ndarray, QImage]] = {}
 
     # ----- content ------------------------------------------------------------------------
     def set_network(
@@ -126,6 +182,7 @@ class NetworkDiagram(QWidget):
         """Draw ``net``; with the same layer sizes, activations and names only restyle."""
         if net is None:
             self._structure, self._placement, self._hover = None, None, None
+            self._maps, self._images = None, {}
             self._set_selection(None)
         else:
             activations = tuple(layer.activation for layer in net.layers)
@@ -156,6 +213,83 @@ class NetworkDiagram(QWidget):
         assert self._structure is not None  # asked while rebuilding
         columns = self._structure.columns
         return layer < len(columns) and unit in columns[layer].shown
+
+    # ----- neuron maps --------------------------------------------------------------------
+    def set_maps(self, maps: NeuronMaps | None) -> None:
+        """Draw every neuron as its map in ``maps`` (None: as bias-filled circles again). Maps
+        of another architecture than the one drawn are ignored."""
+        self._maps, self._images = maps, {}
+        self.update()
+
+    def maps_shown(self) -> bool:
+        """Whether neurons are drawn as their maps now."""
+        s, maps = self._structure, self._maps
+        if s is None or maps is None:
+            return False
+        sizes = [maps.inputs.shape[2], *(a.shape[2] for a in maps.layers)]
+        return sizes == [c.units for c in s.columns]
+
+    def neuron_map(self, layer: int, unit: int) -> np.ndarray | None:
+        """The activation map (n_y, n_x; row 0 the lowest y) a neuron is drawn with, or None."""
+        return self._maps.neuron(layer, unit) if self.maps_shown() and self._maps else None
+
+    def thumbnail(self, layer: int, unit: int) -> np.ndarray | None:
+        """The RGBA image (n_y, n_x, 4; row 0 the top) of a drawn neuron's map, or None
+        without maps."""
+        found = self._thumbnail(layer, unit)
+        return None if found is None else found[0]
+
+    def _thumbnail(self, layer: int, unit: int) -> tuple[np.ndarray, QImage] | None:
+        if self.neuron_map(layer, unit) is None:
+            return None
+        if (layer, unit) not in self._images:
+            self._colour_column(layer)
+        return self._images.get((layer, unit))
+
+    def _colour_column(self, layer: int) -> None:
+        """The images of every drawn neuron of column ``layer``, coloured in one pass."""
+        s, maps = self._structure, self._maps
+        assert s is not None and maps is not None  # maps are shown only over a network
+        shown = s.columns[layer].shown
+        centre = 0.0  # the inputs: standardised, centred on 0
+        if layer:
+            centre = activation_centre(s.activations[layer - 1], s.columns[layer].units)
+        strength = diverging_strength(maps.column(layer)[:, :, shown], centre)
+        rgba = map_rgba(strength, Colours.from_palette(self.palette()))  # (n_y, n_x, k, 4)
+        for k, unit in enumerate(shown.tolist()):
+            image = np.ascontiguousarray(rgba[:, :, k])
+            self._images[(layer, unit)] = (image, to_qimage(image))
+
+    def enlarged(self) -> Enlarged | None:
+        """The hovered neuron's enlarged map as drawn, or None (no neuron hovered, no maps)."""
+        hover, p, s = self._hover, self._placement, self._structure
+        if hover is None or hover[0] != "neuron" or p is None or s is None:
+            return None
+        _, layer, unit = hover
+        if self._maps is None or self.neuron_map(layer, unit) is None:
+            return None
+        fm = QFontMetrics(self.font())
+        side = float(np.clip(ENLARGE * 2 * p.radius, *ENLARGED_SIDE))
+        name, last = s.neuron_name(layer, unit), len(s.columns) - 1
+        if layer in (0, last) and not name.startswith(("input", "output")):
+            name = f"{'input' if layer == 0 else 'output'} {name}"  # "input x1", "output label"
+        title = name if layer == 0 else f"{name} ({s.activations[layer - 1]})"
+        lo, hi = self._maps.value_range(layer, unit)
+        range_text = f"min {dl.format_number(lo)} · max {dl.format_number(hi)}"
+        across, up = self._maps.names
+        axes_text = f"{across} across, {up} up"
+        text_width = max(fm.horizontalAdvance(t) for t in (title, range_text, axes_text))
+        width = max(side, text_width) + 2 * PAD
+        height = side + 3 * fm.lineSpacing() + 2 * PAD
+        centre = QPointF(p.xs[layer], p.ys[layer][s.position(layer, unit)])
+        gap = p.radius + PAD
+        left = centre.x() + gap
+        if left + width > self.width() - 2:  # no room on the right: on the left
+            left = max(2.0, centre.x() - gap - width)
+        top = float(np.clip(centre.y() - height / 2, 2.0, max(2.0, self.height() - height - 2)))
+        card = QRectF(left, top, width, height)
+        image = QRectF(left + (width - side) / 2, top + PAD + fm.lineSpacing(), side, side)
+        return Enlarged(layer, unit, card, image, title, f"{range_text}\n{axes_text}")
 
     # ----- geometry -----------------------------------------------------------------------
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
@@ -329,7 +463,11 @@ class NetworkDiagram(QWidget):
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.describe_target(self.target_at(event.pos()))
+            target = self.target_at(event.pos())
+            text = self.describe_target(target)
+            if target is not None and target[0] == "neuron" and self.enlarged() is not None:
+                QToolTip.hideText()  # the enlarged map's card says it, and is not covered
+                return True
             if text:
                 QToolTip.showText(event.globalPos(), text, self)
                 return True
@@ -383,6 +521,7 @@ class NetworkDiagram(QWidget):
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         if event.type() == QEvent.Type.PaletteChange:
+            self._images = {}
             self._invalidate()
         super().changeEvent(event)
 
@@ -416,6 +555,7 @@ class NetworkDiagram(QWidget):
         self._paint_lines(painter, colours)
         self._paint_neurons(painter, colours)
         self._paint_text(painter, colours)
+        self._paint_enlarged(painter, colours)
 
     def _paint_lines(self, painter: QPainter, colours: Colours) -> None:
         for lines, pens, order in self._drawing():
@@ -437,6 +577,8 @@ class NetworkDiagram(QWidget):
         r = p.radius
         outline = QColor(colours.text)
         outline.setAlpha(150)
+        maps = self.maps_shown()
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         for layer, column in enumerate(s.columns):
             for position, unit in enumerate(column.shown):
                 centre = QPointF(p.xs[layer], p.ys[layer][position])
@@ -445,9 +587,39 @@ class NetworkDiagram(QWidget):
                     pen = QPen(colours.highlight, 3.0)
                 elif self._hover == ("neuron", layer, unit):
                     pen = QPen(colours.text, 2.0)
+                thumbnail = self._thumbnail(layer, int(unit)) if maps else None
+                if thumbnail is None:
+                    painter.setPen(pen)
+                    painter.setBrush(self._fill(colours, layer, position))
+                    painter.drawEllipse(centre, r, r)
+                    continue
+                square = QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)
+                painter.drawImage(square, thumbnail[1])
                 painter.setPen(pen)
-                painter.setBrush(self._fill(colours, layer, position))
-                painter.drawEllipse(centre, r, r)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(square)
+
+    def _paint_enlarged(self, painter: QPainter, colours: Colours) -> None:
+        """The hovered neuron's map, bigger, on a card with its name and value range."""
+        card = self.enlarged()
+        if card is None:
+            return
+        thumbnail = self._thumbnail(card.layer, card.unit)
+        assert thumbnail is not None  # enlarged() found the map
+        fm = QFontMetrics(self.font())
+        painter.setPen(QPen(colours.text, 1.0))
+        painter.setBrush(colours.base)
+        painter.drawRoundedRect(card.card, 6, 6)
+        painter.drawImage(card.image, thumbnail[1])
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(card.image)
+        x, width = card.card.left(), card.card.width()
+        h = fm.lineSpacing()
+        centred = Qt.AlignmentFlag.AlignCenter
+        painter.drawText(QRectF(x, card.image.top() - h, width, h), centred, card.title)
+        for row, line in enumerate(card.range_text.split("\n")):
+            rect = QRectF(x, card.image.bottom() + 2 + row * h, width, h)
+            painter.drawText(rect, centred, line)
 
     def _paint_text(self, painter: QPainter, colours: Colours) -> None:
         p, fm = self._placement, QFontMetrics(self.font())

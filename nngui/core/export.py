@@ -19,13 +19,17 @@ from nngui.core.atomic_file import write_atomically
 from nngui.core.training import History
 
 HISTORY_COLUMNS = ("epoch", "train_loss", "val_loss", "test_loss")
+#: A classifier's history adds these columns (fractions of rows classified right).
+ACCURACY_COLUMNS = ("val_accuracy", "test_accuracy")
 
 
 def history_columns(history: History) -> dict[str, np.ndarray]:
     """The history as equal-length columns, one row per epoch (0 too if it was evaluated).
 
-    Returns ``{"epoch", "train_loss", "val_loss", "test_loss"}`` arrays of shape (rows,);
-    ``train_loss`` is NaN at epoch 0, validation and test losses are NaN where not measured.
+    Returns ``{"epoch", "train_loss", "val_loss", "test_loss", "val_accuracy",
+    "test_accuracy"}`` arrays of shape (rows,); ``train_loss`` is NaN at epoch 0, validation
+    and test losses and accuracies are NaN where not measured (the accuracies everywhere for
+    regression).
     """
     n = history.epochs
     evals = history.eval_epochs.values.astype(np.int64)
@@ -33,24 +37,29 @@ def history_columns(history: History) -> dict[str, np.ndarray]:
     epochs = np.arange(first, n + 1, dtype=np.int64)
     train = np.full(len(epochs), np.nan)
     train[epochs >= 1] = history.train_loss.values
-    val = np.full(len(epochs), np.nan)
-    test = np.full(len(epochs), np.nan)
     inside = (evals >= first) & (evals <= n)
-    # Later measurements of the same epoch win (fancy assignment keeps the last one).
-    val[evals[inside] - first] = history.val_loss.values[inside]
-    test[evals[inside] - first] = history.test_loss.values[inside]
-    return {"epoch": epochs, "train_loss": train, "val_loss": val, "test_loss": test}
+    cols: dict[str, np.ndarray] = {"epoch": epochs, "train_loss": train}
+    for name in ("val_loss", "test_loss", *ACCURACY_COLUMNS):
+        column = np.full(len(epochs), np.nan)
+        # Later measurements of the same epoch win (fancy assignment keeps the last one).
+        column[evals[inside] - first] = getattr(history, name).values[inside]
+        cols[name] = column
+    return cols
 
 
 def history_csv(history: History) -> str:
-    """The loss history as CSV text with the columns HISTORY_COLUMNS."""
+    """The history as CSV text with the columns HISTORY_COLUMNS, and ACCURACY_COLUMNS after
+    them when the history holds a finite accuracy (a classifier's)."""
     cols = history_columns(history)
-    body = np.column_stack([cols[name] for name in HISTORY_COLUMNS])
+    names = list(HISTORY_COLUMNS)
+    if any(np.isfinite(cols[name]).any() for name in ACCURACY_COLUMNS):
+        names += ACCURACY_COLUMNS
+    body = np.column_stack([cols[name] for name in names])
     out = io.StringIO()
-    out.write(",".join(HISTORY_COLUMNS) + "\n")
+    out.write(",".join(names) + "\n")
     if len(body):
         # savetxt is fast for a million rows; "nan" cells become empty ones afterwards.
-        np.savetxt(out, body, fmt=["%d", "%.17g", "%.17g", "%.17g"], delimiter=",")
+        np.savetxt(out, body, fmt=["%d"] + ["%.17g"] * (len(names) - 1), delimiter=",")
     return out.getvalue().replace(",nan", ",").replace(",-nan", ",")
 
 

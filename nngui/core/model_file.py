@@ -1,10 +1,10 @@
 """Save and load models as ``.npz`` files that plain ``numpy.load(path, allow_pickle=False)`` reads.
 
 The format is described in docs/model-format.md: arrays ``W1 … WL``, ``b1 … bL``, the scalers
-``x_mean x_std y_mean y_std``, optional ``history_*`` loss arrays, and ``meta``, a 0-d string
-array of JSON. Loading never unpickles and checks every name, shape, dtype, size and value
-before it builds anything; saving writes a temporary file and renames it over the target, so
-that a crash leaves the previous file intact. Every problem is one ``ModelFileError``.
+``x_mean x_std y_mean y_std``, optional ``history_*`` loss and accuracy arrays, and ``meta``, a
+0-d string array of JSON. Loading never unpickles and checks every name, shape, dtype, size
+and value before it builds anything; saving writes a temporary file and renames it over the
+target, so that a crash leaves the previous file intact. Every problem is one ``ModelFileError``.
 """
 
 from __future__ import annotations
@@ -43,7 +43,13 @@ from nngui.core.network import (
 )
 from nngui.core.playground_source import PlaygroundSpec
 from nngui.core.scaling import Scaler
-from nngui.core.training import OUTCOMES, History, TrainConfig, TrainConfigError
+from nngui.core.training import (
+    HISTORY_SERIES,
+    OUTCOMES,
+    History,
+    TrainConfig,
+    TrainConfigError,
+)
 
 FORMAT_NAME = "nngui-model"
 FORMAT_VERSION = 2
@@ -54,7 +60,11 @@ MAX_HISTORY_POINTS = 10_000_000  # History keeps each series in a buffer of twic
 MAX_MEMBERS = 1024
 MAX_NPY_HEADER = 65_536  # bytes of one .npy header (NumPy writes well under 1,000)
 MAX_META_NUMBER = 1e300  # any number in meta lies within ±MAX_META_NUMBER
-HISTORY_KEYS = ("train_loss", "eval_epochs", "val_loss", "test_loss")
+#: The history arrays (``history_<key>``), each optional; those measured at the evaluation
+#: epochs (all but train_loss) read as NaN when missing: files before the accuracies lack them.
+HISTORY_KEYS = HISTORY_SERIES
+#: The history arrays with one value per evaluation epoch.
+_EVAL_KEYS = tuple(k for k in HISTORY_KEYS if k not in ("train_loss", "eval_epochs"))
 SCALER_KEYS = ("x_mean", "x_std", "y_mean", "y_std")
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive
 _LAYER_KEY = re.compile(r"([Wb])([1-9][0-9]{0,2})")
@@ -437,7 +447,7 @@ def _check_history(members: _Members, epochs: Any) -> None:
     if sum(shape[0] for shape in shapes.values()) > MAX_HISTORY_POINTS:
         raise _ContentError(f"the history holds more than {MAX_HISTORY_POINTS:,} points")
     n_evals = shapes.get("eval_epochs", (0,))[0]
-    for k in ("val_loss", "test_loss"):
+    for k in _EVAL_KEYS:
         if shapes.get(k, (n_evals,))[0] != n_evals:
             raise _ContentError(f"'history_{k}' and 'history_eval_epochs' differ in length")
     if epochs is None:
@@ -451,14 +461,15 @@ def _check_history(members: _Members, epochs: Any) -> None:
 
 
 def _history(members: _Members) -> History:
-    """The loss history (checked by _check_history); a missing val/test loss reads as NaN."""
+    """The history (checked by _check_history); a missing val/test loss or accuracy reads as
+    NaN (files saved before the accuracies have none)."""
     arrays = {k: members.floats(f"history_{k}", "a history") for k in HISTORY_KEYS
               if f"history_{k}" in members.headers}  # fmt: skip
     arrays.setdefault("train_loss", np.zeros(0))
     evals = arrays.setdefault("eval_epochs", np.zeros(0))
     if not (np.isfinite(evals).all() and (evals >= 0).all() and (evals == np.round(evals)).all()):
         raise _ContentError("'history_eval_epochs' must hold whole numbers >= 0")
-    for k in ("val_loss", "test_loss"):
+    for k in _EVAL_KEYS:
         arrays.setdefault(k, np.full(len(evals), np.nan))
     return History.from_arrays(arrays, copy=False)  # read once, held once
 

@@ -307,6 +307,8 @@ class _Run:
             eval_epochs=h.eval_epochs.values[n_eval:].copy(),
             val_loss=h.val_loss.values[n_eval:].copy(),
             test_loss=h.test_loss.values[n_eval:].copy(),
+            val_accuracy=h.val_accuracy.values[n_eval:].copy(),
+            test_accuracy=h.test_accuracy.values[n_eval:].copy(),
         )
 
     def _unsent(self) -> ProgressReport | None:
@@ -322,8 +324,11 @@ class _Run:
         last = h.train_loss.values[-1] if len(h.train_loss) else float("nan")
         val = h.val_loss.values[-1] if len(h.val_loss) else float("nan")
         test = h.test_loss.values[-1] if len(h.test_loss) else float("nan")
+        val_acc = h.val_accuracy.values[-1] if len(h.val_accuracy) else float("nan")
+        test_acc = h.test_accuracy.values[-1] if len(h.test_accuracy) else float("nan")
         target, rate = self._run_figures(h.epochs, self.spent)
-        return Progress(h.epochs, target, float(last), float(val), float(test), self.spent, rate)
+        return Progress(h.epochs, target, float(last), float(val), float(test), self.spent, rate,
+                        float(val_acc), float(test_acc))  # fmt: skip
 
     def _snapshot(self) -> Snapshot | None:
         """A copy of the weights if one is due (``snapshot_interval`` since the last one)."""

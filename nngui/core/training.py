@@ -11,7 +11,9 @@ k + 1 (for full-batch gradient descent: on the weights before that epoch's updat
 article does; for minibatches: the mean over the epoch's batches). Validation and test losses
 are measured after an epoch's update, at the epochs in ``history.eval_epochs`` (epoch 0 is the
 untrained network), on a schedule that thins out as training goes on so that a million epochs
-cost next to nothing in evaluation.
+cost next to nothing in evaluation. A classifier's validation and test accuracy come from the
+same forward pass as those losses (``history.val_accuracy`` / ``test_accuracy``; NaN for
+regression).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -195,18 +197,37 @@ class Series:
         return self._n
 
 
+#: The names of History's series, in the order of its fields.
+HISTORY_SERIES = (
+    "train_loss", "eval_epochs", "val_loss", "test_loss", "val_accuracy", "test_accuracy",
+)  # fmt: skip
+#: The series measured at the evaluation epochs that older data may lack (NaN then).
+ACCURACY_SERIES = ("val_accuracy", "test_accuracy")
+
+
 @dataclass
 class History:
     """Loss history of a network, across any number of training runs.
 
     train_loss : one value per epoch trained. eval_epochs, val_loss, test_loss : losses after
-    those epochs (val_loss is NaN without a validation split).
+    those epochs (val_loss is NaN without a validation split). val_accuracy, test_accuracy :
+    a classifier's fraction of rows classified right after those epochs (NaN for regression
+    and for a missing split). A History made without accuracies (older data) gets NaN ones,
+    one per evaluation epoch.
     """
 
     train_loss: Series = field(default_factory=Series)
     eval_epochs: Series = field(default_factory=Series)
     val_loss: Series = field(default_factory=Series)
     test_loss: Series = field(default_factory=Series)
+    val_accuracy: Series = field(default_factory=Series)
+    test_accuracy: Series = field(default_factory=Series)
+
+    def __post_init__(self) -> None:
+        n = len(self.eval_epochs)
+        for name in ACCURACY_SERIES:
+            if n and not len(getattr(self, name)):
+                setattr(self, name, Series(np.full(n, np.nan), copy=False))
 
     @property
     def epochs(self) -> int:
@@ -214,24 +235,30 @@ class History:
         return len(self.train_loss)
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Copies of the four series as float64 arrays."""
-        return {
-            "train_loss": self.train_loss.values.copy(),
-            "eval_epochs": self.eval_epochs.values.copy(),
-            "val_loss": self.val_loss.values.copy(),
-            "test_loss": self.test_loss.values.copy(),
-        }
+        """Copies of the six series (HISTORY_SERIES) as float64 arrays."""
+        return {name: getattr(self, name).values.copy() for name in HISTORY_SERIES}
 
     @classmethod
-    def from_arrays(cls, d: dict[str, np.ndarray], *, copy: bool = True) -> History:
-        """Rebuild from ``arrays()`` output; ``copy=False`` adopts the arrays (see Series)."""
-        keys = ("train_loss", "eval_epochs", "val_loss", "test_loss")
-        return cls(*(Series(d[k], copy=copy) for k in keys))
+    def from_arrays(cls, d: Mapping[str, np.ndarray], *, copy: bool = True) -> History:
+        """Rebuild from ``arrays()`` output; ``copy=False`` adopts the arrays (see Series).
+
+        The accuracies may be missing (older data): they are then NaN, one per evaluation
+        epoch.
+        """
+        n = len(np.asarray(d["eval_epochs"]).ravel())
+        return cls(*(
+            Series(d[k], copy=copy) if k in d else Series(np.full(n, np.nan), copy=False)
+            for k in HISTORY_SERIES
+        ))  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Progress:
-    """A snapshot of training progress, made of plain values (safe to send across threads)."""
+    """A snapshot of training progress, made of plain values (safe to send across threads).
+
+    The accuracies are a classifier's latest validation and test accuracy (fractions of rows
+    classified right), NaN for regression or without the split.
+    """
 
     epoch: int
     epochs_target: int
@@ -240,6 +267,8 @@ class Progress:
     test_loss: float
     elapsed: float
     epochs_per_second: float
+    val_accuracy: float = math.nan
+    test_accuracy: float = math.nan
 
     def seconds_left(self, time_limit: float = 0.0) -> float | None:
         """Seconds until the run ends at this speed, or at ``time_limit`` seconds of training
@@ -262,6 +291,8 @@ class ProgressReport:
     eval_epochs: np.ndarray
     val_loss: np.ndarray
     test_loss: np.ndarray
+    val_accuracy: np.ndarray
+    test_accuracy: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -405,22 +436,37 @@ class Trainer:
 
     def split_loss(self, split: Split | None) -> float:
         """Training objective of the current network on a split (NaN if there is none)."""
+        return self.split_measures(split)[0]
+
+    def split_measures(self, split: Split | None) -> tuple[float, float]:
+        """The training objective and, for a classifier, the accuracy (the fraction of rows
+        whose most probable class is their class) of the current network on a split, from one
+        forward pass. The accuracy is NaN for regression; both are NaN without the split."""
         if split is None or len(split) == 0:
-            return float("nan")
+            return float("nan"), float("nan")
         ev = self._evaluator
-        measure = cross_entropy_of_probabilities if self.loss == "cross_entropy" else objective
+        classify = self.loss == "cross_entropy"
+        measure = cross_entropy_of_probabilities if classify else objective
         with np.errstate(all="ignore"):
             if ev is not None and len(split) <= ev.rows:
-                return measure(ev.forward(split.xs), split.ys)
-            return measure(self.net.forward(split.xs), split.ys)
+                out = ev.forward(split.xs)  # a buffer: measured before the next forward
+            else:
+                out = self.net.forward(split.xs)
+            loss = measure(out, split.ys)
+            accuracy = class_accuracy(out, split.y) if classify else float("nan")
+        return loss, accuracy
 
-    def _evaluate(self, epoch: int) -> tuple[float, float]:
-        val = self.split_loss(self.data.val)
-        test = self.split_loss(self.data.test)
+    def _evaluate(self, epoch: int) -> tuple[float, float, float, float]:
+        """Measure the validation and test splits after ``epoch`` and record them; return
+        (validation loss, test loss, validation accuracy, test accuracy)."""
+        val, val_accuracy = self.split_measures(self.data.val)
+        test, test_accuracy = self.split_measures(self.data.test)
         h = self.history
         h.eval_epochs.append(epoch)
         h.val_loss.append(val)
         h.test_loss.append(test)
+        h.val_accuracy.append(val_accuracy)
+        h.test_accuracy.append(test_accuracy)
         # Fallback after a divergence: the evaluated weights with the lowest training loss so
         # far. Their loss is only known after the next epoch, which starts from them (its
         # training loss is measured before its updates): they wait as the candidate till then.
@@ -430,7 +476,7 @@ class Trainer:
         self._candidate = (params, epoch, epoch) if finite and params is not None else None
         if improved:
             self.best_val, self.best_params, self.best_epoch = val, params, epoch
-        return val, test
+        return val, test, val_accuracy, test_accuracy
 
     def _judge_candidate(self, loss: float, epoch: int) -> None:
         """``loss``: the training loss of the weights ``epoch`` started from. If those are the
@@ -548,7 +594,7 @@ class Trainer:
         t0 = clock()
         last_report = t0
         outcome = "completed"
-        val = test = float("nan")
+        val = test = val_accuracy = test_accuracy = float("nan")
         mid_epoch = should_stop if interrupt_epoch is None else interrupt_epoch
         while h.epochs < target:
             if should_stop is not None and should_stop():
@@ -564,7 +610,7 @@ class Trainer:
                 break
             due = now - last_report >= self.report_interval
             if is_eval_epoch(epoch) or due or epoch == target:
-                val, test = self._evaluate(epoch)
+                val, test, val_accuracy, test_accuracy = self._evaluate(epoch)
                 if not np.isfinite(test):
                     outcome = "diverged"
                     break
@@ -580,21 +626,27 @@ class Trainer:
                 # Restart the interval even without a consumer: otherwise every later epoch
                 # would be "due" and evaluated, whatever is_eval_epoch says.
                 last_report = now
-                yield self._progress(epoch, target, loss, val, test, now - t0, start_epoch)
+                yield self._progress(epoch, target, loss, (val, test, val_accuracy, test_accuracy),
+                                     now - t0, start_epoch)  # fmt: skip
         restored, message = self._finish(outcome, restore_best)
         elapsed = clock() - t0
         if h.epochs > start_epoch:
             last = h.train_loss.values[-1]
-            val, test = h.val_loss.values[-1], h.test_loss.values[-1]
-            yield self._progress(h.epochs, target, last, val, test, elapsed, start_epoch)
+            measured = (h.val_loss.values[-1], h.test_loss.values[-1],
+                        h.val_accuracy.values[-1], h.test_accuracy.values[-1])  # fmt: skip
+            yield self._progress(h.epochs, target, last, measured, elapsed, start_epoch)
         return RunResult(outcome, h.epochs - start_epoch, elapsed, restored, message)
 
     def _progress(
-        self, epoch: int, target: int, loss: float, val: float, test: float, elapsed: float,
-        start_epoch: int,
+        self, epoch: int, target: int, loss: float,
+        measured: tuple[float, float, float, float], elapsed: float, start_epoch: int,
     ) -> Progress:  # fmt: skip
+        """``measured``: the latest (validation loss, test loss, validation accuracy, test
+        accuracy)."""
         rate = (epoch - start_epoch) / elapsed if elapsed > 0 else 0.0
-        return Progress(epoch, target, float(loss), float(val), float(test), elapsed, rate)
+        val, test, val_accuracy, test_accuracy = (float(v) for v in measured)
+        return Progress(epoch, target, float(loss), val, test, elapsed, rate,
+                        val_accuracy, test_accuracy)  # fmt: skip
 
     def restore_best_weights(self) -> int | None:
         """Put back the weights with the best validation loss; their epoch, or None when the
@@ -639,6 +691,20 @@ def balanced_weights(y: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore"):
         out: np.ndarray = np.where(counts > 0, len(y) / (k * np.maximum(counts, 1)), 0.0)
     return out
+
+
+def class_accuracy(p: np.ndarray, y: np.ndarray) -> float:
+    """The fraction of rows whose predicted class is their class, for the output layer's
+    probabilities ``p`` and coded targets ``y`` (both (n, 1) for one sigmoid output, where the
+    prediction is the second class when p >= 0.5; (n, K) one-hot for softmax, where it is the
+    most probable class); NaN for no rows."""
+    if not len(p):
+        return float("nan")
+    if p.shape[1] == 1:
+        hits = (p[:, 0] >= 0.5) == (y[:, 0] > 0.5)
+    else:
+        hits = np.argmax(p, axis=1) == np.argmax(y, axis=1)
+    return float(np.count_nonzero(hits)) / len(hits)
 
 
 def has_exploded(loss: float, first: float) -> bool:

@@ -13,6 +13,11 @@ training about 2 % more in bench_gui.py).
 While training runs (``set_live(True)``) the view grows in coarse steps, so that most frames
 leave the axes alone (``plot_range``); otherwise, and after "Fit" when not training, it ends
 at the last epoch. The loss axis labels decades only (``plot_range.LogTickAxis``).
+
+A classifier's history also holds its validation and test accuracy: they are drawn dashed, in
+per cent, against a second axis on the right (a ViewBox of their own whose x axis is linked to
+the loss view's, as in pyqtgraph's MultiplePlotAxes example), decimated like the losses. The
+axis and its curves show only while the history holds a finite accuracy.
 """
 
 from __future__ import annotations
@@ -49,6 +54,13 @@ CURVES = (
     ("val", "validation", "#ff7f0e"),
     ("test", "test", "#2ca02c"),
 )
+#: (name, legend label, colour) of the accuracy curves (a classifier's), on the right axis.
+ACCURACY_CURVES = (
+    ("val_accuracy", "validation accuracy", "#ff7f0e"),
+    ("test_accuracy", "test accuracy", "#2ca02c"),
+)
+#: The accuracy axis shows 0 … 100 % with this much room either side (in per cent).
+ACCURACY_PADDING = 2.0
 NO_VALUE = "—"
 #: When not training, the view ends this fraction of the epochs (or loss) past the data.
 FIT_PADDING = 0.02
@@ -92,6 +104,8 @@ class LossPlot(QWidget):
         self._eval_epochs = Series()
         self._val = Series()
         self._test = Series()
+        self._val_accuracy = Series()
+        self._test_accuracy = Series()
         self._live = False
         self._build()
         self._timer = QTimer(self)
@@ -136,6 +150,7 @@ class LossPlot(QWidget):
             self.curves[name] = self.plot_item.plot(
                 [], [], name=label, pen=_pen(name, colour), connect="finite"
             )
+        self._build_accuracy_axis(text)
         self._cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(text, width=1))
         self._cursor.setZValue(-10)
         self._cursor.hide()
@@ -145,6 +160,42 @@ class LossPlot(QWidget):
         )
         self.plot_widget.viewport().installEventFilter(self)
         layout.addWidget(self.plot_widget, 1)
+
+    def _build_accuracy_axis(self, text: object) -> None:
+        """The right axis and the ViewBox of the accuracy curves, hidden until some accuracy
+        is finite. The ViewBox lies behind the loss view, so that the mouse still zooms and
+        pans the losses (the x range follows through the link)."""
+        pi = self.plot_item
+        self.accuracy_view = pg.ViewBox(enableMenu=False)
+        self.accuracy_view.setMouseEnabled(x=False, y=False)
+        self.accuracy_view.setZValue(-100)
+        pi.scene().addItem(self.accuracy_view)
+        pi.showAxis("right")
+        axis = pi.getAxis("right")
+        axis.linkToView(self.accuracy_view)
+        axis.setLogMode(False, False)  # the loss axis's log mode set every axis's
+        axis.setGrid(False)  # the loss axis's grid only: two would not line up
+        axis.setPen(text)
+        axis.setTextPen(text)
+        axis.enableAutoSIPrefix(False)
+        pi.setLabel("right", "accuracy (%)")
+        self.accuracy_view.setXLink(pi)
+        self.accuracy_view.disableAutoRange()
+        self.accuracy_view.setYRange(-ACCURACY_PADDING, 100 + ACCURACY_PADDING, padding=0)
+        self.accuracy_curves: dict[str, pg.PlotDataItem] = {}
+        for name, _, colour in ACCURACY_CURVES:
+            curve = pg.PlotDataItem([], [], pen=_pen(name, colour), connect="finite")
+            self.accuracy_view.addItem(curve)
+            self.accuracy_curves[name] = curve
+        pi.getViewBox().sigResized.connect(self._fit_accuracy_view)
+        self._fit_accuracy_view()
+        self._show_accuracy(False)
+
+    def _fit_accuracy_view(self) -> None:
+        """Give the accuracy ViewBox the loss view's place (after every resize)."""
+        vb = self.plot_item.getViewBox()
+        self.accuracy_view.setGeometry(vb.sceneBoundingRect())
+        self.accuracy_view.linkedViewChanged(vb, self.accuracy_view.XAxis)
 
     def _toolbar(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -181,6 +232,7 @@ class LossPlot(QWidget):
         """Forget the history (a fresh network)."""
         self._train, self._eval_epochs = Series(), Series()
         self._val, self._test = Series(), Series()
+        self._val_accuracy, self._test_accuracy = Series(), Series()
         self.readout.clear()
         self._cursor.hide()
         self.auto_range()
@@ -191,6 +243,9 @@ class LossPlot(QWidget):
         self._eval_epochs = Series(h.eval_epochs.values)
         self._val = Series(h.val_loss.values)
         self._test = Series(h.test_loss.values)
+        n = len(h.eval_epochs)
+        self._val_accuracy = Series(_per_evaluation(h.val_accuracy.values, n))
+        self._test_accuracy = Series(_per_evaluation(h.test_accuracy.values, n))
         self.auto_range()
 
     def append(
@@ -199,12 +254,18 @@ class LossPlot(QWidget):
         eval_epochs: np.ndarray,
         val_loss: np.ndarray,
         test_loss: np.ndarray,
+        val_accuracy: np.ndarray | None = None,
+        test_accuracy: np.ndarray | None = None,
     ) -> None:
-        """Add the next epochs' training losses and any new evaluations; redraws soon."""
+        """Add the next epochs' training losses and any new evaluations (losses, and a
+        classifier's accuracies as fractions; None: not measured); redraws soon."""
+        n = len(np.asarray(eval_epochs).ravel())
         self._train.extend(train_loss)
         self._eval_epochs.extend(eval_epochs)
         self._val.extend(val_loss)
         self._test.extend(test_loss)
+        self._val_accuracy.extend(_per_evaluation(val_accuracy, n))
+        self._test_accuracy.extend(_per_evaluation(test_accuracy, n))
         if not self._timer.isActive():
             self._timer.start(round(1000 / LIVE_FPS))
 
@@ -217,6 +278,20 @@ class LossPlot(QWidget):
             "test": (self._eval_epochs.values, self._test.values),
         }
 
+    def accuracy_data(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The full (undecimated) accuracy curves: name → (epochs, accuracies as fractions)."""
+        return {
+            "val_accuracy": (self._eval_epochs.values, self._val_accuracy.values),
+            "test_accuracy": (self._eval_epochs.values, self._test_accuracy.values),
+        }
+
+    @property
+    def has_accuracy(self) -> bool:
+        """Whether the plotted history holds a finite accuracy (a classifier's)."""
+        return any(
+            bool(np.isfinite(s.values).any()) for s in (self._val_accuracy, self._test_accuracy)
+        )
+
     def history(self) -> History:
         """A copy of the plotted history as a core History."""
         return History.from_arrays({
@@ -224,6 +299,8 @@ class LossPlot(QWidget):
             "eval_epochs": self._eval_epochs.values.copy(),
             "val_loss": self._val.values.copy(),
             "test_loss": self._test.values.copy(),
+            "val_accuracy": self._val_accuracy.values.copy(),
+            "test_accuracy": self._test_accuracy.values.copy(),
         })  # fmt: skip
 
     def set_live(self, live: bool) -> None:
@@ -267,8 +344,41 @@ class LossPlot(QWidget):
             curve.setData(x, _positive(y) if self.log_check.isChecked() else y)
             curve.setVisible(bool(np.isfinite(y).any()) if len(y) else name != "val")
         self._show_legend_for_val()
+        self._draw_accuracy(window)
         if self._range.following:
             self._follow()
+
+    def _draw_accuracy(self, window: tuple[float, float] | None) -> None:
+        """Draw the decimated accuracy curves (in per cent), or hide them and their axis."""
+        shown = self.has_accuracy
+        self._show_accuracy(shown)
+        if not shown:
+            for curve in self.accuracy_curves.values():
+                curve.setData([], [])
+            return
+        for name, (x, y) in self.accuracy_data().items():
+            x, y = _window(x, y, window)
+            x, y = decimate(x, y, MAX_POINTS)
+            curve = self.accuracy_curves[name]
+            curve.setData(x, 100.0 * y)
+            curve.setVisible(bool(np.isfinite(y).any()))
+
+    def _show_accuracy(self, shown: bool) -> None:
+        """Show or hide the accuracy axis, its ViewBox and its legend entries."""
+        if shown != self.plot_item.getAxis("right").isVisible():
+            if shown:
+                self.plot_item.showAxis("right")
+            else:
+                self.plot_item.hideAxis("right")
+        self.accuracy_view.setVisible(shown)
+        present = {item.text for _, item in self.legend.items}
+        for name, label, _ in ACCURACY_CURVES:
+            curve = self.accuracy_curves[name]
+            want = shown and bool(np.isfinite(self.accuracy_data()[name][1]).any())
+            if want and label not in present:
+                self.legend.addItem(curve, label)
+            elif not want and label in present:
+                self.legend.removeItem(label)
 
     def _follow(self) -> None:
         """Show every epoch and loss: while live the range grows in steps (``stepped_range``),
@@ -316,6 +426,8 @@ class LossPlot(QWidget):
 
     def _on_log_toggled(self, on: bool) -> None:
         self.plot_item.setLogMode(x=False, y=on)
+        # PlotItem.setLogMode sets every axis; the accuracy axis stays linear.
+        self.plot_item.getAxis("right").setLogMode(False, False)
         self.auto_range()
 
     # ----- crosshair readout --------------------------------------------------------------
@@ -353,19 +465,37 @@ class LossPlot(QWidget):
             if not np.isnan(val):
                 parts.append(f"validation {fmt_loss(val)}")
             parts.append(f"test {fmt_loss(test)}{note}")
+            for label, values in (("validation accuracy", self._val_accuracy.values),
+                                  ("test accuracy", self._test_accuracy.values)):  # fmt: skip
+                if np.isfinite(values[i]):
+                    parts.append(f"{label} {100 * values[i]:.1f} %")
         self.readout.setText(" · ".join(parts))
 
 
 def _pen(name: str, colour: str) -> QPen:
-    """Solid pens; validation dashed, so that it stays visible where it overlaps test.
+    """Solid loss pens, validation dashed, so that it stays visible where it overlaps test;
+    accuracies dashed in their losses' colours (validation in longer dashes than its loss).
 
     One pixel wide: Qt strokes wider lines as outlines, which made live training 3-4 % slower
     in the window (bench_gui.py); the min/max envelope of decimation keeps the curves bold.
     """
     pen = pg.mkPen(colour, width=1)
-    if name == "val":
+    if name in ("val", "test_accuracy"):
         pen.setStyle(Qt.PenStyle.DashLine)
+    elif name == "val_accuracy":
+        pen.setDashPattern([8.0, 4.0])
     return pen
+
+
+def _per_evaluation(values: np.ndarray | None, n: int) -> np.ndarray:
+    """``values``: one float per evaluation of n; NaN ones when there are none (None, or an
+    older history without them). ValueError for another number of values."""
+    if values is None or (n and not len(values)):
+        return np.full(n, np.nan)
+    out = np.asarray(values, dtype=np.float64).ravel()
+    if len(out) != n:
+        raise ValueError(f"{len(out)} accuracies for {n} evaluations")
+    return out
 
 
 def _window(

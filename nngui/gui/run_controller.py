@@ -132,7 +132,10 @@ class RunController(QObject):
         h.eval_epochs.extend(report.eval_epochs)
         h.val_loss.extend(report.val_loss)
         h.test_loss.extend(report.test_loss)
-        w.loss_plot.append(report.train_loss, report.eval_epochs, report.val_loss, report.test_loss)
+        h.val_accuracy.extend(report.val_accuracy)
+        h.test_accuracy.extend(report.test_accuracy)
+        w.loss_plot.append(report.train_loss, report.eval_epochs, report.val_loss, report.test_loss,
+                           report.val_accuracy, report.test_accuracy)  # fmt: skip
         p = self._last_progress = report.progress
         left = p.seconds_left(self.workbench.settings.training.time_limit)
         if self._single_step:

@@ -235,7 +235,8 @@ def test_file_is_plain_numpy_with_documented_keys(tmp_path: Path) -> None:
     with np.load(tmp_path / "m.npz", allow_pickle=False) as f:
         assert sorted(f.files) == sorted(
             ["W1", "b1", "W2", "b2", "x_mean", "x_std", "y_mean", "y_std", "meta",
-             "history_train_loss", "history_eval_epochs", "history_val_loss", "history_test_loss"]
+             "history_train_loss", "history_eval_epochs", "history_val_loss", "history_test_loss",
+             "history_val_accuracy", "history_test_accuracy"]
         )  # fmt: skip
         assert f["meta"].shape == () and f["meta"].dtype.kind == "U"
         assert f["W1"].shape == (2, 4) and f["b1"].shape == (4,)
@@ -276,7 +277,8 @@ def test_saved_file_has_the_usual_permissions_not_0600(tmp_path: Path) -> None:
 
 def test_history_is_optional(tmp_path: Path) -> None:
     arrays, meta = saved_parts(base_model(), tmp_path)
-    for key in ("history_train_loss", "history_val_loss", "history_test_loss"):
+    for key in ("history_train_loss", "history_val_loss", "history_test_loss",
+                "history_val_accuracy", "history_test_accuracy"):  # fmt: skip
         del arrays[key]
     del meta["epochs"]
     history = load_model(
@@ -286,6 +288,8 @@ def test_history_is_optional(tmp_path: Path) -> None:
     np.testing.assert_array_equal(history.eval_epochs.values, evals)
     assert np.isnan(history.val_loss.values).all() and np.isnan(history.test_loss.values).all()
     assert (history.epochs, len(history.val_loss), len(history.test_loss)) == (0, 5, 5)
+    for accuracy in (history.val_accuracy, history.test_accuracy):
+        assert len(accuracy) == 5 and np.isnan(accuracy.values).all()
     bare = load_model(write_archive(tmp_path / "n.npz", {**arrays, "meta": json.dumps(meta)}))
     assert all(len(values) == 0 for values in bare.history.arrays().values())
 
@@ -836,7 +840,7 @@ def test_a_long_history_is_held_once_after_loading(tmp_path: Path) -> None:
     })  # fmt: skip
     path = tmp_path / "long.npz"
     save_model(dataclasses.replace(base_model(), history=history), path)
-    raw = 8 * (n + 3 * len(evals))
+    raw = 8 * (n + 5 * len(evals))  # evals, the two losses and the two accuracies
     tracemalloc.start()
     try:
         model = load_model(path)

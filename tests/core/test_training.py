@@ -166,7 +166,8 @@ def test_history_arrays_round_trip() -> None:
     h = trainer.history
     assert h.epochs == 30
     arrays = h.arrays()
-    assert set(arrays) == {"train_loss", "eval_epochs", "val_loss", "test_loss"}
+    assert set(arrays) == {"train_loss", "eval_epochs", "val_loss", "test_loss",
+                           "val_accuracy", "test_accuracy"}  # fmt: skip
     assert arrays["train_loss"].shape == (30,)
     np.testing.assert_array_equal(arrays["eval_epochs"], np.arange(31))  # every epoch <= 400
     assert np.isnan(arrays["val_loss"]).all()  # no validation split

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 from nngui.core.training import History, Series
@@ -204,3 +205,128 @@ def test_log_axis_labels_two_and_five_within_two_decades(plot):
     levels = axis.tickValues(-5.25, -3.5, 300)
     strings = [axis.tickStrings(values, 1.0, spacing) for spacing, values in levels[:2]]
     assert strings == [["10⁻⁵", "10⁻⁴"], ["2·10⁻⁵", "5·10⁻⁵", "2·10⁻⁴"]]
+
+
+# ----- a classifier's accuracy on the right axis ------------------------------------------
+def classifier_history() -> History:
+    """Losses and accuracies (fractions) of four evaluations, validation and test."""
+    return History(Series([0.7, 0.5, 0.3, 0.2]), Series([0, 1, 2, 4]),
+                   Series([0.8, 0.6, 0.4, 0.3]), Series([0.9, 0.7, 0.5, 0.35]),
+                   Series([0.5, 0.7, 0.9, 0.95]), Series([0.45, 0.6, 0.85, 1.0]))  # fmt: skip
+
+
+def drawn_accuracy(plot: LossPlot, name: str) -> tuple[np.ndarray, np.ndarray]:
+    curve = plot.accuracy_curves[name]
+    x, y = curve.xData, curve.yData
+    return (np.array([]), np.array([])) if x is None else (x, y)
+
+
+def legend_labels(plot: LossPlot) -> list[str]:
+    return [item.text for _, item in plot.legend.items]
+
+
+def test_a_classifier_shows_its_accuracy_in_per_cent_on_a_right_axis(plot):
+    plot.set_history(classifier_history())
+    assert plot.has_accuracy
+    assert plot.plot_item.getAxis("right").isVisible() and plot.accuracy_view.isVisible()
+    x, y = drawn_accuracy(plot, "val_accuracy")
+    np.testing.assert_array_equal(x, [0, 1, 2, 4])
+    np.testing.assert_allclose(y, [50, 70, 90, 95])
+    np.testing.assert_allclose(drawn_accuracy(plot, "test_accuracy")[1], [45, 60, 85, 100])
+    assert all(c.isVisible() for c in plot.accuracy_curves.values())
+    for curve in plot.accuracy_curves.values():  # dashed, unlike the solid test loss
+        assert curve.opts["pen"].style() != Qt.PenStyle.SolidLine
+        assert curve.getViewBox() is plot.accuracy_view
+    lo, hi = plot.accuracy_view.viewRange()[1]
+    assert lo <= 0 and 100 <= hi < 110, "0 … 100 % whatever the losses"
+    assert {"validation accuracy", "test accuracy"} <= set(legend_labels(plot))
+    assert plot.plot_item.getAxis("right").linkedView() is plot.accuracy_view
+    # the losses' log scale leaves the accuracy axis linear
+    assert plot.plot_item.getAxis("left").logMode
+    assert not plot.plot_item.getAxis("right").logMode
+    plot.log_check.setChecked(False)
+    plot.log_check.setChecked(True)
+    assert not plot.plot_item.getAxis("right").logMode
+    np.testing.assert_allclose(drawn_accuracy(plot, "val_accuracy")[1], [50, 70, 90, 95])
+
+
+def test_a_regression_history_has_no_accuracy_axis(plot):
+    h = History(Series([3.0, 2.0, 1.0]), Series([0, 2, 3]), Series([4.0, 3.0, 2.5]),
+                Series([5.0, 4.0, 3.5]))  # fmt: skip
+    plot.set_history(h)
+    assert not plot.has_accuracy
+    assert not plot.plot_item.getAxis("right").isVisible()
+    assert not plot.accuracy_view.isVisible()
+    assert not any("accuracy" in label for label in legend_labels(plot))
+    assert len(drawn_accuracy(plot, "test_accuracy")[0]) == 0
+    plot.set_history(classifier_history())  # a classifier after a regression …
+    assert plot.plot_item.getAxis("right").isVisible()
+    plot.clear()  # … and a fresh network after it
+    assert not plot.plot_item.getAxis("right").isVisible()
+    assert not any("accuracy" in label for label in legend_labels(plot))
+
+
+def test_the_accuracy_view_covers_the_loss_view_and_follows_its_epochs(plot, qtbot):
+    plot.set_history(classifier_history())
+    plot.resize(900, 600)
+    qtbot.waitUntil(
+        lambda: plot.accuracy_view.geometry() == plot.plot_item.getViewBox().sceneBoundingRect(),
+        timeout=2_000,
+    )
+    plot.plot_item.setXRange(1, 3, padding=0)  # a zoom: the accuracy's epochs follow
+    np.testing.assert_allclose(plot.accuracy_view.viewRange()[0], [1, 3])
+
+
+def test_appended_accuracies_are_kept_and_old_calls_stay_aligned(plot):
+    plot.append(np.array([0.7]), np.array([0.0, 1.0]), np.array([0.8, 0.6]),
+                np.array([0.9, 0.7]), np.array([0.5, 0.7]), np.array([0.4, 0.6]))  # fmt: skip
+    plot.append(np.array([0.5]), np.array([2.0]), np.array([0.5]), np.array([0.6]))  # old call
+    plot.redraw()
+    h = plot.history()
+    np.testing.assert_array_equal(h.val_accuracy.values[:2], [0.5, 0.7])
+    np.testing.assert_array_equal(h.test_accuracy.values[:2], [0.4, 0.6])
+    assert len(h.val_accuracy) == len(h.eval_epochs) == 3 and np.isnan(h.val_accuracy.values[2])
+    assert plot.plot_item.getAxis("right").isVisible()
+    with pytest.raises(ValueError, match="accuracies"):
+        plot.append(np.array([0.4]), np.array([3.0]), np.array([0.5]), np.array([0.6]),
+                    np.array([0.5, 0.6]), np.array([0.5]))  # fmt: skip
+
+
+def test_a_million_epochs_of_accuracy_stay_bounded(plot):
+    n = 1_000_000
+    evals = np.arange(0, n + 1, dtype=float)  # an evaluation every epoch: the worst case
+    rng = np.random.default_rng(2)
+    acc = np.clip(np.linspace(0.5, 1.0, n + 1) + 0.01 * rng.standard_normal(n + 1), 0, 1)
+    plot.append(np.ones(n), evals, np.full(n + 1, np.nan), np.ones(n + 1), acc, acc[::-1].copy())
+    plot.redraw()
+    x, y = drawn_accuracy(plot, "val_accuracy")
+    assert 0 < len(x) <= MAX_POINTS + 1
+    assert x[-1] == n and y[-1] == pytest.approx(100 * acc[-1])
+    assert y.max() == pytest.approx(100 * acc.max()) and y.min() == pytest.approx(100 * acc.min())
+
+
+def test_readout_shows_the_accuracies(plot):
+    plot.set_history(classifier_history())
+    plot.show_readout(2)
+    text = plot.readout.text()
+    assert "validation accuracy 90.0 %" in text and "test accuracy 85.0 %" in text
+
+
+def test_the_wheel_still_zooms_the_losses_over_a_classifier(plot):
+    """The wheel zooms the losses with the accuracy view over them; the accuracy's epochs
+    follow and its axis keeps 0 … 100 %."""
+    plot.set_history(classifier_history())
+    vb = plot.plot_item.getViewBox()
+    before = vb.viewRange()
+    viewport = plot.plot_widget.viewport()
+    at = viewport.rect().center()
+    wheel = QWheelEvent(QPointF(at), QPointF(viewport.mapToGlobal(at)), QPoint(0, 0),
+                        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)  # fmt: skip
+    QApplication.sendEvent(viewport, wheel)
+    after = vb.viewRange()
+    assert after[1][1] - after[1][0] < before[1][1] - before[1][0], "the loss axis zoomed"
+    assert not plot.following
+    np.testing.assert_allclose(plot.accuracy_view.viewRange()[0], after[0])
+    lo, hi = plot.accuracy_view.viewRange()[1]
+    assert lo <= 0 and 100 <= hi < 110

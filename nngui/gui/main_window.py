@@ -284,11 +284,13 @@ class MainWindow(QMainWindow):
 
     def show_metrics(
         self, epoch: int | None = None, train: float = np.nan, val: float = np.nan,
-        test: float = np.nan, full: bool = False,
+        test: float = np.nan, full: bool = False, accuracy: float = np.nan,
     ) -> None:  # fmt: skip
-        """Latest losses in the status line; with ``full`` (or no epoch given) the final
-        metrics of the weights the network holds, as ``nngui info`` reports them."""
-        self.status.show_metrics(session_metrics(self.session, epoch, train, val, test, full))
+        """Latest losses (and a classifier's test ``accuracy``) in the status line; with
+        ``full`` (or no epoch given) the final metrics of the weights the network holds, as
+        ``nngui info`` reports them."""
+        text = session_metrics(self.session, epoch, train, val, test, full, accuracy)
+        self.status.show_metrics(text)
 
     # ----- window events ------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)

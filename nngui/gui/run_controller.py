@@ -142,7 +142,7 @@ class RunController(QObject):
             w.training_panel.show_step(p.epoch)
         else:
             w.training_panel.show_progress(p.epoch, p.epochs_target, p.epochs_per_second, left)
-        w.show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss)
+        w.show_metrics(p.epoch, p.train_loss, p.val_loss, p.test_loss, accuracy=p.test_accuracy)
 
     @Slot(object)
     def _on_snapshot(self, params: list[np.ndarray]) -> None:

@@ -159,15 +159,17 @@ def metrics_text(
 
 def session_metrics(
     session: Session | None, epoch: int | None = None, train: float = np.nan,
-    val: float = np.nan, test: float = np.nan, full: bool = False,
+    val: float = np.nan, test: float = np.nan, full: bool = False, accuracy: float = np.nan,
 ) -> str:  # fmt: skip
-    """The status line's metrics: of the latest report (``epoch`` and its losses), or with
-    ``full`` (or no epoch) the final metrics of the weights the network holds (perhaps an
-    earlier epoch's, restored), as ``nngui info`` reports them."""
+    """The status line's metrics: of the latest report (``epoch``, its losses and a
+    classifier's test ``accuracy``), or with ``full`` (or no epoch) the final metrics of the
+    weights the network holds (perhaps an earlier epoch's, restored), as ``nngui info``
+    reports them."""
     if session is None or not (session.trained or epoch is not None):
         return metrics_text(None, train, val, test)
     if epoch is not None and not full:
-        return metrics_text(epoch, train, val, test)
+        extra = f"test accuracy {accuracy:.1%}" if np.isfinite(accuracy) else ""
+        return metrics_text(epoch, train, val, test, extra)
     metrics = session.model(None).metrics
     train, val, test = (metrics.get(k, {}).get("loss", np.nan) for k in SPLITS)
     return metrics_text(

@@ -132,3 +132,16 @@ def test_class_weights_train_a_classifier(bench):
     bench.edit(bench.settings.replace(training=TrainConfig(class_weight="balanced", epochs=5)))
     train(bench, 5)
     assert bench.runs.get(bench.current_run).settings.training.class_weight == "balanced"
+
+
+def test_the_status_line_gives_a_classifiers_accuracy(bench):
+    from nngui.workbench.session import session_metrics
+
+    bench.set_data_spec(PlaygroundSpec(dataset="circle", points=100))
+    live = session_metrics(bench.session, 5, 0.4, np.nan, 0.5, accuracy=0.875)
+    assert live == "epoch 5 · train loss 0.4 · test loss 0.5 · test accuracy 87.5%"
+    assert "accuracy" not in session_metrics(bench.session, 5, 0.4, np.nan, 0.5)
+    train(bench, 3)
+    final = session_metrics(bench.session, full=True)
+    accuracy = bench.current_model().metrics["test"]["accuracy"]
+    assert f"test accuracy {accuracy:.1%} · test log loss" in final

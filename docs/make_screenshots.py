@@ -7,7 +7,8 @@ each tab in front: docs/view-loss.png and docs/view-*.png. Then it opens the dia
 the import view (docs/view-csv-import.png), and after a short training the Data tab beside the
 error map of own data (docs/view-csv-error-map.png). Last the classifiers: the "Playground:
 spiral" preset trained, its decision map beside the Data tab (docs/screenshot.png, the README's)
-and its other views (docs/view-decision-map.png, view-classifier-*.png), and the iris example's
+and its other views (docs/view-decision-map.png, view-classifier-*.png, view-neuron-maps.png:
+a neuron's map enlarged under the pointer), and the iris example's
 import view and confusion matrix (docs/view-iris-import.png, view-confusion.png).
 """
 
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QSettings, QTimer
+from PySide6.QtTest import QTest
 
 from nngui.core.presets import FAST
 from nngui.gui.app import make_app
@@ -129,7 +131,12 @@ def classifier_shots(app, w: MainWindow) -> None:
     w.tabs.setCurrentIndex(2)
     show(app, w, w.decision_map, "view-decision-map.png")
     show(app, w, w.loss_plot, "view-classifier-loss.png")
-    show(app, w, w.views.views[1], "view-classifier-network.png")
+    network = w.views.views[1]
+    show(app, w, network, "view-classifier-network.png")
+    diagram = network.diagram()
+    QTest.mouseMove(diagram, diagram.neuron_point(2, 4))  # a neuron's map, enlarged
+    wait(app, 0.4)
+    w.grab().save(str(DOCS / "view-neuron-maps.png"))
     dialog = w.data.open_example("iris.csv")
     assert dialog is not None
     while dialog.reading():

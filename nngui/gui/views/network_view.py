@@ -28,7 +28,7 @@ from nngui.gui.widgets import FlowLayout, describe, run_preview
 
 HINT = "Hover a neuron or a line to read its value; click a neuron to highlight its weights."
 #: Neuron maps start on for networks of at most this many neurons after the input.
-MAX_MAP_NEURONS = 64
+MAX_MAP_NEURONS = 100  # (the Playground presets' 32-32-1 has 65)
 #: Grid points per side of a neuron's map.
 MAP_RESOLUTION = 28
 MAPS_TIP = (

@@ -206,14 +206,14 @@ def test_a_one_input_regression_network_disables_the_maps_with_a_reason(view):
 
 def test_a_big_network_starts_without_maps_but_can_have_them(view, qtbot, trained):
     ds, _ = trained
-    layers = [LayerSpec(40, "relu"), LayerSpec(30, "relu"), LayerSpec(1, "sigmoid")]
+    layers = [LayerSpec(60, "relu"), LayerSpec(50, "relu"), LayerSpec(1, "sigmoid")]
     net = Network.initialise(2, layers, np.random.RandomState(4))
     view.show_state(state_of(ds, net))
     assert toggle(view).isEnabled() and not toggle(view).isChecked()
-    assert "71 neurons" in view.maps_reason()
+    assert "111 neurons" in view.maps_reason()
     qtbot.mouseClick(toggle(view), Qt.MouseButton.LeftButton)
     d = view.diagram()
-    assert d.maps_shown() and d.thumbnail(1, 39) is not None  # a drawn unit of an elided layer
+    assert d.maps_shown() and d.thumbnail(1, 59) is not None  # a drawn unit of an elided layer
     view.grab()
     # back to the small network: its default (on) again
     view.show_state(state_of(*trained))

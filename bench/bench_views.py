@@ -150,11 +150,12 @@ def classifier_views(repeat: int) -> dict[str, float]:
     from nngui.gui.views.decision_map_view import DecisionMapView
 
     name = "Playground: spiral"
+    _, net, ds = preset_state(name)
+    trainer = Trainer(net, ds, PRESETS[name].training)
     states = []
-    for epochs in (30, 31):  # two networks in turn, as live training sends new weights
-        _, net, ds = preset_state(name)
-        Trainer(net, ds, PRESETS[name].training).run(epochs=epochs, time_limit=0)
-        states.append(ViewState(Model.from_dataset(net.copy(), ds), ds, epochs))
+    for epochs in (30, 1):  # two networks of one data set in turn, as training sends them
+        trainer.run(epochs=epochs, time_limit=0)
+        states.append(ViewState(Model.from_dataset(net.copy(), ds), ds, trainer.history.epochs))
     result = {}
     for view in (DecisionMapView(), ConfusionView()):
         view.resize(900, 600)

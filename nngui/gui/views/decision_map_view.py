@@ -85,6 +85,8 @@ class DecisionMapView(View):
         self._points: dict[str, PointClasses] = {}
         self._held: np.ndarray | None = None
         self._colours = class_colours(PLAYGROUND_CLASSES)
+        self._dots_key: object = None  # the plane and toggle the dots were drawn for
+        self._labelled: Plane | None = None  # the plane the axes are labelled for
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -282,11 +284,12 @@ class DecisionMapView(View):
         }
         self._draw_image()
         self._draw_points()
-        self._show_legend(state.model.classes)
         self._show_summary()
-        names = plane.names
-        self.plot_item.setLabel("bottom", names[0])
-        self.plot_item.setLabel("left", names[1])
+        if self._labelled is not plane:  # (a new label lays the axes out again: costly)
+            self._labelled = plane
+            self._show_legend(state.model.classes)
+            self.plot_item.setLabel("bottom", plane.names[0])
+            self.plot_item.setLabel("left", plane.names[1])
 
     def _draw_image(self) -> None:
         grid = self._grid
@@ -297,18 +300,22 @@ class DecisionMapView(View):
         self.image.setRect(*grid.rect)
 
     def _draw_points(self) -> None:
-        drawn: list[PointClasses] = []
-        for split, dots in (("train", self.train_dots), ("test", self.test_dots)):
-            part = self._points.get(split)
-            if part is None or (split == "test" and not self.show_test.isChecked()):
-                dots.setData([], [])
-                continue
+        """The points in their true classes' colours (drawn again only when the plane or the
+        test toggle changed: training moves none of them), then the mistakes of now."""
+        drawn = [p for s, p in self._points.items() if s == "train" or self.show_test.isChecked()]
+        key = (self._plane, self.show_test.isChecked())
+        if key != self._dots_key:
+            self._dots_key = key
             brushes = [pg.mkBrush(*c) for c in self._colours]
-            dots.setData(
-                x=part.points[:, 0], y=part.points[:, 1],
-                brush=[brushes[t] for t in part.true],
-            )  # fmt: skip
-            drawn.append(part)
+            for split, dots in (("train", self.train_dots), ("test", self.test_dots)):
+                part = self._points.get(split)
+                if part is None or (split == "test" and not self.show_test.isChecked()):
+                    dots.setData([], [])
+                    continue
+                dots.setData(
+                    x=part.points[:, 0], y=part.points[:, 1],
+                    brush=[brushes[t] for t in part.true],
+                )  # fmt: skip
         if self.mark_wrong.isChecked() and drawn:
             wrong = np.concatenate([p.points[p.wrong] for p in drawn])
             self.wrong_marks.setData(x=wrong[:, 0], y=wrong[:, 1])

@@ -97,6 +97,16 @@ def test_no_text_is_clipped_with_a_csv_files_data_either(small_window, qtbot):
     assert not problems, "\n".join(sorted(problems))
 
 
+def test_no_text_is_clipped_with_a_classifier_either(small_window, qtbot):
+    w = small_window
+    w.apply_preset("Playground: spiral")
+    w.step()
+    qtbot.waitUntil(lambda: w.state == "finished", timeout=10_000)
+    assert w.views.isTabVisible(w.views.indexOf(w.decision_map))
+    problems = clipped_on_every_tab(qtbot, w)
+    assert not problems, "\n".join(sorted(problems))
+
+
 def test_the_import_view_fits_a_1024_by_700_screen(qtbot):
     from nngui.core.csv_dialect import sniff
     from nngui.core.examples import example_path
